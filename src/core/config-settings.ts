@@ -1,0 +1,135 @@
+import { z } from 'zod'
+
+/**
+ * One configuration variable: how to parse it, what it means, and what a user must write.
+ * The README's configuration table is checked against this list by a test.
+ */
+export interface SettingDefinition<T> {
+  /** Parses the raw string (already trimmed; never called for an unset or empty value). */
+  schema: z.ZodType<T>
+  /** Used when the variable is unset or empty; `undefined` means the setting stays unset. */
+  default?: T
+  /** What a valid value looks like, for error messages ("an integer from 1 to 65535"). */
+  expects: string
+  /** One line for the README table. */
+  description: string
+  /** Secrets are never echoed, logged or rendered. */
+  secret?: boolean
+}
+
+const integer = (min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max) as unknown as z.ZodType<number>
+
+const httpUrl = z
+  .string()
+  .url()
+  .refine((value) => /^https?:\/\//i.test(value))
+  .transform((value) => value.replace(/\/+$/, ''))
+
+const postgresUrl = z.string().refine((value) => {
+  try {
+    const url = new URL(value)
+    return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== ''
+  } catch {
+    return false
+  }
+})
+
+const def = <T>(definition: SettingDefinition<T>) => definition
+
+/** Every variable Outpost reads, in README order. */
+export const settings = {
+  HOST: def({
+    schema: z.string().min(1),
+    default: '127.0.0.1',
+    expects: 'a host name or IP address',
+    description: 'Address to listen on (Bun, Deno, Node; wrangler takes `--ip`).',
+  }),
+  PORT: def({
+    schema: integer(1, 65535),
+    default: 8787,
+    expects: 'an integer from 1 to 65535',
+    description: 'Port to listen on (Bun, Deno, Node; wrangler takes `--port`).',
+  }),
+  LOG_LEVEL: def({
+    schema: z.enum(['debug', 'info', 'warn', 'error']),
+    default: 'info',
+    expects: 'one of debug, info, warn, error',
+    description: 'Lowest level written to the log.',
+  }),
+  MAX_BODY_BYTES: def({
+    schema: integer(1024, 64 * 1024 * 1024),
+    default: 1024 * 1024,
+    expects: 'an integer number of bytes from 1024 to 67108864',
+    description: 'Largest accepted request body; larger ones get 413.',
+  }),
+  READY_TIMEOUT_MS: def({
+    schema: integer(50, 30_000),
+    default: 2000,
+    expects: 'an integer number of milliseconds from 50 to 30000',
+    description: 'How long `/readyz` waits for each store and provider.',
+  }),
+  DATA_DIR: def({
+    schema: z.string().min(1),
+    default: '.data',
+    expects: 'a directory path',
+    description: 'Where embedded stores and generated secrets live (Bun, Deno, Node).',
+  }),
+  UPSTASH_REDIS_REST_URL: def({
+    schema: httpUrl,
+    expects: 'an http(s) URL such as https://example.upstash.io',
+    description: 'Upstash Redis REST endpoint: working memory, run log, rate limits, cache.',
+  }),
+  UPSTASH_REDIS_REST_TOKEN: def({
+    schema: z.string().min(1),
+    expects: 'the REST token of that database (required with UPSTASH_REDIS_REST_URL)',
+    description: 'Token for UPSTASH_REDIS_REST_URL.',
+    secret: true,
+  }),
+  DATABASE_URL: def({
+    schema: postgresUrl,
+    expects: 'a postgres:// or postgresql:// connection string',
+    description: 'Neon (or any PostgreSQL) database for conversation history.',
+    secret: true,
+  }),
+  UPSTASH_VECTOR_REST_URL: def({
+    schema: httpUrl,
+    expects: 'an http(s) URL such as https://example-vector.upstash.io',
+    description: 'Upstash Vector REST endpoint: semantic memory.',
+  }),
+  UPSTASH_VECTOR_REST_TOKEN: def({
+    schema: z.string().min(1),
+    expects: 'the REST token of that index (required with UPSTASH_VECTOR_REST_URL)',
+    description: 'Token for UPSTASH_VECTOR_REST_URL.',
+    secret: true,
+  }),
+  ANTHROPIC_API_KEY: def({
+    schema: z.string().min(1),
+    expects: 'an Anthropic API key',
+    description: 'Enables Anthropic models.',
+    secret: true,
+  }),
+  ANTHROPIC_BASE_URL: def({
+    schema: httpUrl,
+    expects: 'an http(s) URL',
+    description: 'Alternative Anthropic-compatible endpoint (default: the official API).',
+  }),
+  OPENAI_API_KEY: def({
+    schema: z.string().min(1),
+    expects: 'an OpenAI API key',
+    description: 'Enables OpenAI models.',
+    secret: true,
+  }),
+  OPENAI_BASE_URL: def({
+    schema: httpUrl,
+    expects: 'an http(s) URL such as http://127.0.0.1:11434/v1',
+    description: 'OpenAI-compatible endpoint (Ollama, vLLM, llama.cpp, OpenRouter).',
+  }),
+} satisfies Record<string, SettingDefinition<unknown>>
+
+/** Pairs that only make sense together: setting one without the other is a problem. */
+export const settingPairs: ReadonlyArray<readonly [keyof typeof settings, keyof typeof settings]> =
+  [
+    ['UPSTASH_REDIS_REST_URL', 'UPSTASH_REDIS_REST_TOKEN'],
+    ['UPSTASH_VECTOR_REST_URL', 'UPSTASH_VECTOR_REST_TOKEN'],
+  ]
