@@ -35,7 +35,8 @@ const postgresUrl = z.string().refine((value) => {
   }
 })
 
-const def = <T>(definition: SettingDefinition<T>) => definition
+// Keeps each definition's literal type, so `Config` knows which settings have defaults.
+const def = <const D extends SettingDefinition<unknown>>(definition: D): D => definition
 
 /** Every variable Outpost reads, in README order. */
 export const settings = {

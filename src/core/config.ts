@@ -1,8 +1,9 @@
-import { ConfigError, type ConfigProblem } from './errors.ts'
+import type { z } from 'zod'
 import { type SettingDefinition, settingPairs, settings } from './config-settings.ts'
+import { ConfigError, type ConfigProblem } from './errors.ts'
 
 type Settings = typeof settings
-type ValueOf<D> = D extends SettingDefinition<infer T> ? T : never
+type ValueOf<D> = D extends { schema: z.ZodType<infer T> } ? T : never
 
 /**
  * The parsed configuration: one field per variable in `config-settings.ts`. Settings with a

@@ -1,0 +1,11 @@
+import type { Bindings } from './core/config.ts'
+import type { RequestServices } from './core/services.ts'
+
+/** The Hono environment of every route and middleware. */
+export type AppEnv = {
+  Bindings: Bindings
+  Variables: {
+    requestId: string
+    services: RequestServices
+  }
+}

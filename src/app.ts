@@ -1,0 +1,66 @@
+import { Hono, type MiddlewareHandler } from 'hono'
+import { methodNotAllowed } from 'hono/method-not-allowed'
+import { requestId } from 'hono/request-id'
+import type { AppEnv } from './app-env.ts'
+import { MethodNotAllowedError, NotFoundError } from './core/errors.ts'
+import { createServices, type PlatformCapabilities } from './core/services.ts'
+import { configuredBodyLimit } from './middleware/body-limit.ts'
+import { renderError } from './middleware/error-response.tsx'
+import { securityHeaders } from './middleware/security-headers.ts'
+import { type ServicesFactory, servicesMiddleware } from './middleware/services.ts'
+import { livenessRoutes, readinessRoutes } from './routes/health.ts'
+import { homeRoutes } from './routes/home.tsx'
+import { pingRoutes } from './routes/ping.ts'
+
+/** What a runtime entry (or a test) hands to `createApp`. */
+export interface AppOptions {
+  platform: PlatformCapabilities
+  /** Serves `public/` (Bun, Deno, Node); on Workers the platform serves assets itself. */
+  staticFiles?: MiddlewareHandler
+  /** Replaces the composition root; tests inject fakes here. */
+  services?: ServicesFactory
+}
+
+const requestIdPattern = /^[\w.:-]{1,128}$/
+
+/**
+ * Builds the Outpost app. Runtime-neutral: every runtime-specific piece arrives through
+ * `options`, and bindings arrive per request as `c.env`.
+ */
+export function createApp(options: AppOptions): Hono<AppEnv> {
+  const app = new Hono<AppEnv>()
+
+  app.use(
+    requestId({
+      // Honour a caller's id only when it is safe to echo into headers and logs.
+      generator: (c) => {
+        const incoming = c.req.header('X-Request-Id')
+        return incoming && requestIdPattern.test(incoming) ? incoming : crypto.randomUUID()
+      },
+    }),
+  )
+  app.use(securityHeaders())
+  app.use(
+    methodNotAllowed({
+      app,
+      onMethodNotAllowed: (c, allow) =>
+        renderError(c, new MethodNotAllowedError(c.req.method, allow)),
+    }),
+  )
+  if (options.staticFiles) app.use(options.staticFiles)
+  app.route('/', livenessRoutes)
+
+  app.use(
+    servicesMiddleware({ platform: options.platform, build: options.services ?? createServices }),
+  )
+  app.use(configuredBodyLimit())
+  app.route('/', readinessRoutes)
+  app.route('/', homeRoutes)
+  app.route('/', pingRoutes)
+
+  app.notFound((c) =>
+    renderError(c, new NotFoundError(`No route for ${c.req.method} ${c.req.path}`)),
+  )
+  app.onError((error, c) => renderError(c, error))
+  return app
+}

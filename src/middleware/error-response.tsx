@@ -1,0 +1,98 @@
+import type { Context } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import type { AppEnv } from '../app-env.ts'
+import { AppError, MethodNotAllowedError } from '../core/errors.ts'
+import { ErrorFragment } from '../views/error-fragment.tsx'
+import { ErrorPage } from '../views/error-page.tsx'
+
+/** The body every JSON client gets for an error. */
+export interface ErrorBody {
+  error: { code: string; message: string; request_id: string; details?: unknown }
+}
+
+const apiPrefixes = ['/api/', '/v1/', '/mcp']
+
+/** Names for HTTP statuses that reach us as plain `HTTPException`s (from Hono middleware). */
+const codeByStatus: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  408: 'request_timeout',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+}
+
+/** Any thrown value as an `AppError`; unknown ones become a non-exposed `internal_error`. */
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error
+  if (error instanceof HTTPException) {
+    return new AppError(codeByStatus[error.status] ?? 'http_error', error.message, {
+      status: error.status,
+      expose: error.status < 500,
+      cause: error,
+    })
+  }
+  return new AppError('internal_error', 'Internal server error', { status: 500, cause: error })
+}
+
+/** How the caller wants errors: JSON (APIs), an htmx fragment, or a full page (browsers). */
+export function errorFormat(c: Context): 'json' | 'fragment' | 'page' {
+  const path = c.req.path
+  if (apiPrefixes.some((prefix) => path.startsWith(prefix) || `${path}/` === prefix)) return 'json'
+  if (c.req.header('HX-Request') === 'true') return 'fragment'
+  if ((c.req.header('Accept') ?? '').includes('text/html')) return 'page'
+  return 'json'
+}
+
+/**
+ * The one place where errors become responses. Server errors are logged with the request id
+ * and shown to clients only as a generic message; client errors keep their message.
+ */
+export function renderError(c: Context<AppEnv>, thrown: unknown): Response | Promise<Response> {
+  const error = toAppError(thrown)
+  const requestId = c.get('requestId') ?? 'unknown'
+  const message = error.expose ? error.message : 'Internal server error'
+  if (error.status >= 500) {
+    console.error(
+      JSON.stringify({
+        level: 'error',
+        request_id: requestId,
+        code: error.code,
+        error: String(error.cause ?? error),
+      }),
+    )
+  }
+  const status = error.status as ContentfulStatusCode
+  const headers: Record<string, string> = {}
+  if (error instanceof MethodNotAllowedError) headers.Allow = error.allow.join(', ')
+  if (error.retryable && error.status >= 500) headers['Retry-After'] = '1'
+
+  switch (errorFormat(c)) {
+    case 'fragment':
+      return c.html(
+        <ErrorFragment code={error.code} message={message} requestId={requestId} />,
+        status,
+        headers,
+      )
+    case 'page':
+      return c.html(
+        <ErrorPage
+          status={error.status}
+          code={error.code}
+          message={message}
+          requestId={requestId}
+        />,
+        status,
+        headers,
+      )
+    default: {
+      const body: ErrorBody = { error: { code: error.code, message, request_id: requestId } }
+      if (error.expose && error.details !== undefined) body.error.details = error.details
+      return c.json(body, status, headers)
+    }
+  }
+}

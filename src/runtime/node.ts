@@ -1,0 +1,31 @@
+import { serve as serveNode } from '@hono/node-server'
+import { serveStatic } from '@hono/node-server/serve-static'
+import { serve } from './serve.ts'
+
+await serve({
+  runtime: 'node',
+  env: { ...process.env },
+  staticFiles: serveStatic({ root: './public' }),
+  listen: (fetch, config) =>
+    new Promise((resolve) => {
+      const server = serveNode({ fetch, port: config.PORT, hostname: config.HOST }, () =>
+        resolve({
+          close: () =>
+            new Promise<void>((done) => {
+              // Keep-alive sockets turn idle as their last response ends; close them as they
+              // do, or close() would wait for their timeout.
+              const sweep = setInterval(() => {
+                if ('closeIdleConnections' in server) server.closeIdleConnections()
+              }, 100)
+              server.close(() => {
+                clearInterval(sweep)
+                done()
+              })
+              if ('closeIdleConnections' in server) server.closeIdleConnections()
+            }),
+        }),
+      )
+    }),
+  onSignal: (signal, handler) => process.once(signal, handler),
+  exit: (code) => process.exit(code),
+})

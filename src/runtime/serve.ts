@@ -1,0 +1,68 @@
+import type { MiddlewareHandler } from 'hono'
+import { createApp } from '../app.ts'
+import { type Bindings, type Config, parseConfig } from '../core/config.ts'
+import { ConfigError } from '../core/errors.ts'
+import type { RuntimeName } from '../core/runtime-name.ts'
+import { createBackgroundTasks } from './background-tasks.ts'
+
+/** A listening server, as each runtime's entry starts it. */
+export interface Listener {
+  /** Stops accepting connections and resolves when in-flight requests have finished. */
+  close(): Promise<void>
+}
+
+/** What a runtime's entry supplies: the only runtime-specific parts of serving. */
+export interface ServeOptions {
+  runtime: RuntimeName
+  env: Bindings
+  staticFiles: MiddlewareHandler
+  listen(
+    fetch: (request: Request) => Response | Promise<Response>,
+    config: Config,
+  ): Listener | Promise<Listener>
+  onSignal(signal: 'SIGTERM' | 'SIGINT', handler: () => void): void
+  exit(code: number): void
+}
+
+const drainTimeoutMs = 10_000
+
+/**
+ * Shared start-up for Bun, Deno and Node: check the configuration first (a bad one prints every
+ * problem and exits 1), serve the app, and on SIGTERM/SIGINT stop accepting, let requests and
+ * background tasks finish (up to 10 s), then exit 0.
+ */
+export async function serve(options: ServeOptions): Promise<void> {
+  let config: Config
+  try {
+    config = parseConfig(options.env)
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error
+    console.error(`outpost: ${error.message}`)
+    options.exit(1)
+    return
+  }
+
+  const background = createBackgroundTasks()
+  const app = createApp({
+    platform: { runtime: options.runtime, hasFileSystem: true },
+    staticFiles: options.staticFiles,
+  })
+  const listener = await options.listen(
+    (request) => app.fetch(request, options.env, background),
+    config,
+  )
+  console.log(`outpost: ${options.runtime} listening on http://${config.HOST}:${config.PORT}`)
+
+  let stopping = false
+  const stop = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    console.log(`outpost: ${signal} received, finishing in-flight work`)
+    await listener.close()
+    const left = await background.drain(drainTimeoutMs)
+    if (left > 0) console.error(`outpost: ${left} background task(s) did not finish in time`)
+    options.exit(0)
+  }
+  options.onSignal('SIGTERM', () => void stop('SIGTERM'))
+  options.onSignal('SIGINT', () => void stop('SIGINT'))
+}

@@ -1,0 +1,47 @@
+import { type RuntimeName, runtimeLabels } from '../core/runtime-name.ts'
+import type { StoreDescription } from '../core/services.ts'
+import { Layout } from './layout.tsx'
+
+/** The landing page: what is running here and where its data lives. */
+export function HomePage(props: { runtime: RuntimeName; stores: readonly StoreDescription[] }) {
+  return (
+    <Layout title="Outpost">
+      <section class="panel" aria-labelledby="home-title">
+        <h1 id="home-title">Outpost</h1>
+        <p>
+          An edge-first AI chat agent. This instance runs on{' '}
+          <strong data-runtime={props.runtime}>{runtimeLabels[props.runtime]}</strong>.
+        </p>
+        <StoreTable stores={props.stores} />
+      </section>
+    </Layout>
+  )
+}
+
+/** Which backend serves each kind of memory; embedded defaults are labelled as such. */
+export function StoreTable(props: { stores: readonly StoreDescription[] }) {
+  return (
+    <table class="stores">
+      <caption>Stores in use</caption>
+      <thead>
+        <tr>
+          <th scope="col">Concern</th>
+          <th scope="col">Backend</th>
+          <th scope="col">Notes</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.stores.map((store) => (
+          <tr data-concern={store.concern}>
+            <th scope="row">{store.concern}</th>
+            <td>
+              <code>{store.backend}</code>
+              {store.embedded ? ' (embedded default)' : ''}
+            </td>
+            <td>{store.note ?? ''}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  )
+}

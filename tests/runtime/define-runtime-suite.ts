@@ -1,0 +1,138 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  type RuntimeId,
+  type RuntimeProcess,
+  startRuntime,
+  waitUntilReady,
+} from './runtime-process.ts'
+import { scenarios } from './scenarios.ts'
+
+const maxBodyBytes = 4096
+const secret = 'sk-must-never-be-printed-0f9c'
+
+/**
+ * The runtime suite for one runtime: start it from its real entry file, run the shared
+ * scenario list over HTTP, then check shutdown and configuration errors. A runtime that cannot
+ * start fails every test with its log; it is never skipped.
+ */
+export function defineRuntimeSuite(runtime: RuntimeId) {
+  describe(`${runtime} runtime`, () => {
+    let proc: RuntimeProcess | undefined
+    let startError: unknown
+
+    beforeAll(async () => {
+      proc = await startRuntime(runtime, { MAX_BODY_BYTES: String(maxBodyBytes) })
+      try {
+        const readyMs = await waitUntilReady(proc)
+        console.log(`[runtime] ${runtime} ready in ${readyMs} ms`)
+      } catch (error) {
+        startError = error
+      }
+    }, 120_000)
+
+    afterAll(async () => {
+      await proc?.stop()
+    }, 30_000)
+
+    const started = () => {
+      if (startError) throw startError
+      if (!proc) throw new Error(`${runtime} did not start`)
+      return proc
+    }
+
+    for (const scenario of scenarios) {
+      it(scenario.name, async () => {
+        const { baseUrl } = started()
+        await scenario.run({
+          fetch: (path, init) => fetch(baseUrl + path, init),
+          runtime,
+          maxBodyBytes,
+        })
+      })
+    }
+
+    it('an oversized chunked body (no Content-Length) is a JSON 413', async () => {
+      const { baseUrl } = started()
+      const chunk = new TextEncoder().encode('x'.repeat(1024))
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode('{"message":"'))
+          for (let i = 0; i < (maxBodyBytes / 1024) * 2; i++) controller.enqueue(chunk)
+          controller.enqueue(new TextEncoder().encode('"}'))
+          controller.close()
+        },
+      })
+      const response = await fetch(`${baseUrl}/api/ping`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body,
+        duplex: 'half',
+      } as RequestInit)
+      expect(response.status).toBe(413)
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe(
+        'payload_too_large',
+      )
+    })
+
+    if (runtime !== 'workers') {
+      it('SIGTERM lets an in-flight stream finish, then exits 0', async () => {
+        const current = started()
+        const response = await fetch(`${current.baseUrl}/api/ping/stream?count=4&interval_ms=300`)
+        const reader = response.body!.getReader()
+        await reader.read()
+        current.signal('SIGTERM')
+        let text = ''
+        for (;;) {
+          const { done, value } = await reader.read()
+          if (done) break
+          text += new TextDecoder().decode(value)
+        }
+        expect(text).toContain('id: 4')
+        expect(text).toContain('event: done')
+        expect(await current.exited).toBe(0)
+        expect(current.log()).toContain('SIGTERM received')
+      }, 30_000)
+    }
+  })
+
+  describe(`${runtime} runtime with an invalid configuration`, () => {
+    const badBindings = {
+      DATABASE_URL: `mysql://user:${secret}@db.example/app`,
+      OPENAI_API_KEY: secret,
+      UPSTASH_REDIS_REST_URL: 'https://redis.example',
+    }
+
+    if (runtime === 'workers') {
+      it('answers config_invalid as JSON, naming each variable without its value', async () => {
+        const proc = await startRuntime(runtime, badBindings)
+        try {
+          await waitUntilReady(proc)
+          const response = await fetch(`${proc.baseUrl}/readyz`)
+          expect(response.status).toBe(500)
+          const text = await response.text()
+          expect(text).not.toContain(secret)
+          const body = JSON.parse(text) as { error: { code: string; message: string } }
+          expect(body.error.code).toBe('config_invalid')
+          expect(body.error.message).toContain('DATABASE_URL')
+          expect(body.error.message).toContain('UPSTASH_REDIS_REST_TOKEN')
+          expect(proc.log()).not.toContain(secret)
+        } finally {
+          await proc.stop()
+        }
+      }, 120_000)
+    } else {
+      it('refuses to start: exits 1 naming each variable without its value', async () => {
+        const proc = await startRuntime(runtime, { ...badBindings, PORT: 'eighty' })
+        const code = await proc.exited
+        const log = proc.log()
+        expect(code, log).toBe(1)
+        expect(log).toContain('PORT: an integer from 1 to 65535')
+        expect(log).toContain('DATABASE_URL')
+        expect(log).toContain(
+          'UPSTASH_REDIS_REST_TOKEN: required when UPSTASH_REDIS_REST_URL is set',
+        )
+        expect(log).not.toContain(secret)
+      }, 60_000)
+    }
+  })
+}

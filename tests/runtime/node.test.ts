@@ -1,0 +1,3 @@
+import { defineRuntimeSuite } from './define-runtime-suite.ts'
+
+defineRuntimeSuite('node')

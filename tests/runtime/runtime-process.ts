@@ -1,0 +1,170 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+
+export type RuntimeId = 'node' | 'bun' | 'deno' | 'workers'
+
+const root = resolve(import.meta.dirname, '..', '..')
+const bin = (name: string) => join(root, 'node_modules', '.bin', name)
+
+/** The command that starts each runtime from its real entry file. */
+function commandFor(runtime: RuntimeId, port: number, vars: Record<string, string>) {
+  switch (runtime) {
+    case 'node':
+      return { command: process.execPath, args: ['--import', 'tsx', 'src/runtime/node.ts'] }
+    case 'bun':
+      return { command: bin('bun'), args: ['src/runtime/bun.ts'] }
+    case 'deno':
+      return {
+        command: bin('deno'),
+        args: [
+          'run',
+          '--allow-net',
+          '--allow-env',
+          '--allow-read',
+          '--allow-write',
+          '--allow-sys',
+          '--allow-ffi',
+          'src/runtime/deno.ts',
+        ],
+      }
+    case 'workers': {
+      // Bindings reach workerd as wrangler vars; a private state dir keeps parallel runs apart.
+      const varArgs = Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`])
+      const state = mkdtempSync(join(tmpdir(), 'outpost-wrangler-'))
+      return {
+        command: process.execPath,
+        args: [
+          join(root, 'node_modules', 'wrangler', 'bin', 'wrangler.js'),
+          'dev',
+          '--ip',
+          '127.0.0.1',
+          '--port',
+          String(port),
+          '--inspector-port',
+          '0',
+          '--persist-to',
+          state,
+          '--show-interactive-dev-session=false',
+          ...varArgs,
+        ],
+      }
+    }
+  }
+}
+
+/** A free loopback port (the kernel picks it; the race until we bind again is harmless here). */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0))
+    })
+  })
+}
+
+/** A runtime started as a child process, in its own process group so it can be stopped whole. */
+export interface RuntimeProcess {
+  runtime: RuntimeId
+  baseUrl: string
+  child: ChildProcess
+  /** Everything it printed so far (stdout and stderr interleaved). */
+  log(): string
+  /** Resolves with the exit code (or signal name) once the process has exited. */
+  exited: Promise<number | string>
+  /** Sends a signal to the whole process group. */
+  signal(signal: NodeJS.Signals): void
+  /** SIGTERM, then SIGKILL after a grace period; resolves when it has exited. */
+  stop(): Promise<void>
+}
+
+/** Starts a runtime with the given bindings (PORT/HOST are filled in). */
+export async function startRuntime(
+  runtime: RuntimeId,
+  vars: Record<string, string> = {},
+): Promise<RuntimeProcess> {
+  const port = await freePort()
+  const { command, args } = commandFor(runtime, port, vars)
+  const env = {
+    ...process.env,
+    ...vars,
+    PORT: vars.PORT ?? String(port),
+    HOST: '127.0.0.1',
+    WRANGLER_SEND_METRICS: 'false',
+    NO_COLOR: '1',
+    FORCE_COLOR: '0',
+  }
+  const child = spawn(command, args, {
+    cwd: root,
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  child.stdout?.on('data', (chunk) => {
+    output += chunk
+  })
+  child.stderr?.on('data', (chunk) => {
+    output += chunk
+  })
+  const exited = new Promise<number | string>((done) => {
+    child.once('exit', (code, signal) => done(code ?? signal ?? 'unknown'))
+    child.once('error', (error) => {
+      output += `\n[spawn error] ${error.message}`
+      done('spawn-error')
+    })
+  })
+  const signal = (name: NodeJS.Signals) => {
+    if (child.pid === undefined || child.exitCode !== null) return
+    try {
+      process.kill(-child.pid, name)
+    } catch {
+      // Already gone.
+    }
+  }
+  return {
+    runtime,
+    baseUrl: `http://127.0.0.1:${port}`,
+    child,
+    log: () => output,
+    exited,
+    signal,
+    async stop() {
+      signal('SIGTERM')
+      const timer = setTimeout(() => signal('SIGKILL'), 8000)
+      await exited
+      clearTimeout(timer)
+      // wrangler leaves workerd in the group; make sure nothing outlives the test.
+      signal('SIGKILL')
+    },
+  }
+}
+
+/**
+ * Polls `/healthz` until it answers 200. Rejects with the process log when the process exits
+ * first or `timeoutMs` passes, so a runtime that cannot start fails loudly with its output.
+ */
+export async function waitUntilReady(proc: RuntimeProcess, timeoutMs = 90_000): Promise<number> {
+  const started = performance.now()
+  let exitedWith: number | string | undefined
+  void proc.exited.then((code) => {
+    exitedWith = code
+  })
+  while (performance.now() - started < timeoutMs) {
+    if (exitedWith !== undefined) {
+      throw new Error(`${proc.runtime} exited (${exitedWith}) before it was ready:\n${proc.log()}`)
+    }
+    try {
+      const response = await fetch(`${proc.baseUrl}/healthz`, { signal: AbortSignal.timeout(1000) })
+      if (response.status === 200) return Math.round(performance.now() - started)
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  throw new Error(`${proc.runtime} was not ready within ${timeoutMs} ms:\n${proc.log()}`)
+}
