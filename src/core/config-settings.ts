@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 
 /**
  * One configuration variable: how to parse it, what it means, and what a user must write.

@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import { streamSSE } from 'hono/streaming'
-import { z } from 'zod'
+import * as z from 'zod'
 import type { AppEnv } from '../app-env.ts'
 import { jsonBody, queryParams } from './json-body.ts'
 
