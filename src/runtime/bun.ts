@@ -4,6 +4,7 @@ import { serve } from './serve.ts'
 await serve({
   runtime: 'bun',
   env: { ...process.env },
+  hasFileSystem: true,
   staticFiles: serveStatic({ root: './public' }),
   listen: (fetch, config) => {
     const server = Bun.serve({ fetch, port: config.PORT, hostname: config.HOST })

@@ -4,6 +4,8 @@ import { serve } from './serve.ts'
 await serve({
   runtime: 'deno',
   env: Deno.env.toObject(),
+  // Deno Deploy sets DENO_DEPLOYMENT_ID and has no writable disk for embedded stores.
+  hasFileSystem: Deno.env.get('DENO_DEPLOYMENT_ID') === undefined,
   staticFiles: serveStatic({ root: './public' }),
   listen: (fetch, config) => {
     const server = Deno.serve(

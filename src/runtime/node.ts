@@ -5,6 +5,7 @@ import { serve } from './serve.ts'
 await serve({
   runtime: 'node',
   env: { ...process.env },
+  hasFileSystem: true,
   staticFiles: serveStatic({ root: './public' }),
   listen: (fetch, config) =>
     new Promise((resolve) => {

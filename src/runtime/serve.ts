@@ -15,6 +15,8 @@ export interface Listener {
 export interface ServeOptions {
   runtime: RuntimeName
   env: Bindings
+  /** False where the disk is read-only or absent (Deno Deploy): embedded stores stay in memory. */
+  hasFileSystem: boolean
   staticFiles: MiddlewareHandler
   listen(
     fetch: (request: Request) => Response | Promise<Response>,
@@ -44,7 +46,7 @@ export async function serve(options: ServeOptions): Promise<void> {
 
   const background = createBackgroundTasks()
   const app = createApp({
-    platform: { runtime: options.runtime, hasFileSystem: true },
+    platform: { runtime: options.runtime, hasFileSystem: options.hasFileSystem },
     staticFiles: options.staticFiles,
   })
   const listener = await options.listen(

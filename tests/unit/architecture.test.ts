@@ -93,7 +93,9 @@ describe('bundle hygiene', () => {
     // `import { z } from 'zod'` pulls every locale into the Workers bundle: 509 KB against
     // 148 KB minified, measured with wrangler's esbuild.
     const offenders = sourceFiles(src)
-      .filter((file) => /import\s+\{[^}]*\bz\b[^}]*\}\s+from\s+['"]zod['"]/.test(readFileSync(file, 'utf8')))
+      .filter((file) =>
+        /import\s+\{[^}]*\bz\b[^}]*\}\s+from\s+['"]zod['"]/.test(readFileSync(file, 'utf8')),
+      )
       .map((file) => relative(root, file))
     expect(offenders).toEqual([])
   })
