@@ -6,6 +6,7 @@ import { MethodNotAllowedError, NotFoundError } from './core/errors.ts'
 import { createServices, type PlatformCapabilities } from './core/services.ts'
 import { configuredBodyLimit } from './middleware/body-limit.ts'
 import { renderError } from './middleware/error-response.tsx'
+import { requestLog } from './middleware/request-log.ts'
 import { securityHeaders } from './middleware/security-headers.ts'
 import { type ServicesFactory, servicesMiddleware } from './middleware/services.ts'
 import { livenessRoutes, readinessRoutes } from './routes/health.ts'
@@ -53,6 +54,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   app.use(
     servicesMiddleware({ platform: options.platform, build: options.services ?? createServices }),
   )
+  app.use(requestLog())
   app.use(configuredBodyLimit())
   app.route('/', readinessRoutes)
   app.route('/', homeRoutes)

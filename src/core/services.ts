@@ -1,6 +1,7 @@
 import type { Config } from './config.ts'
 import type { ReadinessCheck } from './health/readiness-check.ts'
 import type { RuntimeName } from './runtime-name.ts'
+import { createLogger, type Logger } from './telemetry/logger.ts'
 
 /** Which implementation serves one concern, for the home page and `/readyz`. */
 export interface StoreDescription {
@@ -19,6 +20,7 @@ export interface StoreDescription {
 export interface Services {
   readonly config: Config
   readonly runtime: RuntimeName
+  readonly logger: Logger
   readonly stores: readonly StoreDescription[]
   readonly readiness: readonly ReadinessCheck[]
 }
@@ -47,6 +49,7 @@ export async function createServices(
   return {
     config,
     runtime: platform.runtime,
+    logger: createLogger({ level: config.LOG_LEVEL }),
     stores: describeStores(config, platform),
     readiness: [],
   }

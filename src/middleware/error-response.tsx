@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { AppEnv } from '../app-env.ts'
 import { AppError, MethodNotAllowedError } from '../core/errors.ts'
+import { createLogger } from '../core/telemetry/logger.ts'
 import { ErrorFragment } from '../views/error-fragment.tsx'
 import { ErrorPage } from '../views/error-page.tsx'
 
@@ -12,6 +13,9 @@ export interface ErrorBody {
 }
 
 const apiPrefixes = ['/api/', '/v1/', '/mcp']
+
+// For errors raised before the services exist (an invalid configuration, for one).
+const fallbackLogger = createLogger({ level: 'error' })
 
 /** Names for HTTP statuses that reach us as plain `HTTPException`s (from Hono middleware). */
 const codeByStatus: Record<number, string> = {
@@ -57,14 +61,12 @@ export function renderError(c: Context<AppEnv>, thrown: unknown): Response | Pro
   const requestId = c.get('requestId') ?? 'unknown'
   const message = error.expose ? error.message : 'Internal server error'
   if (error.status >= 500) {
-    console.error(
-      JSON.stringify({
-        level: 'error',
-        request_id: requestId,
-        code: error.code,
-        error: String(error.cause ?? error),
-      }),
-    )
+    const logger = c.get('services')?.logger ?? fallbackLogger
+    logger.error('request failed', {
+      request_id: requestId,
+      code: error.code,
+      error: String(error.cause ?? error),
+    })
   }
   const status = error.status as ContentfulStatusCode
   const headers: Record<string, string> = {}

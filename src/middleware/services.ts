@@ -30,17 +30,25 @@ export function servicesMiddleware(options: {
       pending.catch(() => built.delete(bindings))
     }
     const shared = await pending
-    const requestServices: RequestServices = { ...shared, defer: (p) => deferOn(c, p) }
+    const requestServices: RequestServices = {
+      ...shared,
+      defer: (p) => deferOn(c, shared, p),
+    }
     c.set('services', requestServices)
     await next()
   }
 }
 
-function deferOn(c: Parameters<MiddlewareHandler<AppEnv>>[0], promise: Promise<unknown>): void {
+function deferOn(
+  c: Parameters<MiddlewareHandler<AppEnv>>[0],
+  services: Services,
+  promise: Promise<unknown>,
+): void {
   const guarded = promise.catch((error: unknown) => {
-    console.error(
-      JSON.stringify({ level: 'error', request_id: c.get('requestId'), deferred: String(error) }),
-    )
+    services.logger.error('background task failed', {
+      request_id: c.get('requestId'),
+      error: String(error),
+    })
   })
   let context: { waitUntil(p: Promise<unknown>): void } | undefined
   try {

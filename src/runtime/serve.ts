@@ -3,6 +3,7 @@ import { createApp } from '../app.ts'
 import { type Bindings, type Config, parseConfig } from '../core/config.ts'
 import { ConfigError } from '../core/errors.ts'
 import type { RuntimeName } from '../core/runtime-name.ts'
+import { createLogger } from '../core/telemetry/logger.ts'
 import { createBackgroundTasks } from './background-tasks.ts'
 
 /** A listening server, as each runtime's entry starts it. */
@@ -44,6 +45,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     return
   }
 
+  const logger = createLogger({ level: config.LOG_LEVEL })
   const background = createBackgroundTasks()
   const app = createApp({
     platform: { runtime: options.runtime, hasFileSystem: options.hasFileSystem },
@@ -53,16 +55,19 @@ export async function serve(options: ServeOptions): Promise<void> {
     (request) => app.fetch(request, options.env, background),
     config,
   )
-  console.log(`outpost: ${options.runtime} listening on http://${config.HOST}:${config.PORT}`)
+  logger.info('listening', {
+    runtime: options.runtime,
+    url: `http://${config.HOST}:${config.PORT}`,
+  })
 
   let stopping = false
   const stop = async (signal: string) => {
     if (stopping) return
     stopping = true
-    console.log(`outpost: ${signal} received, finishing in-flight work`)
+    logger.info('shutting down', { signal, pending_background_tasks: background.pending })
     await listener.close()
     const left = await background.drain(drainTimeoutMs)
-    if (left > 0) console.error(`outpost: ${left} background task(s) did not finish in time`)
+    if (left > 0) logger.warn('background tasks cut off at shutdown', { left })
     options.exit(0)
   }
   options.onSignal('SIGTERM', () => void stop('SIGTERM'))

@@ -10,7 +10,7 @@ import { scenarios } from '../runtime/scenarios.ts'
 
 const platform = { runtime: 'node' as const, hasFileSystem: true }
 const maxBodyBytes = 4096
-const env = { MAX_BODY_BYTES: String(maxBodyBytes) }
+const env = { MAX_BODY_BYTES: String(maxBodyBytes), LOG_LEVEL: 'warn' }
 
 function appWith(services?: (base: Services) => Services) {
   return createApp({
@@ -128,7 +128,10 @@ describe('error mapping', () => {
     expect(await response.json()).toEqual({
       error: { code: 'internal_error', message: 'Internal server error', request_id: 'req-1' },
     })
-    expect(log).toHaveBeenCalledWith(expect.stringContaining('"request_id":"req-1"'))
+    expect(log).toHaveBeenCalledWith(
+      expect.stringMatching(/"request_id":"req-1".*"code":"internal_error"/),
+    )
+    expect(log).toHaveBeenCalledWith(expect.stringContaining('leaked in a driver message'))
     log.mockRestore()
   })
 

@@ -90,7 +90,7 @@ export function defineRuntimeSuite(runtime: RuntimeId) {
         expect(text).toContain('id: 4')
         expect(text).toContain('event: done')
         expect(await current.exited).toBe(0)
-        expect(current.log()).toContain('SIGTERM received')
+        expect(current.log()).toContain('"message":"shutting down","signal":"SIGTERM"')
       }, 30_000)
     }
   })
