@@ -30,10 +30,44 @@ describe('the shared scenario list, in process', () => {
       await scenario.run({
         fetch: async (path, init) => app.request(path, init, env, createBackgroundTasks()),
         runtime: 'node',
-        maxBodyBytes,
       })
     })
   }
+})
+
+describe('body limit', () => {
+  const app = appWith()
+  const post = (body: BodyInit, headers: Record<string, string> = {}) =>
+    app.request(
+      '/api/ping',
+      {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...headers },
+        body,
+        duplex: 'half',
+      } as RequestInit,
+      env,
+    )
+
+  it('answers 413 JSON for a body over MAX_BODY_BYTES', async () => {
+    const response = await post(JSON.stringify({ message: 'x'.repeat(maxBodyBytes * 2) }))
+    expect(response.status).toBe(413)
+    expect(await response.json()).toMatchObject({
+      error: { code: 'payload_too_large', details: { limit_bytes: maxBodyBytes } },
+    })
+  })
+
+  it('counts streamed bodies that announce no length', async () => {
+    const chunk = new TextEncoder().encode('x'.repeat(1024))
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < 8; i++) controller.enqueue(chunk)
+        controller.close()
+      },
+    })
+    const response = await post(stream)
+    expect(response.status).toBe(413)
+  })
 })
 
 describe('GET /readyz', () => {
