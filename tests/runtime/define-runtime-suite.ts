@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { rawExchange } from './raw-http.ts'
 import {
   type RuntimeId,
   type RuntimeProcess,
   startRuntime,
   waitUntilReady,
-} from './runtime-process.ts'
+} from '../support/runtime-process.ts'
+import { rawExchange } from './raw-http.ts'
 import { scenarios } from './scenarios.ts'
 
 const maxBodyBytes = 4096
