@@ -207,6 +207,14 @@ export function kvStoreContract(name: string, makeSubject: () => Promise<KvContr
       await expectStoreError(store.set(key(), 1, { ttlMs: 0 }), 'kv_invalid_argument')
       await expectStoreError(store.set(key(), 1, { ttlMs: -5 }), 'kv_invalid_argument')
       await expectStoreError(store.append(key(), [1], { ttlMs: Number.NaN }), 'kv_invalid_argument')
+      await expectStoreError(store.range(key(), 0.5, 2), 'kv_invalid_argument')
+      await expectStoreError(store.trim(key(), 0, Number.POSITIVE_INFINITY), 'kv_invalid_argument')
+      const counter = key()
+      await store.increment(counter, Number.MAX_SAFE_INTEGER)
+      await expectStoreError(
+        store.increment(counter, Number.MAX_SAFE_INTEGER),
+        'kv_invalid_argument',
+      )
     })
   })
 }

@@ -1,5 +1,11 @@
 import type { KvSetOptions, KvStore } from './kv-store.ts'
-import { checkIncrementBy, checkTtlMs, invalidKvArgument, wrongKvType } from './kv-store-errors.ts'
+import {
+  checkIncrementBy,
+  checkListIndices,
+  checkTtlMs,
+  invalidKvArgument,
+  wrongKvType,
+} from './kv-store-errors.ts'
 
 /** Options of `createInMemoryKvStore`. */
 export interface InMemoryKvStoreOptions {
@@ -114,11 +120,13 @@ export function createInMemoryKvStore(options: InMemoryKvStoreOptions = {}): KvS
       return entry.items.length
     },
     async range<T>(key: string, start: number, stop: number) {
+      checkListIndices(start, stop)
       const { items } = list(key)
       const [from, to] = bounds(items.length, start, stop)
       return items.slice(from, to + 1).map(copy) as T[]
     },
     async trim(key, start, stop) {
+      checkListIndices(start, stop)
       const entry = list(key)
       const [from, to] = bounds(entry.items.length, start, stop)
       entry.items = entry.items.slice(from, to + 1)

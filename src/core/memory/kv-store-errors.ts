@@ -36,3 +36,10 @@ export function checkIncrementBy(by: number): number {
   }
   return by
 }
+
+/** Accepts the integer list indices of `range` / `trim`. */
+export function checkListIndices(start: number, stop: number): void {
+  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(stop)) {
+    throw invalidKvArgument(`list indices must be integers, got ${start} and ${stop}`)
+  }
+}

@@ -1,7 +1,13 @@
 import type { Redis } from '@upstash/redis'
 import { StoreError } from '../errors.ts'
 import type { KvSetOptions, KvStore } from './kv-store.ts'
-import { checkIncrementBy, checkTtlMs, invalidKvArgument, wrongKvType } from './kv-store-errors.ts'
+import {
+  checkIncrementBy,
+  checkListIndices,
+  checkTtlMs,
+  invalidKvArgument,
+  wrongKvType,
+} from './kv-store-errors.ts'
 import { upstashStoreError } from './upstash-store-error.ts'
 
 /** Options of `createUpstashRedisKvStore`. */
@@ -50,8 +56,9 @@ function integer(value: unknown): number {
   return value
 }
 
-// Redis' own replies for a type mismatch; the client only gives us their text.
+// Redis' own replies for a type mismatch and an overflow; the client gives us only their text.
 const wrongTypeText = /WRONGTYPE|not an integer/
+const overflowText = /would overflow/
 
 /**
  * `KvStore` on Upstash Redis over its REST API. Calls needing several commands go in one
@@ -86,6 +93,13 @@ export function createUpstashRedisKvStore(options: UpstashRedisKvStoreOptions): 
       ) {
         throw wrongKvType(key, error)
       }
+      if (
+        error instanceof Error &&
+        error.name === 'UpstashError' &&
+        overflowText.test(error.message)
+      ) {
+        throw invalidKvArgument('increment would overflow', error)
+      }
       throw upstashStoreError('kv', operation, error)
     }
   }
@@ -115,13 +129,14 @@ export function createUpstashRedisKvStore(options: UpstashRedisKvStoreOptions): 
       call('increment', key, async () => {
         checkIncrementBy(by)
         const px = checkTtlMs(incrementOptions.ttlMs)
-        if (px === undefined) return integer(await redis.incrby(k(key), by))
-        const [, total] = await redis
-          .multi()
-          .set(k(key), 0, { nx: true, px })
-          .incrby(k(key), by)
-          .exec()
-        return integer(total)
+        const total = integer(
+          px === undefined
+            ? await redis.incrby(k(key), by)
+            : (await redis.multi().set(k(key), 0, { nx: true, px }).incrby(k(key), by).exec())[1],
+        )
+        // Redis counts to 2^63; past 2^53 JSON numbers lose digits, so report it as overflow.
+        if (!Number.isSafeInteger(total)) throw invalidKvArgument('increment would overflow')
+        return total
       }),
     append: (key, values, appendOptions = {}) =>
       call('append', key, async () => {
@@ -138,12 +153,14 @@ export function createUpstashRedisKvStore(options: UpstashRedisKvStoreOptions): 
       }),
     range: <T>(key: string, start: number, stop: number) =>
       call('range', key, async () => {
+        checkListIndices(start, stop)
         const items: unknown = await redis.lrange(k(key), start, stop)
         if (!Array.isArray(items)) throw malformed('LRANGE did not answer a list')
         return items.map(decode) as T[]
       }),
     trim: (key, start, stop) =>
       call('trim', key, async () => {
+        checkListIndices(start, stop)
         await redis.ltrim(k(key), start, stop)
       }),
     length: (key) => call('length', key, async () => integer(await redis.llen(k(key)))),
