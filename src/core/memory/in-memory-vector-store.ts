@@ -28,7 +28,7 @@ function matches(metadata: VectorMetadata, filter: VectorFilter): boolean {
 }
 
 /**
- * The in-process `VectorStore`: exact (brute-force) cosine search over a `Map`, scored as
+ * The embedded `VectorStore`: exact (brute-force) cosine search over a `Map`, scored as
  * Upstash does, `(1 + cosine) / 2`. Fine for tests and small memories; records are copied in
  * and out so callers cannot change stored state.
  */
