@@ -11,7 +11,7 @@ export interface KvContractSubject {
    * checked with polling, so a backend that expires keys a little late still passes.
    */
   elapse(ms: number): Promise<void>
-  /** A TTL short enough to wait out in a test (a few ms of fake time, or ~80 ms of real). */
+  /** A TTL short enough to wait out in a test (fake time, or a few hundred ms of real time). */
   shortTtlMs: number
   /** Removes whatever the suite stored. */
   cleanup?(): Promise<void>

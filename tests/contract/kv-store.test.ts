@@ -45,7 +45,8 @@ describe.skipIf(!redisUp)('Upstash Redis through the bridge to the real Redis', 
     const redis = upstashClient(bridge.url, bridge.token)
     return {
       store: createUpstashRedisKvStore({ redis, prefix }),
-      shortTtlMs: 80,
+      // Long enough that a stalled machine cannot expire a key between two consecutive calls.
+      shortTtlMs: 250,
       elapse: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       cleanup: async () => {
         const keys = await redis.keys(`${prefix}*`)

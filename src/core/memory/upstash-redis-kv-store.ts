@@ -86,20 +86,9 @@ export function createUpstashRedisKvStore(options: UpstashRedisKvStoreOptions): 
       return await run()
     } catch (error) {
       if (error instanceof StoreError) throw error
-      if (
-        error instanceof Error &&
-        error.name === 'UpstashError' &&
-        wrongTypeText.test(error.message)
-      ) {
-        throw wrongKvType(key, error)
-      }
-      if (
-        error instanceof Error &&
-        error.name === 'UpstashError' &&
-        overflowText.test(error.message)
-      ) {
-        throw invalidKvArgument('increment would overflow', error)
-      }
+      const redisText = error instanceof Error && error.name === 'UpstashError' ? error.message : ''
+      if (wrongTypeText.test(redisText)) throw wrongKvType(key, error)
+      if (overflowText.test(redisText)) throw invalidKvArgument('increment would overflow', error)
       throw upstashStoreError('kv', operation, error)
     }
   }
