@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest'
+import { createInMemoryKvStore } from '../../../src/core/memory/in-memory-kv-store.ts'
+
+describe('in-memory KvStore', () => {
+  it('honours the TTL to the millisecond of the injected clock', async () => {
+    let now = 1_000
+    const store = createInMemoryKvStore({ now: () => now })
+    await store.set('k', 'v', { ttlMs: 100 })
+    await store.append('list', ['a'], { ttlMs: 50 })
+    now += 49
+    expect(await store.length('list')).toBe(1)
+    now += 1
+    expect(await store.length('list')).toBe(0)
+    now += 49
+    expect(await store.get('k')).toBe('v')
+    now += 1
+    expect(await store.get('k')).toBeUndefined()
+    expect(await store.set('k', 'again', { ifAbsent: true })).toBe(true)
+  })
+
+  it('keeps a list TTL when appending without one', async () => {
+    let now = 0
+    const store = createInMemoryKvStore({ now: () => now })
+    await store.append('list', ['a'], { ttlMs: 10 })
+    await store.append('list', ['b'])
+    now = 10
+    expect(await store.length('list')).toBe(0)
+  })
+
+  it('evicts the least recently used key beyond maxEntries', async () => {
+    const store = createInMemoryKvStore({ maxEntries: 3 })
+    await store.set('a', 1)
+    await store.set('b', 2)
+    await store.append('c', [3])
+    expect(await store.get('a')).toBe(1) // a is now the most recently used
+    await store.set('d', 4)
+    expect(await store.get('b')).toBeUndefined()
+    expect(await store.get('a')).toBe(1)
+    expect(await store.range('c', 0, -1)).toEqual([3])
+    expect(await store.get('d')).toBe(4)
+    // Recency is now a, c, d (oldest first): a goes next.
+    await store.increment('e')
+    expect(await store.get('a')).toBeUndefined()
+    expect(await store.length('c')).toBe(1)
+  })
+
+  it('never holds more than maxEntries keys', async () => {
+    const store = createInMemoryKvStore({ maxEntries: 10 })
+    for (let i = 0; i < 100; i++) await store.set(`k${i}`, i)
+    let present = 0
+    for (let i = 0; i < 100; i++) if ((await store.get(`k${i}`)) !== undefined) present++
+    expect(present).toBe(10)
+    expect(await store.get('k99')).toBe(99)
+  })
+
+  it('copies list items in and out', async () => {
+    const store = createInMemoryKvStore()
+    const item = { n: 1 }
+    await store.append('list', [item])
+    item.n = 2
+    const [read] = await store.range<{ n: number }>('list', 0, 0)
+    if (read) read.n = 3
+    expect(await store.range('list', 0, -1)).toEqual([{ n: 1 }])
+  })
+})
