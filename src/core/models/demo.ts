@@ -1,5 +1,6 @@
 import type { ChatMessage, ChatModel, ChatRequest, ModelEvent, ToolCall } from './chat-model.ts'
 import { ProviderError } from './provider-error.ts'
+import { abortableSleep } from './sleep.ts'
 
 /** Options of `createDemoModel`. */
 export interface DemoModelOptions {
@@ -123,20 +124,4 @@ function arithmeticIn(text: string): string | undefined {
     (run) => /\d/.test(run) && /\d\s*[-+*/%^]\s*[\d(a-z]|[a-z]+\(/i.test(run),
   )
   return candidates.sort((a, b) => b.length - a.length)[0]
-}
-
-function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason)
-    const timer = setTimeout(done, ms)
-    function done() {
-      signal?.removeEventListener('abort', stop)
-      resolve()
-    }
-    function stop() {
-      clearTimeout(timer)
-      reject(signal?.reason)
-    }
-    signal?.addEventListener('abort', stop, { once: true })
-  })
 }
