@@ -5,7 +5,12 @@ import { createFakeKvStore } from '../../support/fake-kv-store.ts'
 
 const setup = () => {
   let time = 1_000_000
-  const clock = { now: () => time, advance: (ms: number) => void (time += ms) }
+  const clock = {
+    now: () => time,
+    advance: (ms: number) => {
+      time += ms
+    },
+  }
   const kv = createFakeKvStore({ now: clock.now })
   const options = { kv, now: clock.now, failureThreshold: 3, cooldownMs: 10_000, windowMs: 60_000 }
   return { clock, kv, breaker: createBreaker(options), twin: createBreaker(options) }
