@@ -73,7 +73,7 @@ export async function startRun(
           if (await runLog.cancelRequested(run.id)) controller.abort()
         }
       }
-    } catch (error) {
+    } catch {
       pending.push({
         type: 'error',
         code: 'internal_error',
@@ -81,10 +81,9 @@ export async function startRun(
         retryable: false,
       })
       status = 'failed'
-      void error
     } finally {
       await flush()
-      await runLog.finish(run.id, status)
+      await runLog.finish(run.id, lost ? 'failed' : status)
     }
   }
   options.defer(produce())

@@ -57,7 +57,7 @@ describe('createRunLog', () => {
   it('polls a store written by another isolate', async () => {
     const kv = createFakeKvStore()
     const reader = createRunLog({ kv, pollMinMs: 1, pollMaxMs: 4 })
-    const run = await reader.create({ id: 'x' })
+    await reader.create({ id: 'x' })
     // Another isolate: same data, no shared wake-ups.
     const elsewhere = { ...kv }
     const writer = createRunLog({ kv: elsewhere })
