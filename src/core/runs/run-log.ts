@@ -51,7 +51,7 @@ export interface RunLogOptions {
   newId?: () => string
   /** How long a run's events stay readable after its last write. Default 1 hour. */
   ttlMs?: number
-  /** Tail polling backoff bounds; an in-process append wakes tailers at once. */
+  /** Tail polling backoff bounds; an append from this isolate wakes tailers at once. */
   pollMinMs?: number
   pollMaxMs?: number
   prefix?: string
