@@ -8,6 +8,8 @@ export interface BreakerVerdict {
   allowed: boolean
   state: BreakerState
   retryAt?: number
+  /** Recent failures counted when the verdict was given. */
+  failures?: number
 }
 
 /**
@@ -17,8 +19,11 @@ export interface BreakerVerdict {
  */
 export interface CircuitBreaker {
   allow(id: string): Promise<BreakerVerdict>
-  /** A call succeeded: closes the breaker if it was open or probing. */
-  success(id: string): Promise<void>
+  /**
+   * A call succeeded: closes the breaker if it was open or probing. Given the verdict that
+   * let the call through, a clean success (closed, no recent failures) costs no store call.
+   */
+  success(id: string, verdict?: BreakerVerdict): Promise<void>
   /** A retryable call failed; `retryAfterMs` (a 429's Retry-After) opens it for that long. */
   failure(id: string, options?: { retryAfterMs?: number }): Promise<void>
 }
@@ -70,10 +75,13 @@ export function createBreaker(options: BreakerOptions): CircuitBreaker {
 
   return {
     allow: (id) =>
-      safely(
+      safely<BreakerVerdict>(
         async () => {
-          const record = await kv.get<OpenRecord>(keys(id).open)
-          if (!record) return { allowed: true, state: 'closed' as const }
+          const [record, failures] = await Promise.all([
+            kv.get<OpenRecord>(keys(id).open),
+            kv.get<number>(keys(id).failures),
+          ])
+          if (!record) return { allowed: true, state: 'closed' as const, failures: failures ?? 0 }
           if (now() < record.until)
             return { allowed: false, state: 'open' as const, retryAt: record.until }
           const probing = await kv.set(keys(id).probe, now(), {
@@ -87,8 +95,9 @@ export function createBreaker(options: BreakerOptions): CircuitBreaker {
         { allowed: true, state: 'closed' as const },
       ),
 
-    success: (id) =>
+    success: (id, verdict) =>
       safely(async () => {
+        if (verdict?.state === 'closed' && verdict.failures === 0) return
         const k = keys(id)
         if (await kv.get(k.open)) await Promise.all([kv.delete(k.open), kv.delete(k.probe)])
         await kv.delete(k.failures)

@@ -102,7 +102,7 @@ export async function* streamWithFallback(
           if (event.type === 'text-delta' || event.type === 'tool-call') streamed = true
           yield event
         }
-        await options.breaker?.success(candidate.id)
+        await options.breaker?.success(candidate.id, verdict)
         return
       } catch (caught) {
         const error = asProviderError(caught, candidate)

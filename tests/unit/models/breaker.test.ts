@@ -21,7 +21,7 @@ describe('createBreaker', () => {
     const { breaker, twin } = setup()
     await breaker.failure('m')
     await twin.failure('m')
-    expect(await breaker.allow('m')).toEqual({ allowed: true, state: 'closed' })
+    expect(await breaker.allow('m')).toEqual({ allowed: true, state: 'closed', failures: 2 })
     await breaker.failure('m')
     expect(await twin.allow('m')).toMatchObject({ allowed: false, state: 'open' })
   })
@@ -34,7 +34,7 @@ describe('createBreaker', () => {
     expect(verdicts.filter((v) => v.allowed)).toHaveLength(1)
     expect(verdicts.every((v) => v.state === 'half-open')).toBe(true)
     await breaker.success('m')
-    expect(await twin.allow('m')).toEqual({ allowed: true, state: 'closed' })
+    expect(await twin.allow('m')).toEqual({ allowed: true, state: 'closed', failures: 0 })
     await breaker.failure('m')
     expect((await breaker.allow('m')).allowed).toBe(true)
   })
@@ -76,6 +76,24 @@ describe('createBreaker', () => {
     clock.advance(60_000)
     await breaker.failure('m')
     expect((await breaker.allow('m')).allowed).toBe(true)
+  })
+
+  it('resets the failure count on success, without a store call when there is nothing to reset', async () => {
+    const { breaker, kv } = setup()
+    await breaker.failure('m')
+    await breaker.success('m', await breaker.allow('m'))
+    expect(await breaker.allow('m')).toEqual({ allowed: true, state: 'closed', failures: 0 })
+    let calls = 0
+    const counting = createBreaker({
+      kv: new Proxy(kv, {
+        get: (target, key) => {
+          calls += 1
+          return Reflect.get(target, key)
+        },
+      }),
+    })
+    await counting.success('m', { allowed: true, state: 'closed', failures: 0 })
+    expect(calls).toBe(0)
   })
 
   it('lets traffic through when the store fails', async () => {
