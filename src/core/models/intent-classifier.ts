@@ -6,10 +6,14 @@ const intents: readonly Intent[] = ['code', 'reasoning', 'writing', 'chat']
 
 /**
  * An `IntentClassifier` that asks a (fast, cheap) model for one word. Used by the router only
- * when its heuristics are unsure, so it costs a round trip on a minority of requests.
+ * when its heuristics are unsure, so it costs a round trip on a minority of requests. Pass a
+ * function to resolve the model lazily (on first use).
  */
-export function createModelClassifier(model: ChatModel): IntentClassifier {
+export function createModelClassifier(
+  source: ChatModel | (() => Promise<ChatModel>),
+): IntentClassifier {
   return async (text, signal) => {
+    const model = typeof source === 'function' ? await source() : source
     const prompt =
       'Classify the request below by what it needs. Answer with exactly one word: ' +
       'code (programming, software, computers), reasoning (analysis, math, decisions, ' +
