@@ -212,6 +212,19 @@ describe('OpenAI adapter through the openai SDK against the mock', () => {
     expect(error).toMatchObject({ code: 'provider_aborted', retryable: false })
   })
 
+  it('maps a client timeout on a slow first byte to a retryable timeout', async () => {
+    mock.script({ kind: 'text', text: 'too late', firstByteDelayMs: 1_000 })
+    const impatient = createOpenAiModel({
+      client: new OpenAI({ apiKey: 'test', baseURL: `${mock.url}/v1`, maxRetries: 0, timeout: 20 }),
+      model: 'gpt-test',
+    })
+    const { events, error } = await collectUntilError(
+      impatient.stream({ messages: [{ role: 'user', content: 'q' }] }),
+    )
+    expect(events).toEqual([])
+    expect(error).toMatchObject({ code: 'provider_timeout', retryable: true })
+  })
+
   it('lists models and serves embeddings like the real API', async () => {
     const client = new OpenAI({ apiKey: 'test', baseURL: `${mock.url}/v1`, maxRetries: 0 })
     const list = await client.models.list()
