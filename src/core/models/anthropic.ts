@@ -5,13 +5,16 @@ import {
   APIError,
   APIUserAbortError,
 } from '@anthropic-ai/sdk'
-import type { ChatMessage, ChatModel, ChatRequest, FinishReason, ModelEvent } from './chat-model.ts'
+import {
+  cacheTokens,
+  finishReason,
+  parse,
+  toAnthropicParams,
+  usageEvent,
+} from './anthropic-request.ts'
+import type { ChatModel, ChatRequest, ModelEvent } from './chat-model.ts'
 import { ProviderError } from './provider-error.ts'
 import { providerError, truncatedStream } from './provider-failure.ts'
-
-type Params = Anthropic.MessageCreateParamsNonStreaming
-type WireMessage = Anthropic.MessageParam
-type WireBlock = Anthropic.ContentBlockParam
 
 /** Options of `createAnthropicModel`. */
 export interface AnthropicModelOptions {
@@ -58,7 +61,7 @@ export function createAnthropicModel(options: AnthropicModelOptions): ChatModel 
   }
 
   async function* stream(request: ChatRequest, signal?: AbortSignal): AsyncGenerator<ModelEvent> {
-    const params = toParams(model, request, options.defaultMaxTokens ?? 4096)
+    const params = toAnthropicParams(model, request, options.defaultMaxTokens ?? 4096)
     try {
       if (request.stream === false) {
         const answer = await client.messages.create(params, { signal })
@@ -134,112 +137,4 @@ export function createAnthropicModel(options: AnthropicModelOptions): ChatModel 
   }
 
   return { id: `${provider}:${model}`, provider, model, stream }
-}
-
-function toParams(model: string, request: ChatRequest, defaultMaxTokens: number): Params {
-  const system = request.messages
-    .filter((m) => m.role === 'system')
-    .map((m) => m.content)
-    .join('\n\n')
-  const tools = request.tools?.map((tool) => ({
-    name: tool.name,
-    description: tool.description,
-    input_schema: tool.inputSchema as Anthropic.Tool.InputSchema,
-  }))
-  const choice = request.toolChoice
-  const toolChoice: Anthropic.ToolChoice | undefined =
-    choice === undefined
-      ? undefined
-      : choice === 'auto'
-        ? { type: 'auto' }
-        : choice === 'none'
-          ? { type: 'none' }
-          : choice === 'required'
-            ? { type: 'any' }
-            : { type: 'tool', name: choice.name }
-  return {
-    model,
-    max_tokens: request.maxTokens ?? defaultMaxTokens,
-    messages: toWire(request.messages),
-    ...(system === '' ? {} : { system }),
-    ...(tools && tools.length > 0 ? { tools } : {}),
-    ...(toolChoice && tools && tools.length > 0 ? { tool_choice: toolChoice } : {}),
-    ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
-    ...(request.stop === undefined ? {} : { stop_sequences: request.stop }),
-  }
-}
-
-function toWire(messages: ChatMessage[]): WireMessage[] {
-  const out: Array<{ role: 'user' | 'assistant'; content: WireBlock[] }> = []
-  const push = (role: 'user' | 'assistant', blocks: WireBlock[]) => {
-    const last = out.at(-1)
-    if (last && last.role === role) last.content.push(...blocks)
-    else out.push({ role, content: blocks })
-  }
-  for (const message of messages) {
-    if (message.role === 'system') continue
-    if (message.role === 'tool') {
-      push('user', [
-        {
-          type: 'tool_result',
-          tool_use_id: message.toolCallId,
-          content: message.content,
-          ...(message.isError ? { is_error: true } : {}),
-        },
-      ])
-    } else if (message.role === 'user') {
-      const parts =
-        typeof message.content === 'string'
-          ? [{ type: 'text' as const, text: message.content }]
-          : message.content
-      push(
-        'user',
-        parts.map((part): WireBlock => {
-          if (part.type === 'text') return { type: 'text', text: part.text }
-          if ('url' in part) return { type: 'image', source: { type: 'url', url: part.url } }
-          const mediaType = part.mediaType as Anthropic.Base64ImageSource['media_type']
-          return {
-            type: 'image',
-            source: { type: 'base64', media_type: mediaType, data: part.data },
-          }
-        }),
-      )
-    } else {
-      const blocks: WireBlock[] =
-        message.content === '' ? [] : [{ type: 'text', text: message.content }]
-      for (const call of message.toolCalls ?? []) {
-        blocks.push({ type: 'tool_use', id: call.id, name: call.name, input: call.input ?? {} })
-      }
-      push('assistant', blocks)
-    }
-  }
-  return out
-}
-
-function parse(json: string): unknown {
-  if (json.trim() === '') return {}
-  try {
-    return JSON.parse(json)
-  } catch {
-    return json
-  }
-}
-
-function cacheTokens(usage: {
-  cache_creation_input_tokens?: number | null
-  cache_read_input_tokens?: number | null
-}): number {
-  return (usage.cache_creation_input_tokens ?? 0) + (usage.cache_read_input_tokens ?? 0)
-}
-
-function usageEvent(inputTokens: number, outputTokens: number): ModelEvent {
-  return { type: 'usage', inputTokens, outputTokens }
-}
-
-function finishReason(reason: string | null): FinishReason {
-  if (reason === 'end_turn' || reason === 'stop_sequence') return 'stop'
-  if (reason === 'max_tokens') return 'length'
-  if (reason === 'tool_use') return 'tool-calls'
-  if (reason === 'refusal') return 'content-filter'
-  return 'other'
 }
