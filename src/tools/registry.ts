@@ -30,12 +30,15 @@ export interface ToolRegistryOptions {
   tools: readonly Tool[]
   /** Per-call limit for tools without their own `timeoutMs`. Default 10 s. */
   defaultTimeoutMs?: number
+  /** Longest result shown to the model, in characters. Default 20 000. */
+  maxResultChars?: number
   now?: () => number
 }
 
 /** A registry over a fixed list of tools; names must be unique. */
 export function createToolRegistry(options: ToolRegistryOptions): ToolRegistry {
   const now = options.now ?? Date.now
+  const maxChars = options.maxResultChars ?? 20_000
   const tools = new Map<string, Tool>()
   for (const tool of options.tools) {
     if (tools.has(tool.name)) {
@@ -68,14 +71,17 @@ export function createToolRegistry(options: ToolRegistryOptions): ToolRegistry {
     const controller = new AbortController()
     const timeoutMs = tool.timeoutMs ?? options.defaultTimeoutMs ?? 10_000
     let timer: ReturnType<typeof setTimeout> | undefined
-    const onAbort = () => controller.abort(signal?.reason)
-    signal?.addEventListener('abort', onAbort, { once: true })
+    let onAbort = () => {}
     const stopped = new Promise<ToolErrorCode>((resolve) => {
       timer = setTimeout(() => {
         controller.abort(new Error('timeout'))
         resolve('timeout')
       }, timeoutMs)
-      signal?.addEventListener('abort', () => resolve('aborted'), { once: true })
+      onAbort = () => {
+        controller.abort(signal?.reason)
+        resolve('aborted')
+      }
+      signal?.addEventListener('abort', onAbort, { once: true })
     })
     try {
       const run = Promise.resolve().then(() =>
@@ -91,8 +97,13 @@ export function createToolRegistry(options: ToolRegistryOptions): ToolRegistry {
           ? failure('timeout', `The tool did not answer within ${timeoutMs} ms.`)
           : failure('aborted', 'The turn was cancelled.')
       }
+      const text =
+        typeof outcome.output === 'string' ? outcome.output : (JSON.stringify(outcome.output) ?? '')
+      // A huge result would crowd the model's context out; it gets the head and a marker.
       const content =
-        typeof outcome.output === 'string' ? outcome.output : JSON.stringify(outcome.output)
+        text.length > maxChars
+          ? `${text.slice(0, maxChars)}\n[truncated: ${text.length} characters]`
+          : text
       return { ...base, ok: true, output: outcome.output, content, durationMs: now() - started }
     } catch (error) {
       return failure('failed', error instanceof Error ? error.message : String(error))

@@ -70,6 +70,7 @@ export async function* streamWithFallback(
   let attempts = 0
   let failed: { id: string; error: ProviderError; streamed: boolean } | undefined
   let waitMs = 0
+  let cooling = Number.POSITIVE_INFINITY
 
   while (attempts < maxAttempts) {
     let earliest = Number.POSITIVE_INFINITY
@@ -116,6 +117,7 @@ export async function* streamWithFallback(
         failed = { id: candidate.id, error, streamed }
       }
     }
+    cooling = earliest
     if (attempts >= maxAttempts || !Number.isFinite(earliest)) break
     const wait = Math.max(0, earliest - now())
     if (wait > (options.maxWaitMs ?? 5000)) break
@@ -133,6 +135,7 @@ export async function* streamWithFallback(
     provider: 'none',
     model: 'none',
     retryable: true,
+    retryAfterMs: Number.isFinite(cooling) ? Math.max(0, cooling - now()) : undefined,
   })
 }
 

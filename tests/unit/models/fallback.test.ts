@@ -146,6 +146,14 @@ describe('streamWithFallback against the mock through both SDKs', () => {
     expect((error as Error).message).toContain('cannot read images')
   })
 
+  it('says when to come back when every breaker is open for longer than it will wait', async () => {
+    await deps.breaker?.failure('anthropic:claude-haiku-4-5', { retryAfterMs: 40_000 })
+    await deps.breaker?.failure('local:llama3.2', { retryAfterMs: 30_000 })
+    const { error } = await collectUntilError(streamWithFallback(deps, catalog.tiers.fast, user))
+    expect(error).toMatchObject({ code: 'no_candidate', retryable: true, retryAfterMs: 30_000 })
+    expect(mock.requests).toHaveLength(0)
+  })
+
   it('skips a model whose breaker is open', async () => {
     for (let i = 0; i < 3; i++) await deps.breaker?.failure('anthropic:claude-haiku-4-5')
     await collect(streamWithFallback(deps, catalog.tiers.fast, user))

@@ -107,6 +107,19 @@ describe('createToolRegistry', () => {
     expect(result.ok ? 'ok' : result.error.code).toBe('aborted')
   })
 
+  it('truncates huge results before the model sees them', async () => {
+    const big = defineTool({
+      name: 'big',
+      description: 'x',
+      input: z.object({}),
+      execute: () => 'y'.repeat(500),
+    })
+    const small = createToolRegistry({ tools: [big], maxResultChars: 100 })
+    const result = await small.execute({ id: 'b', name: 'big', input: {} })
+    expect(result.content).toBe(`${'y'.repeat(100)}\n[truncated: 500 characters]`)
+    expect(result.ok && result.output).toBe('y'.repeat(500))
+  })
+
   it('refuses duplicate tool names', () => {
     expect(() => createToolRegistry({ tools: [calculatorTool, calculatorTool] })).toThrow(
       'Duplicate',
