@@ -95,7 +95,7 @@ export async function answerAnthropic(
   ]
 
   if (!body.stream) {
-    if (reply.kind === 'cut' || reply.kind === 'malformed') {
+    if (reply.kind === 'cut' || reply.kind === 'malformed' || reply.kind === 'stream-error') {
       res.socket?.destroy()
       return
     }
@@ -135,8 +135,18 @@ export async function answerAnthropic(
     await sse.send(start, 'content_block_start')
     await sse.send({ type: 'ping' }, 'ping')
     for (const [at, chunk] of chunks.entries()) {
-      if ((reply.kind === 'cut' || reply.kind === 'malformed') && at === reply.afterChunks) {
-        if (reply.kind === 'malformed') {
+      if (
+        (reply.kind === 'cut' || reply.kind === 'malformed' || reply.kind === 'stream-error') &&
+        at === reply.afterChunks
+      ) {
+        if (reply.kind === 'stream-error') {
+          const type = reply.errorType ?? 'overloaded_error'
+          await sse.send(
+            { type: 'error', error: { type, message: `Mock ${type} mid-stream` } },
+            'error',
+          )
+          sse.end()
+        } else if (reply.kind === 'malformed') {
           await sse.send('{"type":"content_block_delta","index":0,"delta":{', 'content_block_delta')
           sse.end()
         } else sse.cut()

@@ -76,7 +76,7 @@ export async function answerOpenAi(
   const finish = calls.length > 0 ? 'tool_calls' : 'stop'
 
   if (!body.stream) {
-    if (reply.kind === 'cut' || reply.kind === 'malformed') {
+    if (reply.kind === 'cut' || reply.kind === 'malformed' || reply.kind === 'stream-error') {
       res.socket?.destroy()
       return
     }
@@ -107,8 +107,17 @@ export async function answerOpenAi(
   })
   await sse.send(frame({ role: 'assistant', content: '', refusal: null }))
   for (const [index, chunk] of chunks.entries()) {
-    if ((reply.kind === 'cut' || reply.kind === 'malformed') && index === reply.afterChunks) {
-      if (reply.kind === 'malformed') {
+    if (
+      (reply.kind === 'cut' || reply.kind === 'malformed' || reply.kind === 'stream-error') &&
+      index === reply.afterChunks
+    ) {
+      if (reply.kind === 'stream-error') {
+        const type = reply.errorType ?? 'server_error'
+        await sse.send({
+          error: { message: `Mock ${type} mid-stream`, type, param: null, code: type },
+        })
+        sse.end()
+      } else if (reply.kind === 'malformed') {
         await sse.send('{"id":"broken","choices":[{"delta":{"content":')
         sse.end()
       } else sse.cut()

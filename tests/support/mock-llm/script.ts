@@ -18,7 +18,9 @@ export interface MockReplyTiming {
 /**
  * One scripted answer. `cut` sends `afterChunks` text chunks and then destroys the socket
  * (for a non-streaming request, it destroys the socket before answering); `malformed` sends
- * `afterChunks` chunks and then a data line that is not JSON.
+ * `afterChunks` chunks and then a data line that is not JSON; `stream-error` sends
+ * `afterChunks` chunks and then the provider's in-stream error frame (Anthropic's
+ * `event: error`, OpenAI's `data: {"error": ...}`), as real APIs do when they overload mid-answer.
  */
 export type MockReply = MockReplyTiming &
   (
@@ -27,6 +29,7 @@ export type MockReply = MockReplyTiming &
     | { kind: 'error'; status: number; retryAfterSeconds?: number; message?: string }
     | { kind: 'cut'; text: string; afterChunks: number }
     | { kind: 'malformed'; text: string; afterChunks: number }
+    | { kind: 'stream-error'; text: string; afterChunks: number; errorType?: string }
   )
 
 /** A request as the mock received it, for assertions on what an adapter sent. */

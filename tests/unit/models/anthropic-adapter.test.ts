@@ -166,6 +166,19 @@ describe('Anthropic adapter through @anthropic-ai/sdk against the mock', () => {
     expect(error).toMatchObject({ retryable: true })
   })
 
+  it('maps an in-stream overloaded error event after partial text', async () => {
+    mock.script({ kind: 'stream-error', text: 'alpha beta gamma', afterChunks: 2 })
+    const { events, error } = await collectUntilError(
+      model.stream({ messages: [{ role: 'user', content: 'q' }] }),
+    )
+    expect(textOf(events)).toBe('alpha beta ')
+    expect(error).toMatchObject({
+      code: 'provider_overloaded',
+      retryable: true,
+      upstreamStatus: undefined,
+    })
+  })
+
   it('reports a malformed event as a retryable bad response', async () => {
     mock.script({ kind: 'malformed', text: 'alpha beta', afterChunks: 1 })
     const { error } = await collectUntilError(

@@ -184,6 +184,15 @@ describe('OpenAI adapter through the openai SDK against the mock', () => {
     expect(error).toMatchObject({ code: 'provider_network', retryable: true })
   })
 
+  it('maps an in-stream error chunk after partial text', async () => {
+    mock.script({ kind: 'stream-error', text: 'one two three', afterChunks: 1 })
+    const { events, error } = await collectUntilError(
+      model.stream({ messages: [{ role: 'user', content: 'q' }] }),
+    )
+    expect(textOf(events)).toBe('one ')
+    expect(error).toMatchObject({ code: 'provider_unavailable', retryable: true })
+  })
+
   it('turns a malformed chunk into a retryable bad-response error', async () => {
     mock.script({ kind: 'malformed', text: 'one two three', afterChunks: 1 })
     const { error } = await collectUntilError(
