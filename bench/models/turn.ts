@@ -19,6 +19,9 @@ const iterations = Number(args[args.indexOf('--iterations') + 1] || 200)
 const warmup = 20
 const budgetMs = 60_000
 const prompt = 'hi there, how are you doing today?'
+// The loop adds routing, a breaker read and event mapping: microseconds of work. A median
+// above this many added milliseconds means something blocks, and the run exits non-zero.
+const boundMs = 2
 
 interface Sample {
   ttft: number
@@ -121,6 +124,7 @@ const percentile = (values: number[], p: number) => {
 
 const started = performance.now()
 const rows: string[] = []
+const over: string[] = []
 for (const name of Object.keys(direct)) {
   const a: Sample[] = []
   const b: Sample[] = []
@@ -143,6 +147,7 @@ for (const name of Object.keys(direct)) {
       percentile(t, 50),
       percentile(t, 99),
     ]
+    if (t50 - d50 > boundMs) over.push(`${name} ${metric}: +${(t50 - d50).toFixed(2)} ms`)
     rows.push(
       `| ${name} | ${metric} | ${a.length} | ${d50.toFixed(2)} / ${d99.toFixed(2)} | ${t50.toFixed(2)} / ${t99.toFixed(2)} | ${(t50 - d50).toFixed(2)} / ${(t99 - d99).toFixed(2)} | ${(t50 / d50).toFixed(2)}x |`,
     )
@@ -154,3 +159,7 @@ console.log('runTurn vs direct SDK call, mock provider on loopback (ms; p50 / p9
 console.log('| request | metric | n | direct SDK | runTurn | added | ratio p50 |')
 console.log('|---|---|---|---|---|---|---|')
 for (const row of rows) console.log(row)
+console.log(
+  `\nbound: added p50 <= ${boundMs} ms: ${over.length === 0 ? 'ok' : `EXCEEDED (${over.join('; ')})`}`,
+)
+if (over.length > 0) process.exitCode = 1
