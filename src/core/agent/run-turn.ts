@@ -1,0 +1,202 @@
+import type { ToolRegistry } from '../../tools/registry.ts'
+import { isAppError } from '../errors.ts'
+import type { CircuitBreaker } from '../models/breaker.ts'
+import type { ChatMessage, ContentPart, ToolCall } from '../models/chat-model.ts'
+import { streamWithFallback } from '../models/fallback.ts'
+import type { CatalogEntry, Tier } from '../models/model-catalog.ts'
+import type { ModelProvider } from '../models/model-provider.ts'
+import type { Router } from '../models/router.ts'
+import type { AgentEvent, TurnEndReason, TurnUsage } from './agent-event.ts'
+
+/** One user message to answer, with the conversation it belongs to. */
+export interface TurnInput {
+  message: string | ContentPart[]
+  /** Recent messages, oldest first; what the default recall returns. */
+  history?: ChatMessage[]
+  conversationId?: string
+  /** A `provider:model` id or a tier the caller insists on. */
+  model?: string
+  tier?: Tier
+  temperature?: number
+  maxTokens?: number
+  /** false asks providers for whole answers instead of streams. Default true. */
+  stream?: boolean
+}
+
+/** What `runTurn` needs; tests inject each of these. */
+export interface TurnDeps {
+  router: Router
+  models: ModelProvider
+  tools?: ToolRegistry
+  breaker?: CircuitBreaker
+  /** Context for the turn; the memory work plugs in here. Default: `input.history`. */
+  recall?: (input: TurnInput, signal?: AbortSignal) => Promise<ChatMessage[]>
+  system?: string
+  /** Model calls per turn, tool round trips included. Default 6. */
+  maxSteps?: number
+  now?: () => number
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
+  maxWaitMs?: number
+}
+
+/**
+ * Answers one user message: recall, route, then loop (stream the model with fallback, run
+ * the tools it asks for, feed the results back) until the model stops asking for tools or
+ * the step limit. Never throws: failures end the turn with `error` then `turn-end`.
+ * Aborting `signal` cancels the provider request and the tools, and ends with `cancelled`.
+ */
+export async function* runTurn(
+  deps: TurnDeps,
+  input: TurnInput,
+  signal?: AbortSignal,
+): AsyncGenerator<AgentEvent> {
+  const maxSteps = deps.maxSteps ?? 6
+  const total: TurnUsage = { inputTokens: 0, outputTokens: 0, costUsd: 0 }
+  let answer = ''
+  let model: string | undefined
+  let step = 0
+  const end = (reason: TurnEndReason): AgentEvent => ({
+    type: 'turn-end',
+    reason,
+    text: answer,
+    model,
+    steps: step,
+    usage: { ...total, costUsd: round(total.costUsd) },
+  })
+
+  try {
+    const recalled = deps.recall ? await deps.recall(input, signal) : (input.history ?? [])
+    const messages: ChatMessage[] = [
+      ...(deps.system ? [{ role: 'system' as const, content: deps.system }] : []),
+      ...recalled,
+      { role: 'user', content: input.message },
+    ]
+    const decision = await deps.router.route(
+      { messages, model: input.model, tier: input.tier },
+      signal,
+    )
+    yield {
+      type: 'route',
+      tier: decision.tier,
+      intent: decision.intent,
+      complexity: decision.complexity,
+      reason: decision.reason,
+      source: decision.source,
+      candidates: decision.candidates.map((c) => c.id),
+    }
+    const tools = deps.tools?.definitions() ?? []
+
+    while (step < maxSteps) {
+      if (signal?.aborted) return yield end('cancelled')
+      step += 1
+      let text = ''
+      let calls: ToolCall[] = []
+      let candidate: CatalogEntry | undefined
+      const request = {
+        messages: [...messages],
+        ...(tools.length > 0 ? { tools, toolChoice: 'auto' as const } : {}),
+        temperature: input.temperature,
+        maxTokens: input.maxTokens,
+        stream: input.stream,
+      }
+      const events = streamWithFallback(
+        {
+          models: deps.models,
+          breaker: deps.breaker,
+          now: deps.now,
+          sleep: deps.sleep,
+          maxWaitMs: deps.maxWaitMs,
+        },
+        decision.candidates,
+        request,
+        signal,
+      )
+      for await (const event of events) {
+        switch (event.type) {
+          case 'model-start':
+            candidate = event.candidate
+            model = candidate.id
+            break
+          case 'retry':
+            if (event.restart) {
+              text = ''
+              calls = []
+            }
+            yield { ...event, step }
+            break
+          case 'text-delta':
+            text += event.text
+            yield { type: 'text-delta', step, text: event.text }
+            break
+          case 'tool-call':
+            calls.push(event.call)
+            yield { type: 'tool-call', step, ...event.call }
+            break
+          case 'usage': {
+            const price = candidate?.price ?? { inputPerMTok: 0, outputPerMTok: 0 }
+            const costUsd =
+              (event.inputTokens * price.inputPerMTok + event.outputTokens * price.outputPerMTok) /
+              1e6
+            total.inputTokens += event.inputTokens
+            total.outputTokens += event.outputTokens
+            total.costUsd += costUsd
+            yield {
+              type: 'usage',
+              step,
+              model: candidate?.id ?? 'unknown',
+              inputTokens: event.inputTokens,
+              outputTokens: event.outputTokens,
+              costUsd: round(costUsd),
+            }
+            break
+          }
+        }
+      }
+      answer += text
+      messages.push({
+        role: 'assistant',
+        content: text,
+        ...(calls.length > 0 ? { toolCalls: calls } : {}),
+      })
+      if (calls.length === 0) return yield end('done')
+      if (!deps.tools) {
+        throw new TypeError('The model called a tool but the turn has no tool registry')
+      }
+      // Tools run in parallel; results are reported and fed back in the order of the calls.
+      const results = await Promise.all(calls.map((call) => deps.tools?.execute(call, signal)))
+      for (const result of results) {
+        if (!result) continue
+        yield {
+          type: 'tool-result',
+          step,
+          id: result.callId,
+          name: result.name,
+          ok: result.ok,
+          content: result.content,
+          durationMs: result.durationMs,
+        }
+        messages.push({
+          role: 'tool',
+          toolCallId: result.callId,
+          toolName: result.name,
+          content: result.content,
+          ...(result.ok ? {} : { isError: true }),
+        })
+      }
+    }
+    yield end('max-steps')
+  } catch (error) {
+    if (signal?.aborted) return yield end('cancelled')
+    yield {
+      type: 'error',
+      code: isAppError(error) ? error.code : 'internal_error',
+      message: isAppError(error) && error.expose ? error.message : 'The turn failed unexpectedly',
+      retryable: isAppError(error) ? error.retryable : false,
+    }
+    yield end('error')
+  }
+}
+
+function round(usd: number): number {
+  return Math.round(usd * 1e8) / 1e8
+}

@@ -1,0 +1,140 @@
+import {
+  type Anthropic,
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIError,
+  APIUserAbortError,
+} from '@anthropic-ai/sdk'
+import {
+  cacheTokens,
+  finishReason,
+  parse,
+  toAnthropicParams,
+  usageEvent,
+} from './anthropic-request.ts'
+import type { ChatModel, ChatRequest, ModelEvent } from './chat-model.ts'
+import { ProviderError } from './provider-error.ts'
+import { providerError, truncatedStream } from './provider-failure.ts'
+
+/** Options of `createAnthropicModel`. */
+export interface AnthropicModelOptions {
+  /** A configured client; build it with `maxRetries: 0`, fallback does the retrying. */
+  client: Anthropic
+  model: string
+  /** Anthropic requires a limit; used when the request sets none. Default 4096. */
+  defaultMaxTokens?: number
+}
+
+/**
+ * A `ChatModel` over the Anthropic messages API. System messages become the `system`
+ * parameter; tool results become `tool_result` blocks in a user turn, merged with adjacent
+ * user content because the API wants strictly alternating roles.
+ */
+export function createAnthropicModel(options: AnthropicModelOptions): ChatModel {
+  const { client, model } = options
+  const provider = 'anthropic'
+
+  const fail = (error: unknown, signal: AbortSignal | undefined) => {
+    if (error instanceof APIUserAbortError || signal?.aborted) {
+      return providerError({ provider, model, kind: 'abort', cause: error })
+    }
+    if (error instanceof APIConnectionTimeoutError) {
+      return providerError({ provider, model, kind: 'timeout', cause: error })
+    }
+    if (error instanceof APIConnectionError) {
+      return providerError({ provider, model, kind: 'connection', cause: error })
+    }
+    if (error instanceof APIError) {
+      const body = error.error as { error?: { type?: string }; type?: string } | undefined
+      const errorType = body?.error?.type ?? body?.type
+      return providerError({
+        provider,
+        model,
+        kind: 'api',
+        status: error.status,
+        headers: error.headers,
+        errorType,
+        cause: error,
+      })
+    }
+    return providerError({ provider, model, kind: 'other', cause: error })
+  }
+
+  async function* stream(request: ChatRequest, signal?: AbortSignal): AsyncGenerator<ModelEvent> {
+    const params = toAnthropicParams(model, request, options.defaultMaxTokens ?? 4096)
+    try {
+      if (request.stream === false) {
+        const answer = await client.messages.create(params, { signal })
+        for (const block of answer.content) {
+          if (block.type === 'text' && block.text !== '')
+            yield { type: 'text-delta', text: block.text }
+          if (block.type === 'tool_use') {
+            yield {
+              type: 'tool-call',
+              call: { id: block.id, name: block.name, input: block.input },
+            }
+          }
+        }
+        yield usageEvent(
+          answer.usage.input_tokens + cacheTokens(answer.usage),
+          answer.usage.output_tokens,
+        )
+        yield { type: 'finish', reason: finishReason(answer.stop_reason) }
+        return
+      }
+      const events = await client.messages.create({ ...params, stream: true }, { signal })
+      const tools = new Map<number, { id: string; name: string; json: string }>()
+      let inputTokens = 0
+      let outputTokens = 0
+      let stopReason: string | null = null
+      let stopped = false
+      for await (const event of events) {
+        switch (event.type) {
+          case 'message_start':
+            inputTokens = event.message.usage.input_tokens + cacheTokens(event.message.usage)
+            outputTokens = event.message.usage.output_tokens
+            break
+          case 'content_block_start':
+            if (event.content_block.type === 'tool_use') {
+              const { id, name } = event.content_block
+              tools.set(event.index, { id, name, json: '' })
+            }
+            break
+          case 'content_block_delta':
+            if (event.delta.type === 'text_delta')
+              yield { type: 'text-delta', text: event.delta.text }
+            else if (event.delta.type === 'input_json_delta') {
+              const tool = tools.get(event.index)
+              if (tool) tool.json += event.delta.partial_json
+            }
+            break
+          case 'content_block_stop': {
+            const tool = tools.get(event.index)
+            if (tool)
+              yield {
+                type: 'tool-call',
+                call: { id: tool.id, name: tool.name, input: parse(tool.json) },
+              }
+            break
+          }
+          case 'message_delta':
+            stopReason = event.delta.stop_reason
+            outputTokens = event.usage.output_tokens ?? outputTokens
+            break
+          case 'message_stop':
+            stopped = true
+            break
+        }
+      }
+      if (signal?.aborted) throw fail(signal.reason, signal)
+      if (!stopped) throw truncatedStream(provider, model)
+      yield usageEvent(inputTokens, outputTokens)
+      yield { type: 'finish', reason: finishReason(stopReason) }
+    } catch (error) {
+      if (error instanceof ProviderError) throw error
+      throw fail(error, signal)
+    }
+  }
+
+  return { id: `${provider}:${model}`, provider, model, stream }
+}

@@ -1,0 +1,97 @@
+import type { Anthropic } from '@anthropic-ai/sdk'
+import type { OpenAI } from 'openai'
+import { AppError } from '../errors.ts'
+import type { ChatModel } from './chat-model.ts'
+import type { DemoModelOptions } from './demo.ts'
+import { createLazyCache } from './lazy-cache.ts'
+import type { ModelCatalog, ProviderConnection } from './model-catalog.ts'
+
+/** Hands out chat models by catalog id, building SDK clients lazily and sharing them. */
+export interface ModelProvider {
+  /** The model for a `provider:model` id; rejects with `AppError` for an unknown provider. */
+  get(id: string): Promise<ChatModel>
+}
+
+/** Builds SDK clients; injectable so tests can count builds or wrap fetch. */
+export interface ClientFactories {
+  anthropic(connection: ProviderConnection): Anthropic | Promise<Anthropic>
+  openai(connection: ProviderConnection): OpenAI | Promise<OpenAI>
+}
+
+/** Options of `createModelProvider`. */
+export interface ModelProviderOptions {
+  catalog: ModelCatalog
+  clients?: Partial<ClientFactories>
+  demo?: DemoModelOptions
+}
+
+/**
+ * The SDKs are imported on first use so a cold start that only serves the demo model (or
+ * only one provider) never loads the others. Clients are created with `maxRetries: 0`:
+ * retrying is the fallback layer's job, with breakers and other candidates.
+ */
+const defaultClients: ClientFactories = {
+  async anthropic(connection) {
+    const { Anthropic } = await import('@anthropic-ai/sdk')
+    return new Anthropic({ apiKey: connection.apiKey, baseURL: connection.baseUrl, maxRetries: 0 })
+  },
+  async openai(connection) {
+    const { OpenAI } = await import('openai')
+    return new OpenAI({
+      apiKey: connection.apiKey ?? 'not-needed',
+      baseURL: connection.baseUrl,
+      maxRetries: 0,
+    })
+  },
+}
+
+/**
+ * Creates chat models for catalog ids. One client per provider connection and one model per
+ * id, each built once even under concurrent first use.
+ */
+export function createModelProvider(options: ModelProviderOptions): ModelProvider {
+  const { catalog } = options
+  const factories = { ...defaultClients, ...options.clients }
+
+  // Keyed by the connection itself, so two providers sharing a configuration share a client.
+  const clients = createLazyCache<Anthropic | OpenAI>((key) => {
+    const { provider, connection } = JSON.parse(key) as {
+      provider: string
+      connection: ProviderConnection
+    }
+    return provider === 'anthropic' ? factories.anthropic(connection) : factories.openai(connection)
+  })
+  const clientFor = (provider: string) => {
+    const connection = catalog.connections[provider as keyof typeof catalog.connections]
+    if (!connection) throw unknownProvider(provider)
+    const kind = provider === 'anthropic' ? 'anthropic' : 'openai'
+    return clients.get(JSON.stringify({ provider: kind, connection }))
+  }
+
+  const models = createLazyCache<ChatModel>(async (id) => {
+    const at = id.indexOf(':')
+    const provider = id.slice(0, at)
+    const model = id.slice(at + 1)
+    if (at <= 0 || !model) throw unknownProvider(id)
+    if (provider === 'demo') {
+      const { createDemoModel } = await import('./demo.ts')
+      return createDemoModel(options.demo)
+    }
+    const client = await clientFor(provider)
+    if (provider === 'anthropic') {
+      const { createAnthropicModel } = await import('./anthropic.ts')
+      return createAnthropicModel({ client: client as Anthropic, model })
+    }
+    const { createOpenAiModel } = await import('./openai.ts')
+    return createOpenAiModel({ client: client as OpenAI, model, provider })
+  })
+
+  return { get: (id) => models.get(id) }
+}
+
+function unknownProvider(what: string): AppError {
+  return new AppError('model_unknown', `No configured provider for "${what}"`, {
+    status: 400,
+    expose: true,
+  })
+}

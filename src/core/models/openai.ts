@@ -1,0 +1,117 @@
+import {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIError,
+  APIUserAbortError,
+  type OpenAI,
+} from 'openai'
+import type { ChatModel, ChatRequest, ModelEvent } from './chat-model.ts'
+import { finishReason, parsedCall, toOpenAiParams, usageEvent } from './openai-request.ts'
+import { ProviderError } from './provider-error.ts'
+import { providerError, truncatedStream } from './provider-failure.ts'
+
+/** Options of `createOpenAiModel`. */
+export interface OpenAiModelOptions {
+  /** A configured client (API key, base URL); build it with `maxRetries: 0`, fallback retries. */
+  client: OpenAI
+  model: string
+  /** Name in `provider:model` ids: `openai`, or e.g. `local` for an OpenAI-compatible server. */
+  provider?: string
+  /** Ask for the usage chunk (`stream_options.include_usage`); default true. */
+  includeUsage?: boolean
+}
+
+/**
+ * A `ChatModel` over the OpenAI chat-completions API, which also serves every
+ * OpenAI-compatible endpoint (Ollama, vLLM, llama.cpp, OpenRouter) through the client's
+ * base URL. Streamed tool-call argument fragments are assembled by index and parsed.
+ */
+export function createOpenAiModel(options: OpenAiModelOptions): ChatModel {
+  const { client, model } = options
+  const provider = options.provider ?? 'openai'
+
+  const fail = (error: unknown, signal: AbortSignal | undefined) => {
+    if (error instanceof APIUserAbortError || signal?.aborted) {
+      return providerError({ provider, model, kind: 'abort', cause: error })
+    }
+    if (error instanceof APIConnectionTimeoutError) {
+      return providerError({ provider, model, kind: 'timeout', cause: error })
+    }
+    if (error instanceof APIConnectionError) {
+      return providerError({ provider, model, kind: 'connection', cause: error })
+    }
+    if (error instanceof APIError) {
+      const type = (error.error as { type?: string } | undefined)?.type
+      return providerError({
+        provider,
+        model,
+        kind: 'api',
+        status: error.status,
+        headers: error.headers,
+        errorType: type,
+        cause: error,
+      })
+    }
+    return providerError({ provider, model, kind: 'other', cause: error })
+  }
+
+  async function* stream(request: ChatRequest, signal?: AbortSignal): AsyncGenerator<ModelEvent> {
+    const params = toOpenAiParams(model, request)
+    try {
+      if (request.stream === false) {
+        const answer = await client.chat.completions.create(params, { signal })
+        const choice = answer.choices[0]
+        const text = choice?.message.content ?? ''
+        if (text !== '') yield { type: 'text-delta', text }
+        for (const call of choice?.message.tool_calls ?? []) {
+          if (call.type !== 'function') continue
+          yield {
+            type: 'tool-call',
+            call: parsedCall(call.id, call.function.name, call.function.arguments),
+          }
+        }
+        if (answer.usage) yield usageEvent(answer.usage)
+        yield { type: 'finish', reason: finishReason(choice?.finish_reason) }
+        return
+      }
+      const chunks = await client.chat.completions.create(
+        {
+          ...params,
+          stream: true,
+          ...(options.includeUsage === false ? {} : { stream_options: { include_usage: true } }),
+        },
+        { signal },
+      )
+      const calls = new Map<number, { id: string; name: string; args: string }>()
+      let finish: string | undefined
+      let usage: ModelEvent | undefined
+      for await (const chunk of chunks) {
+        if (chunk.usage) usage = usageEvent(chunk.usage)
+        const choice = chunk.choices[0]
+        if (!choice) continue
+        const delta = choice.delta
+        if (delta?.content) yield { type: 'text-delta', text: delta.content }
+        for (const part of delta?.tool_calls ?? []) {
+          const call = calls.get(part.index) ?? { id: '', name: '', args: '' }
+          if (part.id) call.id = part.id
+          if (part.function?.name) call.name += part.function.name
+          if (part.function?.arguments) call.args += part.function.arguments
+          calls.set(part.index, call)
+        }
+        if (choice.finish_reason) finish = choice.finish_reason
+      }
+      if (signal?.aborted) throw fail(signal.reason, signal)
+      if (finish === undefined) throw truncatedStream(provider, model)
+      for (const [, call] of [...calls].sort(([a], [b]) => a - b)) {
+        yield { type: 'tool-call', call: parsedCall(call.id, call.name, call.args) }
+      }
+      if (usage) yield usage
+      yield { type: 'finish', reason: finishReason(finish) }
+    } catch (error) {
+      if (error instanceof ProviderError) throw error
+      throw fail(error, signal)
+    }
+  }
+
+  return { id: `${provider}:${model}`, provider, model, stream }
+}

@@ -1,0 +1,121 @@
+import { AppError } from '../core/errors.ts'
+import type { ToolCall, ToolDefinition } from '../core/models/chat-model.ts'
+import { type Tool, toolDefinition } from './tool.ts'
+
+/** Why a tool call produced no value. */
+export type ToolErrorCode = 'unknown_tool' | 'invalid_input' | 'timeout' | 'failed' | 'aborted'
+
+/**
+ * The outcome of one tool call, a value either way. `content` is what the model is shown:
+ * the output (JSON unless it is text) or, on failure, the error message.
+ */
+export type ToolResult = {
+  callId: string
+  name: string
+  content: string
+  durationMs: number
+} & ({ ok: true; output: unknown } | { ok: false; error: { code: ToolErrorCode; message: string } })
+
+/** The tools a turn may use. */
+export interface ToolRegistry {
+  /** Definitions to send to the model. */
+  definitions(): ToolDefinition[]
+  has(name: string): boolean
+  /** Validates the input, runs the tool under its timeout, and never rejects. */
+  execute(call: ToolCall, signal?: AbortSignal): Promise<ToolResult>
+}
+
+/** Options of `createToolRegistry`. */
+export interface ToolRegistryOptions {
+  tools: readonly Tool[]
+  /** Per-call limit for tools without their own `timeoutMs`. Default 10 s. */
+  defaultTimeoutMs?: number
+  /** Longest result shown to the model, in characters. Default 20 000. */
+  maxResultChars?: number
+  now?: () => number
+}
+
+/** A registry over a fixed list of tools; names must be unique. */
+export function createToolRegistry(options: ToolRegistryOptions): ToolRegistry {
+  const now = options.now ?? Date.now
+  const maxChars = options.maxResultChars ?? 20_000
+  const tools = new Map<string, Tool>()
+  for (const tool of options.tools) {
+    if (tools.has(tool.name)) {
+      throw new AppError('tool_duplicate', `Duplicate tool name: ${tool.name}`)
+    }
+    tools.set(tool.name, tool)
+  }
+  const definitions = [...tools.values()].map(toolDefinition)
+
+  async function execute(call: ToolCall, signal?: AbortSignal): Promise<ToolResult> {
+    const started = now()
+    const base = { callId: call.id, name: call.name }
+    const failure = (code: ToolErrorCode, message: string): ToolResult => ({
+      ...base,
+      ok: false,
+      error: { code, message },
+      content: `Error (${code}): ${message}`,
+      durationMs: now() - started,
+    })
+
+    const tool = tools.get(call.name)
+    if (!tool) return failure('unknown_tool', `There is no tool named "${call.name}".`)
+    const parsed = tool.input.safeParse(call.input)
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`)
+      return failure('invalid_input', issues.join('; '))
+    }
+    if (signal?.aborted) return failure('aborted', 'The turn was cancelled.')
+
+    const controller = new AbortController()
+    const timeoutMs = tool.timeoutMs ?? options.defaultTimeoutMs ?? 10_000
+    let timer: ReturnType<typeof setTimeout> | undefined
+    let onAbort = () => {}
+    const stopped = new Promise<ToolErrorCode>((resolve) => {
+      timer = setTimeout(() => {
+        controller.abort(new Error('timeout'))
+        resolve('timeout')
+      }, timeoutMs)
+      onAbort = () => {
+        controller.abort(signal?.reason)
+        resolve('aborted')
+      }
+      signal?.addEventListener('abort', onAbort, { once: true })
+    })
+    try {
+      const run = Promise.resolve().then(() =>
+        tool.execute(parsed.data, { signal: controller.signal, now }),
+      )
+      const outcome = await Promise.race([
+        run.then((output) => ({ output })),
+        stopped.then((code) => ({ code })),
+      ])
+      if ('code' in outcome) {
+        run.catch(() => {})
+        return outcome.code === 'timeout'
+          ? failure('timeout', `The tool did not answer within ${timeoutMs} ms.`)
+          : failure('aborted', 'The turn was cancelled.')
+      }
+      const text =
+        typeof outcome.output === 'string' ? outcome.output : (JSON.stringify(outcome.output) ?? '')
+      // A huge result would crowd the model's context out; it gets the head and a marker.
+      const content =
+        text.length > maxChars
+          ? `${text.slice(0, maxChars)}\n[truncated: ${text.length} characters]`
+          : text
+      return { ...base, ok: true, output: outcome.output, content, durationMs: now() - started }
+    } catch (error) {
+      return failure('failed', error instanceof Error ? error.message : String(error))
+    } finally {
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', onAbort)
+    }
+  }
+
+  return {
+    definitions: () => definitions,
+    has: (name) => tools.has(name),
+    execute,
+  }
+}

@@ -1,0 +1,108 @@
+/** A tool call the mock model makes; `arguments` is sent as streamed JSON text. */
+export interface MockToolCall {
+  id?: string
+  name: string
+  arguments: Record<string, unknown>
+}
+
+/** Timing and accounting shared by every scripted reply. */
+export interface MockReplyTiming {
+  /** Wait before the first byte (headers included). */
+  firstByteDelayMs?: number
+  /** Wait between streamed chunks. */
+  chunkDelayMs?: number
+  /** Token counts to report instead of the estimate. */
+  usage?: { input: number; output: number }
+}
+
+/**
+ * One scripted answer. `cut` sends `afterChunks` text chunks and then destroys the socket
+ * (for a non-streaming request, it destroys the socket before answering); `malformed` sends
+ * `afterChunks` chunks and then a data line that is not JSON; `stream-error` sends
+ * `afterChunks` chunks and then the provider's in-stream error frame (Anthropic's
+ * `event: error`, OpenAI's `data: {"error": ...}`), as real APIs do when they overload mid-answer.
+ */
+export type MockReply = MockReplyTiming &
+  (
+    | { kind: 'text'; text: string }
+    | { kind: 'tool-calls'; calls: MockToolCall[]; text?: string }
+    | { kind: 'error'; status: number; retryAfterSeconds?: number; message?: string }
+    | { kind: 'cut'; text: string; afterChunks: number }
+    | { kind: 'malformed'; text: string; afterChunks: number }
+    | { kind: 'stream-error'; text: string; afterChunks: number; errorType?: string }
+  )
+
+/** A request as the mock received it, for assertions on what an adapter sent. */
+export interface RecordedRequest {
+  protocol: 'openai' | 'anthropic'
+  method: string
+  path: string
+  headers: Record<string, string>
+  body: unknown
+  model: string | undefined
+  /** What the mock answered with (`default` when nothing was scripted). */
+  reply: MockReply['kind'] | 'default' | 'models' | 'embeddings'
+}
+
+/** The normalized gist of a chat request that the default reply is derived from. */
+export interface PromptGist {
+  lastUserText: string
+  lastToolResult: string | undefined
+  inputChars: number
+}
+
+/** Splits text into word-sized chunks, keeping whitespace so the chunks join back exactly. */
+export function chunkText(text: string): string[] {
+  return text.match(/\s*\S+\s*/g) ?? (text === '' ? [] : [text])
+}
+
+/** The deterministic answer given when no reply is scripted. */
+export function defaultReply(gist: PromptGist, model: string | undefined): MockReply {
+  if (gist.lastToolResult !== undefined) {
+    return { kind: 'text', text: `The tool returned ${gist.lastToolResult}.` }
+  }
+  const words = gist.lastUserText.trim().split(/\s+/).filter(Boolean)
+  const excerpt = words.slice(0, 12).join(' ')
+  return {
+    kind: 'text',
+    text: `Mock ${model ?? 'model'} reply to "${excerpt}" (${words.length} words).`,
+  }
+}
+
+/** A rough token estimate (4 characters per token), never below 1. */
+export function estimateTokens(chars: number): number {
+  return Math.max(1, Math.ceil(chars / 4))
+}
+
+/** Replies waiting to be sent: per model first, then the shared queue. */
+export class ReplyQueue {
+  readonly #byModel = new Map<string, MockReply[]>()
+  readonly #shared: MockReply[] = []
+
+  push(replies: readonly MockReply[], model?: string): void {
+    if (model === undefined) {
+      this.#shared.push(...replies)
+      return
+    }
+    const queue = this.#byModel.get(model) ?? []
+    queue.push(...replies)
+    this.#byModel.set(model, queue)
+  }
+
+  take(model: string | undefined): MockReply | undefined {
+    const own = model === undefined ? undefined : this.#byModel.get(model)
+    if (own && own.length > 0) return own.shift()
+    return this.#shared.shift()
+  }
+
+  clear(): void {
+    this.#byModel.clear()
+    this.#shared.length = 0
+  }
+
+  get pending(): number {
+    let count = this.#shared.length
+    for (const queue of this.#byModel.values()) count += queue.length
+    return count
+  }
+}
