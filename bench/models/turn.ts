@@ -11,7 +11,7 @@ import { createBreaker } from '../../src/core/models/breaker.ts'
 import { createCatalog } from '../../src/core/models/catalog.ts'
 import { createModelProvider } from '../../src/core/models/model-provider.ts'
 import { createRouter } from '../../src/core/models/router.ts'
-import { createFakeKvStore } from '../../tests/support/fake-kv-store.ts'
+import { createInMemoryKvStore } from '../../src/core/memory/in-memory-kv-store.ts'
 import { startMockLlm } from '../../tests/support/mock-llm/index.ts'
 
 const args = process.argv.slice(2)
@@ -46,7 +46,7 @@ const depsFor = (tier: string): TurnDeps => {
       catalog,
       clients: { openai: () => openai, anthropic: () => anthropic },
     }),
-    breaker: createBreaker({ kv: createFakeKvStore() }),
+    breaker: createBreaker({ kv: createInMemoryKvStore() }),
   }
 }
 const deps = { local: depsFor('local'), anthropic: depsFor('anthropic') }

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import type { ToolDefinition } from '../core/models/chat-model.ts'
 
 /** What a tool's `execute` receives besides its input. */

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { AgentEvent } from '../../../src/core/agent/agent-event.ts'
 import { runTurn, type TurnDeps } from '../../../src/core/agent/run-turn.ts'
+import { createInMemoryKvStore } from '../../../src/core/memory/in-memory-kv-store.ts'
 import { createBreaker } from '../../../src/core/models/breaker.ts'
 import { type CatalogOptions, createCatalog } from '../../../src/core/models/catalog.ts'
 import { createModelProvider } from '../../../src/core/models/model-provider.ts'
@@ -9,7 +10,6 @@ import { calculatorTool } from '../../../src/tools/calculator.ts'
 import { currentTimeTool } from '../../../src/tools/current-time.ts'
 import { createToolRegistry } from '../../../src/tools/registry.ts'
 import { collect } from '../../support/collect.ts'
-import { createFakeKvStore } from '../../support/fake-kv-store.ts'
 import { type MockLlm, startMockLlm } from '../../support/mock-llm/index.ts'
 
 type End = Extract<AgentEvent, { type: 'turn-end' }>
@@ -43,7 +43,7 @@ describe('runTurn end to end against the mock, through the official SDKs', () =>
         router: createRouter({ catalog }),
         models: createModelProvider({ catalog }),
         tools: createToolRegistry({ tools: [calculatorTool, currentTimeTool] }),
-        breaker: createBreaker({ kv: createFakeKvStore({ now: clock }), now: clock }),
+        breaker: createBreaker({ kv: createInMemoryKvStore({ now: clock }), now: clock }),
         now: clock,
         sleep: async (ms) => {
           time += ms

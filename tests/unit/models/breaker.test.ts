@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import { createInMemoryKvStore } from '../../../src/core/memory/in-memory-kv-store.ts'
 import type { KvStore } from '../../../src/core/memory/kv-store.ts'
 import { createBreaker } from '../../../src/core/models/breaker.ts'
-import { createFakeKvStore } from '../../support/fake-kv-store.ts'
 
 const setup = () => {
   let time = 1_000_000
@@ -11,7 +11,7 @@ const setup = () => {
       time += ms
     },
   }
-  const kv = createFakeKvStore({ now: clock.now })
+  const kv = createInMemoryKvStore({ now: clock.now })
   const options = { kv, now: clock.now, failureThreshold: 3, cooldownMs: 10_000, windowMs: 60_000 }
   return { clock, kv, breaker: createBreaker(options), twin: createBreaker(options) }
 }

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runTurn } from '../../../src/core/agent/run-turn.ts'
+import { createInMemoryKvStore } from '../../../src/core/memory/in-memory-kv-store.ts'
 import { createModels } from '../../../src/core/models/create-models.ts'
 import { collect } from '../../support/collect.ts'
-import { createFakeKvStore } from '../../support/fake-kv-store.ts'
 import { type MockLlm, startMockLlm } from '../../support/mock-llm/index.ts'
 
 describe('createModels', () => {
@@ -16,7 +16,7 @@ describe('createModels', () => {
     const built = createModels({
       anthropicApiKey: 'k',
       anthropicBaseUrl: mock.url,
-      kv: createFakeKvStore(),
+      kv: createInMemoryKvStore(),
     })
     expect(built.catalog.demo).toBe(false)
     expect(built.breaker).toBeDefined()

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { createInMemoryKvStore } from '../../../src/core/memory/in-memory-kv-store.ts'
 import { createBreaker } from '../../../src/core/models/breaker.ts'
 import { createCatalog } from '../../../src/core/models/catalog.ts'
 import { type FallbackEvent, streamWithFallback } from '../../../src/core/models/fallback.ts'
 import { createModelProvider } from '../../../src/core/models/model-provider.ts'
 import { collect, collectUntilError } from '../../support/collect.ts'
-import { createFakeKvStore } from '../../support/fake-kv-store.ts'
 import { type MockLlm, startMockLlm } from '../../support/mock-llm/index.ts'
 
 const textOf = (events: FallbackEvent[]) => {
@@ -45,7 +45,7 @@ describe('streamWithFallback against the mock through both SDKs', () => {
     mock.reset()
     time = 1_000_000
     slept.length = 0
-    const kv = createFakeKvStore({ now: clock })
+    const kv = createInMemoryKvStore({ now: clock })
     deps = {
       models: createModelProvider({ catalog }),
       breaker: createBreaker({ kv, now: clock }),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { AgentEvent } from '../../../src/core/agent/agent-event.ts'
 import { runTurn } from '../../../src/core/agent/run-turn.ts'
+import { createInMemoryKvStore } from '../../../src/core/memory/in-memory-kv-store.ts'
 import { createCatalog } from '../../../src/core/models/catalog.ts'
 import { createModelProvider } from '../../../src/core/models/model-provider.ts'
 import { createRouter } from '../../../src/core/models/router.ts'
@@ -10,7 +11,6 @@ import { calculatorTool } from '../../../src/tools/calculator.ts'
 import { currentTimeTool } from '../../../src/tools/current-time.ts'
 import { createToolRegistry } from '../../../src/tools/registry.ts'
 import { collect } from '../../support/collect.ts'
-import { createFakeKvStore } from '../../support/fake-kv-store.ts'
 
 const delta = (text: string): AgentEvent => ({ type: 'text-delta', step: 1, text })
 const texts = (entries: RunEntry[]) =>
@@ -19,7 +19,7 @@ const texts = (entries: RunEntry[]) =>
 describe('createRunLog', () => {
   it('appends with gapless sequence numbers and reads from any of them', async () => {
     let id = 0
-    const log = createRunLog({ kv: createFakeKvStore(), newId: () => `r${++id}` })
+    const log = createRunLog({ kv: createInMemoryKvStore(), newId: () => `r${++id}` })
     const run = await log.create({ meta: { conversation: 'c1' } })
     expect(run).toMatchObject({ id: 'r1', status: 'running', meta: { conversation: 'c1' } })
     expect(await log.append(run.id, [delta('a'), delta('b')])).toBe(2)
@@ -33,7 +33,7 @@ describe('createRunLog', () => {
   })
 
   it('tails a live run: backlog, then new events as they come, until it is final', async () => {
-    const kv = createFakeKvStore()
+    const kv = createInMemoryKvStore()
     const writer = createRunLog({ kv, pollMinMs: 60_000, pollMaxMs: 60_000 })
     const reader = createRunLog({ kv, pollMinMs: 60_000, pollMaxMs: 60_000 })
     const run = await writer.create()
@@ -55,7 +55,7 @@ describe('createRunLog', () => {
   })
 
   it('polls a store written by another isolate', async () => {
-    const kv = createFakeKvStore()
+    const kv = createInMemoryKvStore()
     const reader = createRunLog({ kv, pollMinMs: 1, pollMaxMs: 4 })
     await reader.create({ id: 'x' })
     // Another isolate: same data, no shared wake-ups.
@@ -69,7 +69,7 @@ describe('createRunLog', () => {
   })
 
   it('resumes after a given sequence number, and rejects unknown runs', async () => {
-    const log = createRunLog({ kv: createFakeKvStore() })
+    const log = createRunLog({ kv: createInMemoryKvStore() })
     const run = await log.create()
     await log.append(run.id, [delta('a'), delta('b'), delta('c')])
     await log.finish(run.id, 'done')
@@ -80,7 +80,7 @@ describe('createRunLog', () => {
   it('forgets runs after the TTL', async () => {
     let time = 0
     const log = createRunLog({
-      kv: createFakeKvStore({ now: () => time }),
+      kv: createInMemoryKvStore({ now: () => time }),
       now: () => time,
       ttlMs: 1000,
     })
@@ -101,7 +101,7 @@ describe('startRun', () => {
   }
 
   it('keeps the turn going and logs it all when the caller goes away', async () => {
-    const log = createRunLog({ kv: createFakeKvStore() })
+    const log = createRunLog({ kv: createInMemoryKvStore() })
     const deferred: Promise<unknown>[] = []
     const started = await startRun({ runLog: log, defer: (p) => deferred.push(p) }, (signal) =>
       runTurn(deps, { message: 'what is 2 ^ 10?' }, signal),
@@ -120,7 +120,7 @@ describe('startRun', () => {
   })
 
   it('lets a second viewer replay and follow the same run', async () => {
-    const log = createRunLog({ kv: createFakeKvStore() })
+    const log = createRunLog({ kv: createInMemoryKvStore() })
     const deferred: Promise<unknown>[] = []
     const started = await startRun({ runLog: log, defer: (p) => deferred.push(p) }, (signal) =>
       runTurn(deps, { message: 'What time is it?' }, signal),
@@ -135,7 +135,7 @@ describe('startRun', () => {
   })
 
   it('cancels from another isolate through the store', async () => {
-    const kv = createFakeKvStore()
+    const kv = createInMemoryKvStore()
     const log = createRunLog({ kv })
     const deferred: Promise<unknown>[] = []
     let release: () => void = () => {}
