@@ -1,5 +1,5 @@
-import { type SettingDefinition, settingPairs, settings } from './config-settings.ts'
 import { ConfigError, type ConfigProblem } from './errors.ts'
+import { type SettingDefinition, settingPairs, settings } from './config-settings.ts'
 
 type Settings = typeof settings
 type ValueOf<D> = D extends SettingDefinition<infer T> ? T : never

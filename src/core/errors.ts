@@ -112,11 +112,7 @@ export class DependencyError extends AppError {
     message: string,
     options: { retryable?: boolean; cause?: unknown; status?: number } = {},
   ) {
-    super(code, message, {
-      status: options.status ?? 503,
-      retryable: options.retryable ?? true,
-      ...options,
-    })
+    super(code, message, { status: options.status ?? 503, retryable: options.retryable ?? true, ...options })
   }
 }
 
