@@ -4,37 +4,22 @@
  * pgvector migrations too when the server offers the extension. Without it, to the embedded
  * PGlite database under DATA_DIR (default `.data`).
  */
+import { connectDatabase } from '../src/runtime/connect-database.ts'
 import { openEmbeddedDatabase } from '../src/runtime/embedded-database.ts'
 import { migrateDatabase } from '../src/runtime/migrate-database.ts'
 
-async function migrateUrl(url: string) {
-  if (new URL(url).hostname.endsWith('.neon.tech')) {
-    const { Pool, neonConfig } = await import('@neondatabase/serverless')
-    const { drizzle } = await import('drizzle-orm/neon-serverless')
-    if (typeof WebSocket === 'undefined')
-      neonConfig.webSocketConstructor = (await import('ws')).default
-    const pool = new Pool({ connectionString: url, max: 1 })
-    try {
-      return await migrateDatabase(drizzle({ client: pool }))
-    } finally {
-      await pool.end()
-    }
-  }
-  const { default: pg } = await import('pg')
-  const { drizzle } = await import('drizzle-orm/node-postgres')
-  const pool = new pg.Pool({ connectionString: url, max: 1 })
-  try {
-    return await migrateDatabase(drizzle({ client: pool }))
-  } finally {
-    await pool.end()
-  }
-}
-
 const url = process.env.DATABASE_URL
 if (url) {
-  const { vector } = await migrateUrl(url)
-  const where = new URL(url)
-  console.log(`migrated ${where.hostname}${where.pathname} (pgvector ${vector ? 'yes' : 'no'})`)
+  const { db, driver, close } = await connectDatabase(url, { max: 1 })
+  try {
+    const { vector } = await migrateDatabase(db)
+    const where = new URL(url)
+    console.log(
+      `migrated ${where.hostname}${where.pathname} via ${driver} (pgvector ${vector ? 'yes' : 'no'})`,
+    )
+  } finally {
+    await close()
+  }
 } else {
   const database = await openEmbeddedDatabase({ dataDir: process.env.DATA_DIR ?? '.data' })
   console.log(`migrated the embedded database at ${database.path} (pgvector yes)`)
