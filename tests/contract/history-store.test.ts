@@ -6,6 +6,7 @@ import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres'
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
 import pg from 'pg'
 import { afterAll, beforeAll, describe } from 'vitest'
+import { createInMemoryHistoryStore } from '../../src/core/memory/in-memory-history-store.ts'
 import {
   createPostgresHistoryStore,
   type PostgresDatabase,
@@ -29,6 +30,7 @@ function harnessFor(
   broken?: { unreachable: () => PostgresDatabase; garbage: () => PostgresDatabase },
 ): () => HistoryStoreHarness {
   return () => ({
+    rejectsNul: true,
     store: (options) => createPostgresHistoryStore({ db: db(), ...options }),
     ...(broken && {
       unreachable: () => createPostgresHistoryStore({ db: broken.unreachable() }),
@@ -36,6 +38,10 @@ function harnessFor(
     }),
   })
 }
+
+describe('HistoryStore in memory', () => {
+  historyStoreContract(() => ({ store: (options) => createInMemoryHistoryStore(options) }))
+})
 
 describe('HistoryStore on PGlite (drizzle pglite, in memory)', () => {
   let client: PGlite
