@@ -165,6 +165,38 @@ describe('VectorStore on pgvector (drizzle pglite)', () => {
 
   vectorStoreCases(() => ({ db, store }))
 
+  it('returns the full top k when the HNSW scan filters most candidates away', async () => {
+    // Make PostgreSQL plan what it plans on a large table: walk the HNSW index, filter after.
+    await client.exec('drop index memories_owner_idx; set enable_seqscan = off')
+    try {
+      const crowd = unique('crowd')
+      const few = unique('few')
+      const records = Array.from({ length: 400 }, (_, i) =>
+        record(
+          `${i % 10 === 0 ? few : crowd}-${i}`,
+          at(i * 0.2, 1 + (i % 7)),
+          i % 10 === 0 ? few : crowd,
+        ),
+      )
+      await store.upsert(records)
+      const plan = await client.query<{ 'QUERY PLAN': string }>(
+        `explain select id from memories where owner_id = '${few}'
+         order by embedding <=> '[${at(0).join(',')}]' limit 10`,
+      )
+      expect(plan.rows.some((r) => r['QUERY PLAN'].includes('hnsw'))).toBe(true)
+      const matches = await store.query(at(0), { topK: 10, filter: { owner: few } })
+      const expected = records
+        .filter((r) => r.metadata.owner === few)
+        .slice(0, 10)
+        .map((r) => r.id)
+      expect(matches.map((m) => m.id)).toEqual(expected)
+    } finally {
+      await client.exec(
+        'reset enable_seqscan; create index memories_owner_idx on memories (owner_id, conversation_id)',
+      )
+    }
+  })
+
   it('fails with a StoreError, not a driver error, when the database is gone', async () => {
     const gone = await PGlite.create({ extensions: { vector } })
     const goneStore = createPgVectorStore({ db: drizzle({ client: gone }), dimension })
