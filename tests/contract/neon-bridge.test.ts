@@ -104,6 +104,27 @@ describe.skipIf(!postgresUp)('neon bridge -> PostgreSQL', () => {
     }
   })
 
+  it('proxies on /v2 too, and nothing on other paths', async () => {
+    const socket = new WebSocket(
+      `ws://127.0.0.1:${bridge.port}/v2?address=127.0.0.1:${postgresAddress.port}`,
+    )
+    const reply = new Promise<Buffer>((resolve) =>
+      socket.once('message', (d) => resolve(d as Buffer)),
+    )
+    await new Promise((resolve) => socket.once('open', resolve))
+    // SSLRequest: PostgreSQL answers 'N' (no TLS).
+    socket.send(Buffer.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f]))
+    expect((await reply).toString()).toBe('N')
+    socket.close()
+    const other = new WebSocket(`ws://127.0.0.1:${bridge.port}/v3?address=127.0.0.1:5432`)
+    await expect(
+      new Promise((resolve, reject) => {
+        other.once('open', resolve)
+        other.once('error', reject)
+      }),
+    ).rejects.toThrow()
+  })
+
   it('refuses WebSocket targets that are not loopback', async () => {
     const socket = new WebSocket(`ws://${bridge.wsProxy}?address=10.1.2.3:5432`)
     const code = await new Promise<number>((resolve) => socket.on('close', (c) => resolve(c)))
