@@ -1,0 +1,172 @@
+/**
+ * Episodic memory: users, their conversations, the messages in them and the agent runs that
+ * answered. Implementation: `createPostgresHistoryStore` (PGlite, Neon, plain PostgreSQL).
+ *
+ * Ownership is part of every call: each method takes the acting user's id, and a conversation
+ * (with its messages and runs) that belongs to someone else, or that was deleted, behaves
+ * exactly like one that does not exist. "Not found" is a value (`undefined` or `false`),
+ * never an error. Lists are pages with an opaque `nextCursor`; following cursors visits every
+ * item once, even when timestamps tie.
+ *
+ * Every method rejects only with `StoreError` (or `ValidationError` for a malformed cursor).
+ */
+export interface HistoryStore {
+  /** Creates the user or updates the given fields of an existing one. */
+  upsertUser(user: NewUser): Promise<User>
+  /** The user, or `undefined`. */
+  getUser(id: string): Promise<User | undefined>
+
+  /** Starts a conversation owned by `ownerId`, who must exist (see `upsertUser`). */
+  createConversation(ownerId: string, input?: { title?: string }): Promise<Conversation>
+  /** The owner's conversation, or `undefined` when absent, foreign or deleted. */
+  getConversation(ownerId: string, id: string): Promise<Conversation | undefined>
+  /** The owner's conversations, most recently updated first. */
+  listConversations(ownerId: string, page?: PageRequest): Promise<Page<Conversation>>
+  /** Sets the title; `undefined` when the conversation is absent, foreign or deleted. */
+  renameConversation(ownerId: string, id: string, title: string): Promise<Conversation | undefined>
+  /** Soft-deletes: the conversation disappears from every read. Returns whether it was visible. */
+  deleteConversation(ownerId: string, id: string): Promise<boolean>
+
+  /**
+   * Appends messages in order and marks the conversation updated. `undefined` when the
+   * conversation is absent, foreign or deleted (nothing is written then).
+   */
+  appendMessages(
+    ownerId: string,
+    conversationId: string,
+    messages: readonly NewMessage[],
+  ): Promise<Message[] | undefined>
+  /**
+   * A page of messages in the order they were appended (`newest-first` walks backwards, for
+   * "the last N messages"). `undefined` when the conversation is absent, foreign or deleted.
+   */
+  listMessages(
+    ownerId: string,
+    conversationId: string,
+    page?: PageRequest & { order?: 'oldest-first' | 'newest-first' },
+  ): Promise<Page<Message> | undefined>
+
+  /** Records a run in the owner's conversation; `undefined` when it is not visible. */
+  createRun(ownerId: string, input: NewRun): Promise<Run | undefined>
+  /** Changes a run; `undefined` when the run is absent, foreign or its conversation deleted. */
+  updateRun(ownerId: string, id: string, patch: RunPatch): Promise<Run | undefined>
+  /** The run, or `undefined` when absent, foreign or its conversation deleted. */
+  getRun(ownerId: string, id: string): Promise<Run | undefined>
+}
+
+/** Input of `upsertUser`; absent fields are left as they are. */
+export interface NewUser {
+  id: string
+  email?: string | null
+  displayName?: string | null
+}
+
+/** An account. Times are milliseconds since epoch, as everywhere in this interface. */
+export interface User {
+  id: string
+  email: string | null
+  displayName: string | null
+  createdAt: number
+}
+
+/** A chat thread. `updatedAt` is its last change (creation, rename or new message). */
+export interface Conversation {
+  id: string
+  ownerId: string
+  title: string
+  createdAt: number
+  updatedAt: number
+}
+
+/** Who wrote a message. */
+export type MessageRole = 'system' | 'user' | 'assistant' | 'tool'
+
+/** One part of a message's content (text, image, ...); stored as JSON as given. */
+export interface ContentPart {
+  type: string
+  [field: string]: unknown
+}
+
+/** A tool call the model made, as recorded. */
+export interface ToolCallRecord {
+  id: string
+  name: string
+  input: unknown
+}
+
+/** The outcome of a tool call, as recorded. */
+export interface ToolResultRecord {
+  toolCallId: string
+  output: unknown
+  isError?: boolean
+}
+
+/** Tokens a model call consumed. */
+export interface TokenUsage {
+  inputTokens: number
+  outputTokens: number
+}
+
+/** Input of `appendMessages`. */
+export interface NewMessage {
+  role: MessageRole
+  content: readonly ContentPart[]
+  model?: string
+  usage?: TokenUsage
+  toolCalls?: readonly ToolCallRecord[]
+  toolResults?: readonly ToolResultRecord[]
+}
+
+/** A stored message. */
+export interface Message extends NewMessage {
+  id: string
+  conversationId: string
+  content: ContentPart[]
+  createdAt: number
+}
+
+/** Where a run stands. */
+export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled'
+
+/** Input of `createRun`; the status starts as `running` unless given. */
+export interface NewRun {
+  conversationId: string
+  status?: RunStatus
+  /** The routing decision (tier, candidates, reason) as JSON. */
+  route?: unknown
+}
+
+/** Fields `updateRun` can change; absent ones are left as they are. */
+export interface RunPatch {
+  status?: RunStatus
+  route?: unknown
+  error?: { code: string; message: string } | null
+  usage?: TokenUsage
+  /** Milliseconds since epoch; set it when the run ends. */
+  finishedAt?: number
+}
+
+/** A stored run. */
+export interface Run {
+  id: string
+  conversationId: string
+  status: RunStatus
+  route?: unknown
+  error?: { code: string; message: string }
+  usage?: TokenUsage
+  startedAt: number
+  updatedAt: number
+  finishedAt?: number
+}
+
+/** Which page to read: `limit` (default 20, at most 100) items after `cursor`. */
+export interface PageRequest {
+  limit?: number
+  cursor?: string
+}
+
+/** A page of items; `nextCursor` is absent on the last page. */
+export interface Page<T> {
+  items: T[]
+  nextCursor?: string
+}

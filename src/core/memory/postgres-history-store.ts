@@ -1,0 +1,255 @@
+import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm'
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
+import type { HistoryStore, RunPatch } from './history-store.ts'
+import { pageBounds, toPage } from './postgres-history-page.ts'
+import { toConversation, toMessage, toRun, toUser } from './postgres-history-rows.ts'
+import { toPostgresStoreError } from './postgres-store-error.ts'
+import { conversations, messages, runs, users } from './schema.ts'
+import { createTimeOrderedId } from './time-ordered-id.ts'
+
+/** Any drizzle PostgreSQL database: pglite, neon-http, neon-serverless, node-postgres. */
+export type PostgresDatabase = PgDatabase<PgQueryResultHKT>
+
+/** Options of `createPostgresHistoryStore`. */
+export interface PostgresHistoryStoreOptions {
+  /** A drizzle database whose schema has the history migrations applied. */
+  db: PostgresDatabase
+  /** Milliseconds since epoch; every stored timestamp comes from here. */
+  now?: () => number
+  /** Ids for new rows; must sort in creation order (the default makes UUIDv7). */
+  newId?: () => string
+}
+
+/**
+ * The history store on PostgreSQL through drizzle, written once for every driver. No method
+ * relies on a transaction, because neon-http has none: ownership checks and writes are single
+ * statements (`UPDATE ... WHERE owner_id = $1 RETURNING`), and where a method writes twice
+ * (append: mark the conversation updated, then insert) a failure between the two leaves only a
+ * newer `updatedAt`, never an orphan or a foreign write.
+ */
+export function createPostgresHistoryStore(options: PostgresHistoryStoreOptions): HistoryStore {
+  const { db } = options
+  const now = options.now ?? Date.now
+  const newId = options.newId ?? createTimeOrderedId(now)
+
+  async function guard<T>(operation: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work()
+    } catch (error) {
+      throw toPostgresStoreError('history', operation, error)
+    }
+  }
+
+  const visibleConversation = (ownerId: string, id: string) =>
+    and(
+      eq(conversations.id, id),
+      eq(conversations.ownerId, ownerId),
+      isNull(conversations.deletedAt),
+    )
+
+  async function findConversation(ownerId: string, id: string) {
+    const [row] = await db.select().from(conversations).where(visibleConversation(ownerId, id))
+    return row
+  }
+
+  return {
+    upsertUser: (user) =>
+      guard('upsertUser', async () => {
+        const set: Partial<typeof users.$inferInsert> = {}
+        if (user.email !== undefined) set.email = user.email
+        if (user.displayName !== undefined) set.displayName = user.displayName
+        const [row] = await db
+          .insert(users)
+          .values({ ...set, id: user.id, createdAt: new Date(now()) })
+          // Updating the id to itself makes RETURNING yield the existing row.
+          .onConflictDoUpdate({ target: users.id, set: { ...set, id: user.id } })
+          .returning()
+        return toUser(row!)
+      }),
+
+    getUser: (id) =>
+      guard('getUser', async () => {
+        const [row] = await db.select().from(users).where(eq(users.id, id))
+        return row && toUser(row)
+      }),
+
+    createConversation: (ownerId, input = {}) =>
+      guard('createConversation', async () => {
+        const at = new Date(now())
+        const [row] = await db
+          .insert(conversations)
+          .values({ id: newId(), ownerId, title: input.title ?? '', createdAt: at, updatedAt: at })
+          .returning()
+        return toConversation(row!)
+      }),
+
+    getConversation: (ownerId, id) =>
+      guard('getConversation', async () => {
+        const row = await findConversation(ownerId, id)
+        return row && toConversation(row)
+      }),
+
+    listConversations: (ownerId, page = {}) =>
+      guard('listConversations', async () => {
+        const { limit, after } = pageBounds('conversations', page, 'desc', [
+          conversations.updatedAt,
+          conversations.id,
+        ])
+        const rows = await db
+          .select()
+          .from(conversations)
+          .where(and(eq(conversations.ownerId, ownerId), isNull(conversations.deletedAt), after))
+          .orderBy(desc(conversations.updatedAt), desc(conversations.id))
+          .limit(limit + 1)
+        return toPage('conversations', rows.map(toConversation), limit, (c) => c.updatedAt)
+      }),
+
+    renameConversation: (ownerId, id, title) =>
+      guard('renameConversation', async () => {
+        const [row] = await db
+          .update(conversations)
+          .set({ title, updatedAt: new Date(now()) })
+          .where(visibleConversation(ownerId, id))
+          .returning()
+        return row && toConversation(row)
+      }),
+
+    deleteConversation: (ownerId, id) =>
+      guard('deleteConversation', async () => {
+        const rows = await db
+          .update(conversations)
+          .set({ deletedAt: new Date(now()) })
+          .where(visibleConversation(ownerId, id))
+          .returning({ id: conversations.id })
+        return rows.length > 0
+      }),
+
+    appendMessages: (ownerId, conversationId, input) =>
+      guard('appendMessages', async () => {
+        const at = new Date(now())
+        const touched = await db
+          .update(conversations)
+          .set({ updatedAt: at })
+          .where(visibleConversation(ownerId, conversationId))
+          .returning({ id: conversations.id })
+        if (touched.length === 0) return undefined
+        if (input.length === 0) return []
+        const ids = input.map(() => newId())
+        const rows = await db
+          .insert(messages)
+          .values(
+            input.map((m, i) => ({
+              id: ids[i]!,
+              conversationId,
+              ownerId,
+              role: m.role,
+              content: m.content,
+              model: m.model ?? null,
+              inputTokens: m.usage?.inputTokens ?? null,
+              outputTokens: m.usage?.outputTokens ?? null,
+              toolCalls: m.toolCalls ?? null,
+              toolResults: m.toolResults ?? null,
+              createdAt: at,
+            })),
+          )
+          .returning()
+        // RETURNING order is not guaranteed; give them back in the order they were given.
+        const byId = new Map(rows.map((row) => [row.id, toMessage(row)]))
+        return ids.map((id) => byId.get(id)!)
+      }),
+
+    listMessages: (ownerId, conversationId, page = {}) =>
+      guard('listMessages', async () => {
+        const newestFirst = page.order === 'newest-first'
+        const kind = newestFirst ? 'messages-desc' : 'messages-asc'
+        const { limit, after } = pageBounds(kind, page, newestFirst ? 'desc' : 'asc', [
+          messages.createdAt,
+          messages.id,
+        ])
+        const order = newestFirst ? desc : asc
+        const rows = await db
+          .select({ message: messages })
+          .from(messages)
+          .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+          .where(
+            and(
+              eq(messages.conversationId, conversationId),
+              visibleConversation(ownerId, conversationId),
+              after,
+            ),
+          )
+          .orderBy(order(messages.createdAt), order(messages.id))
+          .limit(limit + 1)
+        if (rows.length === 0 && !(await findConversation(ownerId, conversationId))) {
+          return undefined
+        }
+        const items = rows.map((r) => toMessage(r.message))
+        return toPage(kind, items, limit, (m) => m.createdAt)
+      }),
+
+    createRun: (ownerId, input) =>
+      guard('createRun', async () => {
+        if (!(await findConversation(ownerId, input.conversationId))) return undefined
+        const at = new Date(now())
+        const [row] = await db
+          .insert(runs)
+          .values({
+            id: newId(),
+            conversationId: input.conversationId,
+            ownerId,
+            status: input.status ?? 'running',
+            route: input.route ?? null,
+            startedAt: at,
+            updatedAt: at,
+          })
+          .returning()
+        return toRun(row!)
+      }),
+
+    updateRun: (ownerId, id, patch) =>
+      guard('updateRun', async () => {
+        const visible = db
+          .select({ id: conversations.id })
+          .from(conversations)
+          .where(and(eq(conversations.ownerId, ownerId), isNull(conversations.deletedAt)))
+        const [row] = await db
+          .update(runs)
+          .set(runChanges(patch, now()))
+          .where(
+            and(eq(runs.id, id), eq(runs.ownerId, ownerId), inArray(runs.conversationId, visible)),
+          )
+          .returning()
+        return row && toRun(row)
+      }),
+
+    getRun: (ownerId, id) =>
+      guard('getRun', async () => {
+        const [row] = await db
+          .select({ run: runs })
+          .from(runs)
+          .innerJoin(conversations, eq(conversations.id, runs.conversationId))
+          .where(
+            and(
+              eq(runs.id, id),
+              eq(runs.ownerId, ownerId),
+              eq(conversations.ownerId, ownerId),
+              isNull(conversations.deletedAt),
+            ),
+          )
+        return row && toRun(row.run)
+      }),
+  }
+}
+
+function runChanges(patch: RunPatch, at: number): Partial<typeof runs.$inferInsert> {
+  const changes: Partial<typeof runs.$inferInsert> = { updatedAt: new Date(at) }
+  if (patch.status !== undefined) changes.status = patch.status
+  if (patch.route !== undefined) changes.route = patch.route
+  if (patch.error !== undefined) changes.error = patch.error
+  if (patch.usage !== undefined) {
+    changes.inputTokens = patch.usage.inputTokens
+    changes.outputTokens = patch.usage.outputTokens
+  }
+  if (patch.finishedAt !== undefined) changes.finishedAt = new Date(patch.finishedAt)
+  return changes
+}

@@ -1,0 +1,66 @@
+import { mkdir } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import { vector } from '@electric-sql/pglite-pgvector'
+import { drizzle } from 'drizzle-orm/pglite'
+import type { PostgresDatabase } from '../core/memory/postgres-history-store.ts'
+import { migrateDatabase } from './migrate-database.ts'
+
+/** The embedded PostgreSQL (PGlite + pgvector) of a Bun, Deno or Node process. */
+export interface EmbeddedDatabase {
+  /** Drizzle over the PGlite client, with history and vector migrations applied. */
+  db: PostgresDatabase
+  client: PGlite
+  /** Where the files are: `<dataDir>/pglite`. */
+  path: string
+  /** Closes the database; a later `openEmbeddedDatabase` opens it again. */
+  close(): Promise<void>
+}
+
+/** Options of `openEmbeddedDatabase`. */
+export interface EmbeddedDatabaseOptions {
+  /** The app's data directory (default `.data`); the database lives in its `pglite` folder. */
+  dataDir?: string
+}
+
+const opened = new Map<string, Promise<EmbeddedDatabase>>()
+
+/**
+ * Opens the PGlite file database under the data directory, with pgvector, and applies pending
+ * migrations. Memoised per path: every caller in the process shares one instance (PGlite
+ * takes seconds to start and allows one opener per directory). A failed open is forgotten so
+ * the next call tries again.
+ */
+export function openEmbeddedDatabase(
+  options: EmbeddedDatabaseOptions = {},
+): Promise<EmbeddedDatabase> {
+  const path = resolve(join(options.dataDir ?? '.data', 'pglite'))
+  let pending = opened.get(path)
+  if (!pending) {
+    pending = open(path)
+    opened.set(path, pending)
+    pending.catch(() => opened.delete(path))
+  }
+  return pending
+}
+
+async function open(path: string): Promise<EmbeddedDatabase> {
+  await mkdir(path, { recursive: true })
+  const client = await PGlite.create(path, { extensions: { vector } })
+  try {
+    const db = drizzle({ client })
+    await migrateDatabase(db, { vector: true })
+    return {
+      db,
+      client,
+      path,
+      async close() {
+        opened.delete(path)
+        await client.close()
+      },
+    }
+  } catch (error) {
+    await client.close().catch(() => {})
+    throw error
+  }
+}

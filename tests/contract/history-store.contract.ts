@@ -1,0 +1,280 @@
+import { expect, it } from 'vitest'
+import { StoreError, ValidationError } from '../../src/core/errors.ts'
+import type { Conversation, HistoryStore } from '../../src/core/memory/history-store.ts'
+
+/** What the history contract needs from one implementation. */
+export interface HistoryStoreHarness {
+  /** A store over the implementation's shared, migrated database, with this clock. */
+  store(options?: { now?: () => number }): HistoryStore
+  /** A store whose backend is down (connection refused): calls must fail retryably. */
+  unreachable?(): HistoryStore
+  /** A store whose backend answers garbage: calls must fail, not retryably. */
+  garbage?(): HistoryStore
+  /** PostgreSQL text and jsonb cannot hold NUL; such writes must fail non-retryably there. */
+  rejectsNul?: boolean
+}
+
+let counter = 0
+const unique = (label: string) => `${label}-${Date.now().toString(36)}-${++counter}`
+
+async function newUser(store: HistoryStore, label = 'user') {
+  return (await store.upsertUser({ id: unique(label), email: `${unique(label)}@example.test` })).id
+}
+
+async function expectStoreError(promise: Promise<unknown>, retryable: boolean) {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  )
+  expect(error).toBeInstanceOf(StoreError)
+  expect((error as StoreError).retryable).toBe(retryable)
+}
+
+/**
+ * The HistoryStore contract. Call inside a `describe`; `harness` is read when tests run, so
+ * it may be assigned in `beforeAll`. Every test makes its own users, so runs can share a
+ * database.
+ */
+export function historyStoreContract(harness: () => HistoryStoreHarness) {
+  it('creates, updates and reads users', async () => {
+    const store = harness().store({ now: () => 1_700_000_000_000 })
+    const id = unique('u')
+    expect(await store.getUser(id)).toBeUndefined()
+    const created = await store.upsertUser({ id, email: `${id}@example.test`, displayName: 'Ann' })
+    expect(created).toEqual({
+      id,
+      email: `${id}@example.test`,
+      displayName: 'Ann',
+      createdAt: 1_700_000_000_000,
+    })
+    await store.upsertUser({ id, displayName: 'Anne' })
+    expect(await store.getUser(id)).toEqual({ ...created, displayName: 'Anne' })
+  })
+
+  it('creates, reads and renames conversations, bumping updatedAt', async () => {
+    let clock = 1_700_000_000_000
+    const store = harness().store({ now: () => clock })
+    const owner = await newUser(store)
+    const first = await store.createConversation(owner, { title: 'first' })
+    clock += 1000
+    const second = await store.createConversation(owner)
+    expect(second).toMatchObject({ ownerId: owner, title: '', createdAt: clock, updatedAt: clock })
+    expect(await store.getConversation(owner, first.id)).toEqual(first)
+    clock += 1000
+    const renamed = await store.renameConversation(owner, first.id, 'Renamed ✓')
+    expect(renamed).toEqual({ ...first, title: 'Renamed ✓', updatedAt: clock })
+    const page = await store.listConversations(owner)
+    expect(page.items.map((c) => c.id)).toEqual([first.id, second.id])
+    expect(page.nextCursor).toBeUndefined()
+  })
+
+  it('pages conversations newest first without gaps or repeats when timestamps tie', async () => {
+    let clock = 1_700_000_000_000
+    const store = harness().store({ now: () => clock })
+    const owner = await newUser(store)
+    const made: Conversation[] = []
+    for (let i = 0; i < 23; i++) {
+      // Groups of five share a timestamp.
+      if (i % 5 === 0) clock += 1
+      made.push(await store.createConversation(owner, { title: `c${i}` }))
+    }
+    const seen: Conversation[] = []
+    let cursor: string | undefined
+    let pages = 0
+    do {
+      const page = await store.listConversations(owner, { limit: 4, cursor })
+      expect(page.items.length).toBeLessThanOrEqual(4)
+      seen.push(...page.items)
+      cursor = page.nextCursor
+      pages++
+    } while (cursor)
+    expect(pages).toBe(6)
+    expect(seen.map((c) => c.id).sort()).toEqual(made.map((c) => c.id).sort())
+    expect(new Set(seen.map((c) => c.id)).size).toBe(23)
+    for (let i = 1; i < seen.length; i++) {
+      expect(seen[i - 1]!.updatedAt).toBeGreaterThanOrEqual(seen[i]!.updatedAt)
+    }
+    expect(seen[0]!.updatedAt).toBe(clock)
+  })
+
+  it('appends messages and pages them in append order both ways, even at one instant', async () => {
+    const store = harness().store({ now: () => 1_700_000_000_000 })
+    const owner = await newUser(store)
+    const conversation = await store.createConversation(owner)
+    const texts: string[] = []
+    for (let batch = 0; batch < 3; batch++) {
+      const input = Array.from({ length: 9 }, (_, i) => {
+        const text = `m${batch}-${i}`
+        texts.push(text)
+        return { role: 'user' as const, content: [{ type: 'text', text }] }
+      })
+      const appended = await store.appendMessages(owner, conversation.id, input)
+      expect(appended?.map((m) => m.content[0]?.text)).toEqual(input.map((m) => m.content[0]?.text))
+    }
+    for (const order of ['oldest-first', 'newest-first'] as const) {
+      const read: string[] = []
+      let cursor: string | undefined
+      do {
+        const page = await store.listMessages(owner, conversation.id, { limit: 4, cursor, order })
+        read.push(...(page?.items.map((m) => String(m.content[0]?.text)) ?? []))
+        cursor = page?.nextCursor
+      } while (cursor)
+      expect(read).toEqual(order === 'oldest-first' ? texts : [...texts].reverse())
+    }
+  })
+
+  it('round-trips every message field, unicode and a 1 MB message unchanged', async () => {
+    const store = harness().store()
+    const owner = await newUser(store)
+    const conversation = await store.createConversation(owner, { title: 'Ünïcødé 会話 🚀' })
+    const unicode = 'héllo wörld — 你好 — مرحبا — 👩‍👩‍👧‍👦 — \u{1F600} — tab\tnewline\n"quotes"\\'
+    const big = '€ab✓'.repeat(262_144)
+    expect(new TextEncoder().encode(big).length).toBeGreaterThanOrEqual(1_048_576)
+    const [full, huge] =
+      (await store.appendMessages(owner, conversation.id, [
+        {
+          role: 'assistant',
+          content: [
+            { type: 'text', text: unicode },
+            { type: 'image', url: 'https://example.test/a.png', detail: { w: 1, h: 2 } },
+          ],
+          model: 'demo-1',
+          usage: { inputTokens: 12, outputTokens: 34 },
+          toolCalls: [{ id: 'call-1', name: 'search', input: { q: 'ü', n: [1, 2] } }],
+          toolResults: [{ toolCallId: 'call-1', output: { hits: [] }, isError: false }],
+        },
+        { role: 'user', content: [{ type: 'text', text: big }] },
+      ])) ?? []
+    const page = await store.listMessages(owner, conversation.id)
+    expect(page?.items).toEqual([full, huge])
+    expect(page?.items[0]).toMatchObject({
+      role: 'assistant',
+      model: 'demo-1',
+      usage: { inputTokens: 12, outputTokens: 34 },
+      toolCalls: [{ id: 'call-1', name: 'search', input: { q: 'ü', n: [1, 2] } }],
+    })
+    expect(page?.items[0]?.content[0]?.text).toBe(unicode)
+    expect(page?.items[1]?.content[0]?.text).toBe(big)
+    expect((await store.getConversation(owner, conversation.id))?.title).toBe('Ünïcødé 会話 🚀')
+  })
+
+  it('never lets one owner read, change or delete what another owns', async () => {
+    const store = harness().store({ now: () => 1_700_000_000_000 })
+    const alice = await newUser(store, 'alice')
+    const bob = await newUser(store, 'bob')
+    const conversation = await store.createConversation(alice, { title: 'private' })
+    await store.appendMessages(alice, conversation.id, [
+      { role: 'user', content: [{ type: 'text', text: 'secret' }] },
+    ])
+    const run = await store.createRun(alice, { conversationId: conversation.id })
+    expect(run).toBeDefined()
+
+    expect(await store.getConversation(bob, conversation.id)).toBeUndefined()
+    expect((await store.listConversations(bob)).items).toEqual([])
+    expect(await store.renameConversation(bob, conversation.id, 'mine')).toBeUndefined()
+    expect(await store.deleteConversation(bob, conversation.id)).toBe(false)
+    expect(await store.listMessages(bob, conversation.id)).toBeUndefined()
+    expect(
+      await store.appendMessages(bob, conversation.id, [
+        { role: 'user', content: [{ type: 'text', text: 'injected' }] },
+      ]),
+    ).toBeUndefined()
+    expect(await store.createRun(bob, { conversationId: conversation.id })).toBeUndefined()
+    expect(await store.getRun(bob, run!.id)).toBeUndefined()
+    expect(await store.updateRun(bob, run!.id, { status: 'cancelled' })).toBeUndefined()
+
+    expect(await store.getConversation(alice, conversation.id)).toEqual(conversation)
+    const messages = await store.listMessages(alice, conversation.id)
+    expect(messages?.items.map((m) => m.content[0]?.text)).toEqual(['secret'])
+    expect((await store.getRun(alice, run!.id))?.status).toBe('running')
+  })
+
+  it('soft-deletes: a deleted conversation disappears from every read and write', async () => {
+    const store = harness().store()
+    const owner = await newUser(store)
+    const kept = await store.createConversation(owner, { title: 'kept' })
+    const gone = await store.createConversation(owner, { title: 'gone' })
+    const run = await store.createRun(owner, { conversationId: gone.id })
+    expect(await store.deleteConversation(owner, gone.id)).toBe(true)
+    expect(await store.deleteConversation(owner, gone.id)).toBe(false)
+    expect(await store.getConversation(owner, gone.id)).toBeUndefined()
+    expect((await store.listConversations(owner)).items.map((c) => c.id)).toEqual([kept.id])
+    expect(await store.listMessages(owner, gone.id)).toBeUndefined()
+    expect(await store.renameConversation(owner, gone.id, 'back')).toBeUndefined()
+    expect(
+      await store.appendMessages(owner, gone.id, [{ role: 'user', content: [{ type: 'text' }] }]),
+    ).toBeUndefined()
+    expect(await store.getRun(owner, run!.id)).toBeUndefined()
+    expect(await store.listMessages(owner, kept.id)).toEqual({ items: [] })
+  })
+
+  it('creates, updates and reads runs', async () => {
+    let clock = 1_700_000_000_000
+    const store = harness().store({ now: () => clock })
+    const owner = await newUser(store)
+    const conversation = await store.createConversation(owner)
+    const route = { tier: 'fast', candidates: ['demo'], reason: 'short question' }
+    const run = await store.createRun(owner, { conversationId: conversation.id, route })
+    expect(run).toMatchObject({ status: 'running', route, startedAt: clock, updatedAt: clock })
+    expect(run?.error).toBeUndefined()
+    clock += 500
+    const failed = await store.updateRun(owner, run!.id, {
+      status: 'failed',
+      error: { code: 'model_unavailable', message: 'all candidates failed' },
+      usage: { inputTokens: 5, outputTokens: 0 },
+      finishedAt: clock,
+    })
+    expect(failed).toEqual({
+      ...run,
+      status: 'failed',
+      error: { code: 'model_unavailable', message: 'all candidates failed' },
+      usage: { inputTokens: 5, outputTokens: 0 },
+      updatedAt: clock,
+      finishedAt: clock,
+    })
+    expect(await store.getRun(owner, run!.id)).toEqual(failed)
+    const cleared = await store.updateRun(owner, run!.id, { error: null })
+    expect(cleared?.error).toBeUndefined()
+    expect(await store.getRun(owner, 'no-such-run')).toBeUndefined()
+  })
+
+  it('rejects foreign and malformed cursors with a ValidationError', async () => {
+    const store = harness().store()
+    const owner = await newUser(store)
+    const conversation = await store.createConversation(owner)
+    await store.createConversation(owner)
+    const { nextCursor } = await store.listConversations(owner, { limit: 1 })
+    expect(nextCursor).toBeDefined()
+    for (const cursor of [nextCursor!, 'not-a-cursor', '']) {
+      const error = await store
+        .listMessages(owner, conversation.id, { cursor })
+        .catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(ValidationError)
+      expect((error as ValidationError).code).toBe('invalid_cursor')
+    }
+  })
+
+  it('reports rejected writes as non-retryable StoreErrors', async () => {
+    const store = harness().store()
+    // The owner must exist (foreign key).
+    await expectStoreError(store.createConversation(unique('nobody')), false)
+    if (!harness().rejectsNul) return
+    const owner = await newUser(store)
+    const conversation = await store.createConversation(owner)
+    await expectStoreError(
+      store.appendMessages(owner, conversation.id, [
+        { role: 'user', content: [{ type: 'text', text: 'a\u0000b' }] },
+      ]),
+      false,
+    )
+  })
+
+  it('fails retryably when the backend is down and not when it answers garbage', async (ctx) => {
+    const { unreachable, garbage } = harness()
+    if (!unreachable || !garbage) ctx.skip()
+    await expectStoreError(unreachable!().listConversations('someone'), true)
+    await expectStoreError(unreachable!().getUser('someone'), true)
+    await expectStoreError(garbage!().listConversations('someone'), false)
+    await expectStoreError(garbage!().getUser('someone'), false)
+  })
+}

@@ -1,0 +1,50 @@
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { serviceAvailable } from '../support/services.ts'
+import { createTemporaryDatabase, type TemporaryDatabase } from '../support/temporary-database.ts'
+
+const run = promisify(execFile)
+const postgresUp = await serviceAvailable('postgres')
+
+describe.skipIf(!postgresUp)('scripts/db-migrate.ts with DATABASE_URL', () => {
+  let database: TemporaryDatabase
+  beforeAll(async () => {
+    database = await createTemporaryDatabase('db_migrate')
+  })
+  afterAll(async () => {
+    await database?.drop()
+  })
+
+  it('applies the history migrations once, skipping pgvector where it is missing', async () => {
+    const env = { ...process.env, DATABASE_URL: database.url }
+    for (let i = 0; i < 2; i++) {
+      const { stdout } = await run('npx', ['tsx', 'scripts/db-migrate.ts'], {
+        env,
+        timeout: 60_000,
+      })
+      expect(stdout).toContain('via node-postgres (pgvector no)')
+    }
+    const client = new pg.Client({ connectionString: database.url })
+    await client.connect()
+    try {
+      const tables = await client.query(
+        "select table_name from information_schema.tables where table_schema = 'public' order by 1",
+      )
+      expect(tables.rows.map((r) => r.table_name)).toEqual([
+        'api_keys',
+        'conversations',
+        'messages',
+        'runs',
+        'users',
+      ])
+      const applied = await client.query(
+        'select count(*)::int as n from drizzle.__drizzle_migrations',
+      )
+      expect(applied.rows[0].n).toBe(1)
+    } finally {
+      await client.end()
+    }
+  })
+})
