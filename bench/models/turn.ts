@@ -7,11 +7,11 @@
 import Anthropic from '@anthropic-ai/sdk'
 import OpenAI from 'openai'
 import { runTurn, type TurnDeps } from '../../src/core/agent/run-turn.ts'
+import { createInMemoryKvStore } from '../../src/core/memory/in-memory-kv-store.ts'
 import { createBreaker } from '../../src/core/models/breaker.ts'
 import { createCatalog } from '../../src/core/models/catalog.ts'
 import { createModelProvider } from '../../src/core/models/model-provider.ts'
 import { createRouter } from '../../src/core/models/router.ts'
-import { createInMemoryKvStore } from '../../src/core/memory/in-memory-kv-store.ts'
 import { startMockLlm } from '../../tests/support/mock-llm/index.ts'
 
 const args = process.argv.slice(2)

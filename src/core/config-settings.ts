@@ -1,4 +1,5 @@
 import * as z from 'zod'
+import { parseTierSpec } from './models/tier-spec.ts'
 
 /**
  * One configuration variable: how to parse it, what it means, and what a user must write.
@@ -125,6 +126,58 @@ export const settings = {
     schema: httpUrl,
     expects: 'an http(s) URL such as http://127.0.0.1:11434/v1',
     description: 'OpenAI-compatible endpoint (Ollama, vLLM, llama.cpp, OpenRouter).',
+  }),
+  LOCAL_MODEL: def({
+    schema: z.string().min(1),
+    default: 'llama3.2',
+    expects: 'a model name served at OPENAI_BASE_URL',
+    description: 'Model used at an OpenAI-compatible OPENAI_BASE_URL (Ollama, vLLM, llama.cpp).',
+  }),
+  MODEL_TIERS: def({
+    // Parsed here, so a malformed spec stops start-up like any other bad setting.
+    schema: z.string().transform((text, context) => {
+      try {
+        return parseTierSpec(text)
+      } catch {
+        context.addIssue({ code: 'custom', message: 'malformed tier spec' })
+        return z.NEVER
+      }
+    }),
+    expects:
+      'tier=provider:model,... groups separated by ";" (tiers fast, smart, code, vision, local)',
+    description:
+      'Overrides tier candidates, best first, e.g. `fast=local:qwen2.5,anthropic:claude-haiku-4-5`.',
+  }),
+  ROUTER_CLASSIFIER: def({
+    schema: z.enum(['on', 'off']).transform((value) => value === 'on'),
+    default: false,
+    expects: 'on or off',
+    description: 'Ask the fast model to classify requests the routing heuristics are unsure about.',
+  }),
+  AGENT_MAX_STEPS: def({
+    schema: integer(1, 20),
+    default: 6,
+    expects: 'an integer from 1 to 20',
+    description: 'Model calls per turn, tool round trips included.',
+  }),
+  TOOL_TIMEOUT_MS: def({
+    schema: integer(100, 120_000),
+    default: 10_000,
+    expects: 'an integer number of milliseconds from 100 to 120000',
+    description:
+      'Time limit of one tool call; a tool that overruns gives the model an error result.',
+  }),
+  RUN_TTL_SECONDS: def({
+    schema: integer(60, 604_800),
+    default: 3600,
+    expects: 'an integer number of seconds from 60 to 604800',
+    description: "How long a run's events stay readable (resumable streams, other tabs).",
+  }),
+  DEMO_WORD_DELAY_MS: def({
+    schema: integer(0, 1000),
+    default: 35,
+    expects: 'an integer number of milliseconds from 0 to 1000',
+    description: 'Pace of the built-in demo model (0 answers at once).',
   }),
 } satisfies Record<string, SettingDefinition<unknown>>
 

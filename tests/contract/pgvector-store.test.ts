@@ -11,6 +11,7 @@ import type { PostgresDatabase } from '../../src/core/memory/postgres-history-st
 import type { VectorRecord, VectorStore } from '../../src/core/memory/vector-store.ts'
 import { migrateDatabase } from '../../src/runtime/migrate-database.ts'
 import { configureNeonForBridge, type NeonBridge, startNeonBridge } from '../support/neon-bridge.ts'
+import { vectorStoreContract } from './vector-store.contract.ts'
 
 // Self-contained until the shared VectorStore contract suite lands; then also run that one.
 const dimension = 384
@@ -231,4 +232,24 @@ describe('VectorStore on pgvector (Neon HTTP -> bridge -> pglite-socket)', () =>
   })
 
   vectorStoreCases(() => ({ db, store }))
+})
+
+describe('pgvector against the shared VectorStore contract', () => {
+  let client: PGlite
+  let db: PostgresDatabase
+  beforeAll(async () => {
+    client = await PGlite.create({ extensions: { vector } })
+    db = drizzle({ client })
+    await migrateDatabase(db)
+  })
+  afterAll(async () => {
+    await client?.close()
+  })
+
+  vectorStoreContract('pgvector (PGlite)', async () => ({
+    store: createPgVectorStore({ db, dimension }),
+    cleanup: async () => {
+      await client.exec('delete from memories')
+    },
+  }))
 })

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { StoreError } from '../../src/core/errors.ts'
 import type {
+  VectorFilter,
   VectorMetadata,
   VectorRecord,
   VectorStore,
@@ -209,6 +210,17 @@ export function vectorStoreContract(
     it('refuses a query without an owner filter', async () => {
       const error = await storeError(store.query(axis(0)))
       expect(error.code).toBe('vector_invalid_argument')
+    })
+
+    it('refuses a delete by filter without an owner, and deletes nothing', async () => {
+      const owner = `keep-${Math.random().toString(36).slice(2)}`
+      await store.upsert([record(`${owner}-1`, axis(0), meta(owner))])
+      const error = await storeError(
+        // A caller bypassing the types: the filter has no owner.
+        store.delete({ filter: {} as VectorFilter }),
+      )
+      expect(error.code).toBe('vector_invalid_argument')
+      expect(await store.query(axis(0), { filter: { owner } })).toHaveLength(1)
     })
 
     it('fails with a retryable StoreError when the backend is down', async (context) => {

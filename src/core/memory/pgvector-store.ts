@@ -10,6 +10,7 @@ import type {
   VectorRecord,
   VectorStore,
 } from './vector-store.ts'
+import { checkFilter } from './vector-store-errors.ts'
 
 /** Options of `createPgVectorStore`. */
 export interface PgVectorStoreOptions {
@@ -86,7 +87,7 @@ export function createPgVectorStore(options: PgVectorStoreOptions): VectorStore 
       guard('query', async () => {
         checkDimension(vector)
         const topK = Math.max(1, Math.trunc(queryOptions?.topK ?? 10))
-        const filter = matches(queryOptions?.filter)
+        const filter = matches(checkFilter(queryOptions?.filter))
         const distance = cosineDistance(memories.embedding, [...vector])
         const search = (order: SQL) =>
           db
@@ -96,7 +97,7 @@ export function createPgVectorStore(options: PgVectorStoreOptions): VectorStore 
             .orderBy(asc(order))
             .limit(topK)
         let rows = await search(distance)
-        if (rows.length < topK && filter) {
+        if (rows.length < topK) {
           // The HNSW scan filters after it picks candidates (ef_search of them), so a filter
           // matching a minority of rows can leave it short. An expression the index cannot
           // serve forces the exact plan, which PostgreSQL runs through the owner index.
@@ -114,7 +115,10 @@ export function createPgVectorStore(options: PgVectorStoreOptions): VectorStore 
     delete: (selector) =>
       guard('delete', async () => {
         const where =
-          'ids' in selector ? inArray(memories.id, [...selector.ids]) : matches(selector.filter)
+          'ids' in selector
+            ? inArray(memories.id, [...selector.ids])
+            : // Without an owner this would be an unconditioned DELETE of everyone's memories.
+              matches(checkFilter(selector.filter))
         if ('ids' in selector && selector.ids.length === 0) return 0
         const deleted = await db.delete(memories).where(where).returning({ id: memories.id })
         return deleted.length
@@ -132,8 +136,7 @@ const resultColumns = {
   createdAt: memories.createdAt,
 }
 
-function matches(filter: VectorFilter | undefined): SQL | undefined {
-  if (!filter) return undefined
+function matches(filter: VectorFilter): SQL | undefined {
   return and(
     eq(memories.ownerId, filter.owner),
     filter.conversationId === undefined
