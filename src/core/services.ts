@@ -1,17 +1,19 @@
+import { calculatorTool } from '../tools/calculator.ts'
+import { currentTimeTool } from '../tools/current-time.ts'
+import { createToolRegistry, type ToolRegistry } from '../tools/registry.ts'
+import type { TurnDeps } from './agent/run-turn.ts'
 import type { Config } from './config.ts'
 import type { ReadinessCheck } from './health/readiness-check.ts'
+import { createMemory, type Memory } from './memory/create-memory.ts'
+import type { SqlDatabase } from './memory/sql-database.ts'
+import type { StoreDescription } from './memory/store-description.ts'
+import { createModels, type Models } from './models/create-models.ts'
+import type { ProviderName } from './models/model-catalog.ts'
+import { createRunLog, type RunLog } from './runs/run-log.ts'
 import type { RuntimeName } from './runtime-name.ts'
 import { createLogger, type Logger } from './telemetry/logger.ts'
 
-/** Which implementation serves one concern, for the home page and `/readyz`. */
-export interface StoreDescription {
-  concern: 'working memory' | 'conversation history' | 'semantic memory'
-  backend: string
-  /** True for the no-configuration defaults (in-process memory, PGlite under DATA_DIR). */
-  embedded: boolean
-  /** A plain-words caveat, e.g. that in-memory data is lost on restart. */
-  note?: string
-}
+export type { StoreDescription }
 
 /**
  * Everything a request handler may use, built once per configuration by the composition
@@ -21,6 +23,12 @@ export interface Services {
   readonly config: Config
   readonly runtime: RuntimeName
   readonly logger: Logger
+  readonly memory: Memory
+  readonly models: Models
+  readonly tools: ToolRegistry
+  readonly runLog: RunLog
+  /** What `runTurn` needs, assembled from the above. */
+  readonly turn: TurnDeps
   readonly stores: readonly StoreDescription[]
   readonly readiness: readonly ReadinessCheck[]
 }
@@ -39,6 +47,11 @@ export interface PlatformCapabilities {
   runtime: RuntimeName
   /** Whether the runtime has a file system for embedded stores (not on Workers). */
   hasFileSystem: boolean
+  /**
+   * The migrated SQL database for this configuration (PGlite under DATA_DIR, or DATABASE_URL),
+   * opened once by the runtime entry. Absent on Workers.
+   */
+  openDatabase?: (config: Config) => Promise<SqlDatabase | undefined>
 }
 
 /** Builds the services for one configuration. */
@@ -46,35 +59,50 @@ export async function createServices(
   config: Config,
   platform: PlatformCapabilities,
 ): Promise<Services> {
+  const database = await platform.openDatabase?.(config)
+  const memory = createMemory({ config, database })
+  const models = createModels({
+    anthropicApiKey: config.ANTHROPIC_API_KEY,
+    anthropicBaseUrl: config.ANTHROPIC_BASE_URL,
+    openaiApiKey: config.OPENAI_API_KEY,
+    openaiBaseUrl: config.OPENAI_BASE_URL,
+    localModel: config.LOCAL_MODEL,
+    overrides: config.MODEL_TIERS,
+    classifyWhenUnsure: config.ROUTER_CLASSIFIER,
+    kv: memory.kv,
+    demo: { wordDelayMs: config.DEMO_WORD_DELAY_MS },
+  })
+  const tools = createToolRegistry({
+    tools: [currentTimeTool, calculatorTool],
+    defaultTimeoutMs: config.TOOL_TIMEOUT_MS,
+  })
+  const runLog = createRunLog({ kv: memory.kv, ttlMs: config.RUN_TTL_SECONDS * 1000 })
+  const providers = Object.keys(models.catalog.connections).filter(
+    (name) => name !== 'demo',
+  ) as ProviderName[]
+  const providerChecks: ReadinessCheck[] = providers.map((provider) => ({
+    name: `provider:${provider}`,
+    kind: 'provider',
+    backend: provider,
+    check: (signal) => models.models.ping(provider, signal),
+  }))
+
   return {
     config,
     runtime: platform.runtime,
     logger: createLogger({ level: config.LOG_LEVEL }),
-    stores: describeStores(config, platform),
-    readiness: [],
+    memory,
+    models,
+    tools,
+    runLog,
+    turn: {
+      router: models.router,
+      models: models.models,
+      breaker: models.breaker,
+      tools,
+      maxSteps: config.AGENT_MAX_STEPS,
+    },
+    stores: memory.stores,
+    readiness: [...memory.readiness, ...providerChecks],
   }
-}
-
-function describeStores(config: Config, platform: PlatformCapabilities): StoreDescription[] {
-  const lostOnRestart = 'kept in process memory; lost on restart'
-  return [
-    config.UPSTASH_REDIS_REST_URL
-      ? { concern: 'working memory', backend: 'upstash-redis', embedded: false }
-      : { concern: 'working memory', backend: 'in-memory', embedded: true, note: lostOnRestart },
-    config.DATABASE_URL
-      ? { concern: 'conversation history', backend: 'neon', embedded: false }
-      : platform.hasFileSystem
-        ? { concern: 'conversation history', backend: 'pglite', embedded: true }
-        : {
-            concern: 'conversation history',
-            backend: 'in-memory',
-            embedded: true,
-            note: lostOnRestart,
-          },
-    config.UPSTASH_VECTOR_REST_URL
-      ? { concern: 'semantic memory', backend: 'upstash-vector', embedded: false }
-      : platform.hasFileSystem
-        ? { concern: 'semantic memory', backend: 'pglite-pgvector', embedded: true }
-        : { concern: 'semantic memory', backend: 'in-memory', embedded: true, note: lostOnRestart },
-  ]
 }

@@ -5,6 +5,7 @@ import { ConfigError } from '../core/errors.ts'
 import type { RuntimeName } from '../core/runtime-name.ts'
 import { createLogger } from '../core/telemetry/logger.ts'
 import { createBackgroundTasks } from './background-tasks.ts'
+import { openDatabase } from './open-database.ts'
 
 /** A listening server, as each runtime's entry starts it. */
 export interface Listener {
@@ -47,8 +48,22 @@ export async function serve(options: ServeOptions): Promise<void> {
 
   const logger = createLogger({ level: config.LOG_LEVEL })
   const background = createBackgroundTasks()
+  // Opened (and migrated) now, while the server starts listening: liveness answers at once,
+  // and the first requests that need data wait for the database instead of failing.
+  let database = openDatabase(config, { hasFileSystem: options.hasFileSystem })
+  database.catch((error: unknown) => logger.error('database unavailable', { error: String(error) }))
   const app = createApp({
-    platform: { runtime: options.runtime, hasFileSystem: options.hasFileSystem },
+    platform: {
+      runtime: options.runtime,
+      hasFileSystem: options.hasFileSystem,
+      openDatabase: () => {
+        // A failed open is retried by the next request rather than remembered forever.
+        database = database.catch(() =>
+          openDatabase(config, { hasFileSystem: options.hasFileSystem }),
+        )
+        return database
+      },
+    },
     staticFiles: options.staticFiles,
   })
   const listener = await options.listen(
@@ -68,6 +83,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     await listener.close()
     const left = await background.drain(drainTimeoutMs)
     if (left > 0) logger.warn('background tasks cut off at shutdown', { left })
+    await database.then((opened) => opened?.close()).catch(() => {})
     options.exit(0)
   }
   options.onSignal('SIGTERM', () => void stop('SIGTERM'))

@@ -1,5 +1,5 @@
+import type { StoreDescription } from '../core/memory/store-description.ts'
 import { type RuntimeName, runtimeLabels } from '../core/runtime-name.ts'
-import type { StoreDescription } from '../core/services.ts'
 import { Layout } from './layout.tsx'
 
 /** The landing page: what is running here and where its data lives. */

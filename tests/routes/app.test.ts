@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from 'vitest'
 import { createApp } from '../../src/app.ts'
 import { parseConfig } from '../../src/core/config.ts'
 import { AppError, StoreError } from '../../src/core/errors.ts'
+import type { PostgresDatabase } from '../../src/core/memory/postgres-history-store.ts'
 import { createServices, type Services } from '../../src/core/services.ts'
 import { createBackgroundTasks } from '../../src/runtime/background-tasks.ts'
 import { scenarios } from '../runtime/scenarios.ts'
@@ -248,11 +249,16 @@ describe('services', () => {
   })
 
   it('describe embedded and edge stores from the configuration', async () => {
-    const embedded = await createServices(parseConfig({}), platform)
-    expect(embedded.stores.map((s) => s.backend)).toEqual([
-      'in-memory',
-      'pglite',
-      'pglite-pgvector',
+    // No query is made while building: a handle with an inert drizzle object is enough.
+    const database = { db: {} as PostgresDatabase, backend: 'pglite' as const, hasVector: true }
+    const embedded = await createServices(parseConfig({}), {
+      ...platform,
+      openDatabase: async () => database,
+    })
+    expect(embedded.stores.map((s) => [s.backend, s.embedded])).toEqual([
+      ['in-memory', true],
+      ['pglite', true],
+      ['pglite-pgvector', true],
     ])
     const workers = await createServices(parseConfig({}), {
       runtime: 'workers',
@@ -267,8 +273,25 @@ describe('services', () => {
         UPSTASH_VECTOR_REST_URL: 'https://v.example',
         UPSTASH_VECTOR_REST_TOKEN: 't',
       }),
+      { runtime: 'workers', hasFileSystem: false },
+    )
+    expect(edge.stores.map((s) => [s.backend, s.embedded])).toEqual([
+      ['upstash-redis', false],
+      ['neon-http', false],
+      ['upstash-vector', false],
+    ])
+  })
+
+  it('check every configured provider for readiness, and none for the demo model', async () => {
+    const demo = await createServices(parseConfig({}), platform)
+    expect(demo.readiness.filter((c) => c.kind === 'provider')).toEqual([])
+    const configured = await createServices(
+      parseConfig({ ANTHROPIC_API_KEY: 'k', OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1' }),
       platform,
     )
-    expect(edge.stores.map((s) => s.backend)).toEqual(['upstash-redis', 'neon', 'upstash-vector'])
+    expect(configured.readiness.filter((c) => c.kind === 'provider').map((c) => c.name)).toEqual([
+      'provider:anthropic',
+      'provider:local',
+    ])
   })
 })

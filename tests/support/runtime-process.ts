@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -89,8 +89,11 @@ export async function startRuntime(
 ): Promise<RuntimeProcess> {
   const port = await freePort()
   const { command, args } = commandFor(runtime, port, vars)
+  // Each process gets its own embedded database, removed when it stops.
+  const dataDir = mkdtempSync(join(tmpdir(), 'outpost-data-'))
   const env = {
     ...process.env,
+    DATA_DIR: dataDir,
     ...vars,
     PORT: vars.PORT ?? String(port),
     HOST: '127.0.0.1',
@@ -140,6 +143,7 @@ export async function startRuntime(
       clearTimeout(timer)
       // wrangler leaves workerd in the group; make sure nothing outlives the test.
       signal('SIGKILL')
+      rmSync(dataDir, { recursive: true, force: true })
     },
   }
 }

@@ -4,12 +4,17 @@ import { AppError } from '../errors.ts'
 import type { ChatModel } from './chat-model.ts'
 import type { DemoModelOptions } from './demo.ts'
 import { createLazyCache } from './lazy-cache.ts'
-import type { ModelCatalog, ProviderConnection } from './model-catalog.ts'
+import type { ModelCatalog, ProviderConnection, ProviderName } from './model-catalog.ts'
 
 /** Hands out chat models by catalog id, building SDK clients lazily and sharing them. */
 export interface ModelProvider {
   /** The model for a `provider:model` id; rejects with `AppError` for an unknown provider. */
   get(id: string): Promise<ChatModel>
+  /**
+   * Asks a configured provider whether it answers, by listing its models through its SDK
+   * (cheap, no tokens spent). Rejects when it does not; used by `/readyz`.
+   */
+  ping(provider: ProviderName, signal?: AbortSignal): Promise<void>
 }
 
 /** Builds SDK clients; injectable so tests can count builds or wrap fetch. */
@@ -86,7 +91,16 @@ export function createModelProvider(options: ModelProviderOptions): ModelProvide
     return createOpenAiModel({ client: client as OpenAI, model, provider })
   })
 
-  return { get: (id) => models.get(id) }
+  return {
+    get: (id) => models.get(id),
+    async ping(provider, signal) {
+      if (provider === 'demo') return
+      const client = await clientFor(provider)
+      if (provider === 'anthropic')
+        await (client as Anthropic).models.list({ limit: 1 }, { signal })
+      else await (client as OpenAI).models.list({ signal })
+    },
+  }
 }
 
 function unknownProvider(what: string): AppError {

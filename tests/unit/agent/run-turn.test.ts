@@ -3,6 +3,7 @@ import type { AgentEvent } from '../../../src/core/agent/agent-event.ts'
 import { runTurn, type TurnDeps } from '../../../src/core/agent/run-turn.ts'
 import { createCatalog } from '../../../src/core/models/catalog.ts'
 import type { ChatModel } from '../../../src/core/models/chat-model.ts'
+import type { ModelProvider } from '../../../src/core/models/model-provider.ts'
 import { createModelProvider } from '../../../src/core/models/model-provider.ts'
 import { ProviderError } from '../../../src/core/models/provider-error.ts'
 import { createRouter } from '../../../src/core/models/router.ts'
@@ -32,7 +33,7 @@ const answerOf = (events: AgentEvent[]) =>
 const endOf = (events: AgentEvent[]) => events.at(-1) as Extract<AgentEvent, { type: 'turn-end' }>
 
 /** A provider serving one fake model for every id. */
-const only = (model: ChatModel) => ({ get: async () => model })
+const only = (model: ChatModel): ModelProvider => ({ get: async () => model, ping: async () => {} })
 
 describe('runTurn with the offline demo model', () => {
   it('routes, calls current_time, feeds the result back and answers', async () => {

@@ -75,6 +75,32 @@ describe('createModelProvider', () => {
     expect(events.at(-1)).toEqual({ type: 'finish', reason: 'stop' })
   })
 
+  it('pings each configured provider by listing its models through its SDK', async () => {
+    mock.reset()
+    const provider = createModelProvider({
+      catalog: createCatalog({
+        anthropicApiKey: 'a',
+        anthropicBaseUrl: mock.url,
+        openaiBaseUrl: `${mock.url}/v1`,
+      }),
+    })
+    await provider.ping('anthropic')
+    await provider.ping('local')
+    await provider.ping('demo')
+    expect(mock.requests.map((r) => [r.protocol, r.method, r.path])).toEqual([
+      ['anthropic', 'GET', '/v1/models'],
+      ['openai', 'GET', '/v1/models'],
+    ])
+  })
+
+  it('rejects a ping when the provider does not answer, or is not configured', async () => {
+    const down = createModelProvider({
+      catalog: createCatalog({ openaiBaseUrl: 'http://127.0.0.1:9/v1' }),
+    })
+    await expect(down.ping('local')).rejects.toThrow()
+    await expect(down.ping('anthropic')).rejects.toMatchObject({ code: 'model_unknown' })
+  })
+
   it('builds real SDK clients by default and talks to the configured endpoint', async () => {
     const provider = createModelProvider({
       catalog: createCatalog({ anthropicApiKey: 'a', anthropicBaseUrl: mock.url }),

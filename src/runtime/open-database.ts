@@ -1,0 +1,39 @@
+import type { Config } from '../core/config.ts'
+import type { SqlDatabase } from '../core/memory/sql-database.ts'
+import { connectDatabase } from './connect-database.ts'
+import { openEmbeddedDatabase } from './embedded-database.ts'
+import { migrateDatabase } from './migrate-database.ts'
+
+/** An opened database and how to close it at shutdown. */
+export interface OpenedDatabase extends SqlDatabase {
+  close(): Promise<void>
+}
+
+/**
+ * Opens the app's SQL database on Bun, Deno or Node: DATABASE_URL (migrated at start-up), or
+ * else the embedded PGlite file database under DATA_DIR when there is a writable disk.
+ * Without either, resolves to undefined and the app keeps history in memory.
+ */
+export async function openDatabase(
+  config: Config,
+  options: { hasFileSystem: boolean },
+): Promise<OpenedDatabase | undefined> {
+  if (config.DATABASE_URL) {
+    const connected = await connectDatabase(config.DATABASE_URL)
+    try {
+      const { vector } = await migrateDatabase(connected.db)
+      return {
+        db: connected.db,
+        backend: connected.driver === 'neon-serverless' ? 'neon' : 'postgres',
+        hasVector: vector,
+        close: connected.close,
+      }
+    } catch (error) {
+      await connected.close().catch(() => {})
+      throw error
+    }
+  }
+  if (!options.hasFileSystem) return undefined
+  const embedded = await openEmbeddedDatabase({ dataDir: config.DATA_DIR })
+  return { db: embedded.db, backend: 'pglite', hasVector: true, close: embedded.close }
+}
