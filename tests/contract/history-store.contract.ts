@@ -238,6 +238,28 @@ export function historyStoreContract(harness: () => HistoryStoreHarness) {
     expect(await store.getRun(owner, 'no-such-run')).toBeUndefined()
   })
 
+  it('keeps the cost of messages and runs, to the fraction of a cent', async () => {
+    const store = harness().store()
+    const owner = await newUser(store)
+    const conversation = await store.createConversation(owner)
+    const usage = { inputTokens: 1200, outputTokens: 340, costUsd: 0.004_725 }
+    const [message] =
+      (await store.appendMessages(owner, conversation.id, [
+        {
+          role: 'assistant',
+          content: [{ type: 'text', text: 'priced' }],
+          model: 'openai:gpt-4.1',
+          usage,
+        },
+      ])) ?? []
+    expect(message?.usage).toEqual(usage)
+    const [listed] = (await store.listMessages(owner, conversation.id))?.items ?? []
+    expect(listed?.usage).toEqual(usage)
+    const run = await store.createRun(owner, { conversationId: conversation.id })
+    await store.updateRun(owner, run!.id, { usage })
+    expect((await store.getRun(owner, run!.id))?.usage).toEqual(usage)
+  })
+
   it('rejects foreign and malformed cursors with a ValidationError', async () => {
     const store = harness().store()
     const owner = await newUser(store)

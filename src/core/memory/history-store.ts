@@ -101,10 +101,12 @@ export interface ToolResultRecord {
   isError?: boolean
 }
 
-/** Tokens a model call consumed. */
+/** Tokens a model call consumed, and what they cost at the catalog's prices. */
 export interface TokenUsage {
   inputTokens: number
   outputTokens: number
+  /** US dollars; absent when the price was unknown. */
+  costUsd?: number
 }
 
 /** Input of `appendMessages`. */

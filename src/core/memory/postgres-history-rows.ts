@@ -42,7 +42,7 @@ export function toMessage(row: typeof messages.$inferSelect): Message {
     createdAt: row.createdAt.getTime(),
   }
   if (row.model !== null) message.model = row.model
-  const usage = toUsage(row.inputTokens, row.outputTokens)
+  const usage = toUsage(row.inputTokens, row.outputTokens, row.costUsd)
   if (usage) message.usage = usage
   if (row.toolCalls !== null) message.toolCalls = row.toolCalls as ToolCallRecord[]
   if (row.toolResults !== null) message.toolResults = row.toolResults as ToolResultRecord[]
@@ -60,13 +60,19 @@ export function toRun(row: typeof runs.$inferSelect): Run {
   }
   if (row.route !== null) run.route = row.route
   if (row.error !== null) run.error = row.error as Run['error']
-  const usage = toUsage(row.inputTokens, row.outputTokens)
+  const usage = toUsage(row.inputTokens, row.outputTokens, row.costUsd)
   if (usage) run.usage = usage
   if (row.finishedAt !== null) run.finishedAt = row.finishedAt.getTime()
   return run
 }
 
-function toUsage(inputTokens: number | null, outputTokens: number | null): TokenUsage | undefined {
+function toUsage(
+  inputTokens: number | null,
+  outputTokens: number | null,
+  costUsd: number | null,
+): TokenUsage | undefined {
   if (inputTokens === null && outputTokens === null) return undefined
-  return { inputTokens: inputTokens ?? 0, outputTokens: outputTokens ?? 0 }
+  const usage: TokenUsage = { inputTokens: inputTokens ?? 0, outputTokens: outputTokens ?? 0 }
+  if (costUsd !== null) usage.costUsd = costUsd
+  return usage
 }

@@ -147,6 +147,7 @@ export function createPostgresHistoryStore(options: PostgresHistoryStoreOptions)
               model: m.model ?? null,
               inputTokens: m.usage?.inputTokens ?? null,
               outputTokens: m.usage?.outputTokens ?? null,
+              costUsd: m.usage?.costUsd ?? null,
               toolCalls: m.toolCalls ?? null,
               toolResults: m.toolResults ?? null,
               createdAt: at,
@@ -249,6 +250,7 @@ function runChanges(patch: RunPatch, at: number): Partial<typeof runs.$inferInse
   if (patch.usage !== undefined) {
     changes.inputTokens = patch.usage.inputTokens
     changes.outputTokens = patch.usage.outputTokens
+    changes.costUsd = patch.usage.costUsd ?? null
   }
   if (patch.finishedAt !== undefined) changes.finishedAt = new Date(patch.finishedAt)
   return changes

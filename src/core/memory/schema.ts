@@ -1,5 +1,13 @@
 import { sql } from 'drizzle-orm'
-import { index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core'
+import {
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core'
 
 /**
  * The episodic-memory schema: users, their conversations, messages and runs, and API keys.
@@ -58,6 +66,7 @@ export const messages = pgTable(
     model: text('model'),
     inputTokens: integer('input_tokens'),
     outputTokens: integer('output_tokens'),
+    costUsd: doublePrecision('cost_usd'),
     toolCalls: jsonb('tool_calls'),
     toolResults: jsonb('tool_results'),
     createdAt: timestamps('created_at').notNull(),
@@ -79,6 +88,7 @@ export const runs = pgTable(
     error: jsonb('error'),
     inputTokens: integer('input_tokens'),
     outputTokens: integer('output_tokens'),
+    costUsd: doublePrecision('cost_usd'),
     startedAt: timestamps('started_at').notNull(),
     updatedAt: timestamps('updated_at').notNull(),
     finishedAt: timestamps('finished_at'),

@@ -1,0 +1,29 @@
+import type { Message } from '../memory/history-store.ts'
+import type { ChatMessage } from '../models/chat-model.ts'
+
+/** The text of a stored message: its text parts joined, other parts left out. */
+export function messageText(message: Pick<Message, 'content'>): string {
+  return message.content
+    .filter(
+      (part): part is { type: 'text'; text: string } =>
+        part.type === 'text' && typeof part.text === 'string',
+    )
+    .map((part) => part.text)
+    .join('\n')
+}
+
+/**
+ * Stored messages as model context, oldest first. A past assistant message becomes its final
+ * text: the tool calls behind it were already answered, and replaying them would ask the model
+ * to reconcile results it cannot see again.
+ */
+export function toChatHistory(messages: readonly Message[]): ChatMessage[] {
+  const history: ChatMessage[] = []
+  for (const message of messages) {
+    const text = messageText(message)
+    if (message.role === 'user' && text) history.push({ role: 'user', content: text })
+    else if (message.role === 'assistant' && text)
+      history.push({ role: 'assistant', content: text })
+  }
+  return history
+}

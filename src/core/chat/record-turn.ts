@@ -1,0 +1,120 @@
+import type { AgentEvent, TurnUsage } from '../agent/agent-event.ts'
+import type {
+  HistoryStore,
+  RunStatus,
+  ToolCallRecord,
+  ToolResultRecord,
+} from '../memory/history-store.ts'
+
+/** Where a turn's outcome is written. */
+export interface TurnRecord {
+  history: HistoryStore
+  ownerId: string
+  conversationId: string
+  runId: string
+  now: () => number
+  /** Called once the answer is stored, with its text (for semantic memory). */
+  onAnswer?: (answer: { messageId: string; text: string }) => void
+}
+
+const statusByReason: Record<string, RunStatus> = {
+  done: 'completed',
+  'max-steps': 'completed',
+  cancelled: 'cancelled',
+  error: 'failed',
+}
+
+/**
+ * Passes a turn's events through unchanged and writes its outcome to history when it ends:
+ * the assistant message (final text, model, usage, the tool calls and results that stood)
+ * and the run's status, route, usage and error. Writing happens before the stream closes, so
+ * a client that sees the end can reload and find the message stored.
+ *
+ * A `retry` with `restart` voids that step's tool calls, as it voids its text.
+ */
+export async function* recordTurn(
+  record: TurnRecord,
+  events: AsyncIterable<AgentEvent>,
+): AsyncGenerator<AgentEvent> {
+  let route: unknown
+  let error: { code: string; message: string } | null = null
+  const calls = new Map<number, ToolCallRecord[]>()
+  const results = new Map<number, ToolResultRecord[]>()
+
+  for await (const event of events) {
+    yield event
+    switch (event.type) {
+      case 'route':
+        route = event
+        await record.history.updateRun(record.ownerId, record.runId, { route })
+        break
+      case 'retry':
+        if (event.restart) {
+          calls.delete(event.step)
+          results.delete(event.step)
+        }
+        break
+      case 'tool-call':
+        calls.set(event.step, [
+          ...(calls.get(event.step) ?? []),
+          { id: event.id, name: event.name, input: event.input },
+        ])
+        break
+      case 'tool-result':
+        results.set(event.step, [
+          ...(results.get(event.step) ?? []),
+          { toolCallId: event.id, output: event.content, isError: !event.ok },
+        ])
+        break
+      case 'error':
+        error = { code: event.code, message: event.message }
+        break
+      case 'turn-end':
+        await finish(record, event, { route, error, calls, results })
+        break
+    }
+  }
+}
+
+async function finish(
+  record: TurnRecord,
+  end: Extract<AgentEvent, { type: 'turn-end' }>,
+  seen: {
+    route: unknown
+    error: { code: string; message: string } | null
+    calls: Map<number, ToolCallRecord[]>
+    results: Map<number, ToolResultRecord[]>
+  },
+) {
+  const toolCalls = [...seen.calls.values()].flat()
+  const toolResults = [...seen.results.values()].flat()
+  const usage = tokens(end.usage)
+  if (end.text || toolCalls.length > 0) {
+    const stored = await record.history.appendMessages(record.ownerId, record.conversationId, [
+      {
+        role: 'assistant',
+        content: end.text ? [{ type: 'text', text: end.text }] : [],
+        ...(end.model ? { model: end.model } : {}),
+        usage,
+        ...(toolCalls.length > 0 ? { toolCalls } : {}),
+        ...(toolResults.length > 0 ? { toolResults } : {}),
+      },
+    ])
+    const message = stored?.[0]
+    if (message && end.text) record.onAnswer?.({ messageId: message.id, text: end.text })
+  }
+  await record.history.updateRun(record.ownerId, record.runId, {
+    status: statusByReason[end.reason] ?? 'failed',
+    error: seen.error,
+    usage,
+    finishedAt: record.now(),
+  })
+}
+
+function tokens(usage: TurnUsage) {
+  return {
+    inputTokens: usage.inputTokens,
+    outputTokens: usage.outputTokens,
+    costUsd: usage.costUsd,
+  }
+}
