@@ -3,6 +3,7 @@ import type { Embedder } from '../memory/embedder.ts'
 import type { HistoryStore } from '../memory/history-store.ts'
 import type { VectorStore } from '../memory/vector-store.ts'
 import type { RunLog } from '../runs/run-log.ts'
+import type { RequestServices } from '../services.ts'
 import type { Logger } from '../telemetry/logger.ts'
 
 /**
@@ -19,4 +20,17 @@ export interface ChatDeps {
   /** Keeps work alive after the response (`waitUntil`). */
   defer(promise: Promise<unknown>): void
   now?: () => number
+}
+
+/** The chat dependencies of one request, from its services. */
+export function chatDeps(services: RequestServices): ChatDeps {
+  return {
+    history: services.memory.history,
+    vectors: services.memory.vectors,
+    embedder: services.memory.embedder,
+    runLog: services.runLog,
+    turn: services.turn,
+    logger: services.logger,
+    defer: services.defer,
+  }
 }

@@ -1,0 +1,228 @@
+import { describe, expect, it } from 'vitest'
+import type { AgentEvent } from '../../../src/core/agent/agent-event.ts'
+import { type ChatDeps, chatDeps } from '../../../src/core/chat/chat-deps.ts'
+import { cancelRun, followRun, getRun } from '../../../src/core/chat/run-access.ts'
+import { sendMessage, titleFrom } from '../../../src/core/chat/send-message.ts'
+import { parseConfig } from '../../../src/core/config.ts'
+import { NotFoundError, ValidationError } from '../../../src/core/errors.ts'
+import type { ChatModel, ChatRequest } from '../../../src/core/models/chat-model.ts'
+import { createServices } from '../../../src/core/services.ts'
+import { createBackgroundTasks } from '../../../src/runtime/background-tasks.ts'
+import { collect } from '../../support/collect.ts'
+
+async function setup(overrides: Partial<ChatDeps> = {}) {
+  const services = await createServices(
+    parseConfig({ DEMO_WORD_DELAY_MS: '0', LOG_LEVEL: 'error' }),
+    {
+      runtime: 'node',
+      hasFileSystem: false,
+    },
+  )
+  const background = createBackgroundTasks()
+  const deps: ChatDeps = {
+    ...chatDeps({ ...services, defer: (p) => background.waitUntil(p) }),
+    ...overrides,
+  }
+  const owner = (
+    await deps.history.upsertUser({ id: `user-${Math.random().toString(36).slice(2)}` })
+  ).id
+  return { deps, owner, background }
+}
+
+const events = async (entries: AsyncIterable<{ event: AgentEvent }>) =>
+  (await collect(entries)).map((entry) => entry.event)
+
+describe('sendMessage', () => {
+  it('starts a conversation, answers with the demo model and stores both messages', async () => {
+    const { deps, owner, background } = await setup()
+    const sent = await sendMessage(deps, { ownerId: owner, content: 'Hello there\nsecond line' })
+    expect(sent.conversation.title).toBe('Hello there')
+    const stream = await events(sent.run.events)
+    expect(stream[0]?.type).toBe('route')
+    const end = stream.at(-1)
+    expect(end).toMatchObject({ type: 'turn-end', reason: 'done' })
+    await background.drain(1000)
+
+    const messages = (await deps.history.listMessages(owner, sent.conversation.id))?.items ?? []
+    expect(messages.map((m) => m.role)).toEqual(['user', 'assistant'])
+    expect(messages[1]?.content).toEqual([{ type: 'text', text: (end as { text: string }).text }])
+    expect(messages[1]?.model).toMatch(/^demo:/)
+    const { run } = await getRun(deps, owner, sent.run.run.id)
+    expect(run).toMatchObject({ status: 'completed', route: { type: 'route' } })
+    expect(run.finishedAt).toEqual(expect.any(Number))
+  })
+
+  it('records the tool calls and results that answered', async () => {
+    const { deps, owner } = await setup()
+    const sent = await sendMessage(deps, { ownerId: owner, content: 'What time is it?' })
+    const stream = await events(sent.run.events)
+    expect(stream.map((e) => e.type)).toContain('tool-result')
+    const [, answer] = (await deps.history.listMessages(owner, sent.conversation.id))?.items ?? []
+    expect(answer?.toolCalls).toEqual([expect.objectContaining({ name: 'current_time' })])
+    expect(answer?.toolResults).toEqual([expect.objectContaining({ isError: false })])
+  })
+
+  it('gives the model the conversation so far, oldest first', async () => {
+    const seen: ChatRequest[] = []
+    const echo: ChatModel = {
+      id: 'demo:echo',
+      provider: 'demo',
+      model: 'echo',
+      async *stream(request) {
+        seen.push(request)
+        yield { type: 'text-delta', text: `answer ${seen.length}` }
+        yield { type: 'finish', reason: 'stop' }
+      },
+    }
+    const { deps, owner } = await setup()
+    const withEcho: ChatDeps = {
+      ...deps,
+      turn: {
+        ...deps.turn,
+        tools: undefined,
+        models: { get: async () => echo, ping: async () => {} },
+      },
+    }
+    const first = await sendMessage(withEcho, { ownerId: owner, content: 'first question' })
+    await collect(first.run.events)
+    const second = await sendMessage(withEcho, {
+      ownerId: owner,
+      conversationId: first.conversation.id,
+      content: 'second question',
+    })
+    await collect(second.run.events)
+    const context = seen[1]?.messages.filter((m) => m.role !== 'system')
+    expect(context?.map((m) => [m.role, m.content])).toEqual([
+      ['user', 'first question'],
+      ['assistant', 'answer 1'],
+      ['user', 'second question'],
+    ])
+  })
+
+  it('recalls a related exchange from another conversation of the same owner only', async () => {
+    const seen: ChatRequest[] = []
+    const model: ChatModel = {
+      id: 'demo:echo',
+      provider: 'demo',
+      model: 'echo',
+      async *stream(request) {
+        seen.push(request)
+        yield { type: 'text-delta', text: 'Your cat is called Miso.' }
+        yield { type: 'finish', reason: 'stop' }
+      },
+    }
+    const { deps, owner, background } = await setup()
+    const d: ChatDeps = {
+      ...deps,
+      turn: {
+        ...deps.turn,
+        tools: undefined,
+        models: { get: async () => model, ping: async () => {} },
+      },
+    }
+    await collect(
+      (await sendMessage(d, { ownerId: owner, content: 'my cat is called Miso' })).run.events,
+    )
+    await background.drain(1000)
+    await collect(
+      (await sendMessage(d, { ownerId: owner, content: 'what is my cat called?' })).run.events,
+    )
+    const system = seen[1]?.messages
+      .filter((m) => m.role === 'system')
+      .map((m) => m.content)
+      .join('\n')
+    expect(system).toContain('my cat is called Miso')
+
+    const stranger = (await deps.history.upsertUser({ id: 'stranger' })).id
+    await collect(
+      (await sendMessage(d, { ownerId: stranger, content: 'what is my cat called?' })).run.events,
+    )
+    const strangerSystem = seen[2]?.messages
+      .filter((m) => m.role === 'system')
+      .map((m) => m.content)
+      .join('\n')
+    expect(strangerSystem).not.toContain('Miso')
+  })
+
+  it('rejects empty and oversized messages, and conversations of another owner', async () => {
+    const { deps, owner } = await setup()
+    await expect(sendMessage(deps, { ownerId: owner, content: '   ' })).rejects.toBeInstanceOf(
+      ValidationError,
+    )
+    await expect(
+      sendMessage(deps, { ownerId: owner, content: 'x'.repeat(32_001) }),
+    ).rejects.toMatchObject({
+      code: 'message_too_long',
+    })
+    const sent = await sendMessage(deps, { ownerId: owner, content: 'mine' })
+    const other = (await deps.history.upsertUser({ id: 'other-owner' })).id
+    await expect(
+      sendMessage(deps, { ownerId: other, conversationId: sent.conversation.id, content: 'hi' }),
+    ).rejects.toBeInstanceOf(NotFoundError)
+    await expect(
+      sendMessage(deps, { ownerId: owner, content: 'x', model: 'gpt 4' }),
+    ).rejects.toMatchObject({
+      code: 'model_invalid',
+    })
+  })
+
+  it('honours an explicit tier', async () => {
+    const { deps, owner } = await setup()
+    const sent = await sendMessage(deps, { ownerId: owner, content: 'hello', model: 'code' })
+    const [route] = await events(sent.run.events)
+    expect(route).toMatchObject({ type: 'route', tier: 'code', source: 'tier' })
+  })
+})
+
+describe('following and cancelling runs', () => {
+  it('resumes after a sequence number with exactly the remaining events', async () => {
+    const { deps, owner } = await setup()
+    const sent = await sendMessage(deps, { ownerId: owner, content: 'Tell me about Outpost' })
+    const all = await collect(sent.run.events)
+    const rest = await collect(await followRun(deps, owner, sent.run.run.id, 3))
+    expect(rest).toEqual(all.slice(3))
+  })
+
+  it('hides runs from other owners', async () => {
+    const { deps, owner } = await setup()
+    const sent = await sendMessage(deps, { ownerId: owner, content: 'secret' })
+    await expect(followRun(deps, 'intruder', sent.run.run.id, 0)).rejects.toBeInstanceOf(
+      NotFoundError,
+    )
+    await expect(cancelRun(deps, 'intruder', sent.run.run.id)).rejects.toBeInstanceOf(NotFoundError)
+  })
+
+  it('cancels a live run; history says cancelled', async () => {
+    const services = await createServices(
+      parseConfig({ DEMO_WORD_DELAY_MS: '20', LOG_LEVEL: 'error' }),
+      {
+        runtime: 'node',
+        hasFileSystem: false,
+      },
+    )
+    const background = createBackgroundTasks()
+    const deps = chatDeps({ ...services, defer: (p) => background.waitUntil(p) })
+    const owner = (await deps.history.upsertUser({ id: 'canceller' })).id
+    const sent = await sendMessage(deps, {
+      ownerId: owner,
+      content: 'Tell me a long story about the sea',
+    })
+    const seen: AgentEvent[] = []
+    for await (const { event } of sent.run.events) {
+      seen.push(event)
+      if (event.type === 'text-delta' && seen.length === 3)
+        expect(await cancelRun(deps, owner, sent.run.run.id)).toBe(true)
+    }
+    expect(seen.at(-1)).toMatchObject({ type: 'turn-end', reason: 'cancelled' })
+    await background.drain(2000)
+    expect((await getRun(deps, owner, sent.run.run.id)).run.status).toBe('cancelled')
+    expect(await cancelRun(deps, owner, sent.run.run.id)).toBe(false)
+  })
+})
+
+describe('titleFrom', () => {
+  it('takes the first line, shortened to 60 characters', () => {
+    expect(titleFrom('short')).toBe('short')
+    expect(titleFrom(`${'a'.repeat(80)}\nmore`)).toBe(`${'a'.repeat(59)}…`)
+  })
+})
