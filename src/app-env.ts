@@ -1,3 +1,4 @@
+import type { Principal } from './core/auth/principal.ts'
 import type { Bindings } from './core/config.ts'
 import type { RequestServices } from './core/services.ts'
 
@@ -7,5 +8,7 @@ export type AppEnv = {
   Variables: {
     requestId: string
     services: RequestServices
+    /** Set by the authentication middleware of the surface (guest cookie or API key). */
+    principal?: Principal
   }
 }
