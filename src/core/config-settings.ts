@@ -94,6 +94,12 @@ export const settings = {
     description: 'Neon (or any PostgreSQL) database for conversation history.',
     secret: true,
   }),
+  NEON_FETCH_ENDPOINT: def({
+    schema: httpUrl,
+    expects: 'an http(s) URL of a Neon-compatible /sql endpoint',
+    description:
+      "Sends DATABASE_URL's HTTP queries here instead of Neon's API host: for a local Neon proxy in development.",
+  }),
   UPSTASH_VECTOR_REST_URL: def({
     schema: httpUrl,
     expects: 'an http(s) URL such as https://example-vector.upstash.io',

@@ -29,6 +29,9 @@ export interface Memory {
 }
 
 const lostOnRestart = 'kept in process memory; lost on restart'
+// The Upstash clients' default (5 retries, exponential backoff) stalls a request about 11 s
+// when the service is down; two quick retries ride out a blip and then fail as a StoreError.
+const upstashRetry = { retries: 2, backoff: (attempt: number) => 50 * 2 ** attempt }
 const probeOwner = 'outpost-readiness-probe'
 
 /**
@@ -47,6 +50,7 @@ export function createMemory(options: { config: Config; database?: SqlDatabase }
             token: config.UPSTASH_REDIS_REST_TOKEN,
             automaticDeserialization: false,
             enableTelemetry: false,
+            retry: upstashRetry,
           }),
           prefix: 'outpost:',
         })
@@ -56,7 +60,10 @@ export function createMemory(options: { config: Config; database?: SqlDatabase }
     : { concern: 'working memory', backend: 'in-memory', embedded: true, note: lostOnRestart }
 
   const historyDb =
-    database?.db ?? (config.DATABASE_URL ? createNeonHttpDatabase(config.DATABASE_URL) : undefined)
+    database?.db ??
+    (config.DATABASE_URL
+      ? createNeonHttpDatabase(config.DATABASE_URL, { fetchEndpoint: config.NEON_FETCH_ENDPOINT })
+      : undefined)
   const history = historyDb
     ? createPostgresHistoryStore({ db: historyDb })
     : createInMemoryHistoryStore()
@@ -82,6 +89,7 @@ export function createMemory(options: { config: Config; database?: SqlDatabase }
       url: config.UPSTASH_VECTOR_REST_URL,
       token: config.UPSTASH_VECTOR_REST_TOKEN,
       enableTelemetry: false,
+      retry: upstashRetry,
     })
     vectors = createUpstashVectorStore({ index, dimension: embedder.dimension })
     vectorDescription = { concern: 'semantic memory', backend: 'upstash-vector', embedded: false }
