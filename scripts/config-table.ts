@@ -13,8 +13,8 @@ const cell = (text: string) => text.replaceAll('|', '\\|')
 export function configTable(): string {
   const rows = Object.entries(settings).map(([name, raw]) => {
     const definition = raw as SettingDefinition<unknown>
-    const fallback =
-      definition.default === undefined ? 'unset' : `\`${String(definition.default)}\``
+    const shown = definition.defaultText ?? definition.default
+    const fallback = shown === undefined ? 'unset' : `\`${String(shown)}\``
     const secret = definition.secret ? 'yes' : ''
     return `| \`${name}\` | ${cell(definition.description)} | ${cell(definition.expects)} | ${fallback} | ${secret} |`
   })

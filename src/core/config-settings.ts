@@ -10,6 +10,8 @@ export interface SettingDefinition<T> {
   schema: z.ZodType<T>
   /** Used when the variable is unset or empty; `undefined` means the setting stays unset. */
   default?: T
+  /** The default as a user would write it, when that differs from the parsed value. */
+  defaultText?: string
   /** What a valid value looks like, for error messages ("an integer from 1 to 65535"). */
   expects: string
   /** One line for the README table. */
@@ -111,6 +113,12 @@ export const settings = {
     description: 'Token for UPSTASH_VECTOR_REST_URL.',
     secret: true,
   }),
+  EMBEDDING_MODEL: def({
+    schema: z.string().min(1),
+    expects: 'an embedding model name, such as text-embedding-3-small or all-minilm',
+    description:
+      'Embeds semantic memory with this model at OPENAI_BASE_URL (or OpenAI); it must give 384 dimensions (OpenAI is asked for 384). Unset: the built-in hashing embedder.',
+  }),
   ANTHROPIC_API_KEY: def({
     schema: z.string().min(1),
     expects: 'an Anthropic API key',
@@ -157,6 +165,7 @@ export const settings = {
   ROUTER_CLASSIFIER: def({
     schema: z.enum(['on', 'off']).transform((value) => value === 'on'),
     default: false,
+    defaultText: 'off',
     expects: 'on or off',
     description: 'Ask the fast model to classify requests the routing heuristics are unsure about.',
   }),

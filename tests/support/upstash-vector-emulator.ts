@@ -27,6 +27,12 @@ export interface UpstashVectorEmulatorOptions {
   dimension: number
   /** Port on 127.0.0.1; 0 (the default) picks a free one. */
   port?: number
+  /**
+   * Makes the index one "created with an embedding model": `*-data` endpoints and `data`
+   * fields embed text with `embed` (which must return `dimension` numbers), and `info`
+   * names the model. Without it they answer 422, as an index without a model does.
+   */
+  embeddingModel?: { name: string; embed(text: string): Promise<number[]> }
 }
 
 class Failure extends Error {
@@ -76,7 +82,21 @@ export async function startUpstashVectorEmulator(
   options: UpstashVectorEmulatorOptions,
 ): Promise<UpstashVectorEmulator> {
   const token = options.token ?? randomBytes(18).toString('base64url')
-  const { dimension } = options
+  const { dimension, embeddingModel } = options
+  // Gives every item that carries `data` but no vector the vector the index's model makes of
+  // it, before routing; the endpoints below then treat it like any other vector.
+  const embedData = async (body: unknown): Promise<void> => {
+    for (const item of Array.isArray(body) ? body : [body]) {
+      if (typeof item !== 'object' || item === null) continue
+      const record = item as { data?: unknown; vector?: unknown }
+      if (record.data === undefined || record.vector !== undefined) continue
+      if (!embeddingModel) throw new Failure(422, noEmbedding)
+      if (typeof record.data !== 'string' || record.data === '') {
+        throw new Failure(400, 'data must be a non-empty string')
+      }
+      record.vector = await embeddingModel.embed(record.data)
+    }
+  }
   const state = new VectorIndexState()
 
   function checkVector(vector: unknown): number[] {
@@ -129,7 +149,6 @@ export async function startUpstashVectorEmulator(
 
   function queryOne(ns: string, raw: unknown): object[] {
     const body = asObject(raw)
-    if (body.data !== undefined) throw new Failure(422, noEmbedding)
     const vector = checkVector(body.vector)
     const topK = body.topK === undefined ? 10 : Number(body.topK)
     if (!Number.isInteger(topK) || topK < 1)
@@ -181,7 +200,14 @@ export async function startUpstashVectorEmulator(
       case 'upsert':
         return upsert(ns, body)
       case 'upsert-data':
-      case 'query-data':
+        if (!embeddingModel) throw new Failure(422, noEmbedding)
+        return upsert(ns, body)
+      case 'query-data': {
+        if (!embeddingModel) throw new Failure(422, noEmbedding)
+        if (!Array.isArray(body)) return queryOne(ns, body)
+        const results = body.map((item) => queryOne(ns, item))
+        return results.length === 1 ? results[0] : results
+      }
       case 'resumable-query-data':
         throw new Failure(422, noEmbedding)
       case 'query': {
@@ -209,7 +235,7 @@ export async function startUpstashVectorEmulator(
       case 'update':
         return update(ns, body)
       case 'info':
-        return state.info(dimension)
+        return state.info(dimension, embeddingModel?.name)
       case 'reset':
         if (query.has('all')) {
           state.namespaces.clear()
@@ -236,6 +262,7 @@ export async function startUpstashVectorEmulator(
     const url = new URL(req.url ?? '/', 'http://emulator')
     const [endpoint = '', ...rest] = url.pathname.split('/').filter(Boolean).map(decodeURIComponent)
     const body = await readBody(req)
+    if (['upsert', 'upsert-data', 'query', 'query-data'].includes(endpoint)) await embedData(body)
     res.setHeader('content-type', 'application/json')
     return route(endpoint, rest.join('/'), url.searchParams, body)
   }

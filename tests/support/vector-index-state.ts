@@ -117,7 +117,7 @@ export class VectorIndexState {
   }
 
   /** The `info` answer of a dense COSINE index without an embedding model. */
-  info(dimension: number): object {
+  info(dimension: number, embeddingModel?: string): object {
     const namespaces: Record<string, object> = {}
     for (const name of this.namespaces.keys()) {
       namespaces[name] = { vectorCount: this.count(name), pendingVectorCount: 0 }
@@ -129,7 +129,11 @@ export class VectorIndexState {
       dimension,
       similarityFunction: 'COSINE',
       indexType: 'DENSE',
-      denseIndex: { dimension, similarityFunction: 'COSINE' },
+      denseIndex: {
+        dimension,
+        similarityFunction: 'COSINE',
+        ...(embeddingModel ? { embeddingModel } : {}),
+      },
       namespaces,
     }
   }

@@ -1,7 +1,6 @@
 import type { TurnDeps } from '../agent/run-turn.ts'
-import type { Embedder } from '../memory/embedder.ts'
 import type { HistoryStore } from '../memory/history-store.ts'
-import type { VectorStore } from '../memory/vector-store.ts'
+import type { TextIndex } from '../memory/text-index.ts'
 import type { RunLog } from '../runs/run-log.ts'
 import type { RequestServices } from '../services.ts'
 import type { Logger } from '../telemetry/logger.ts'
@@ -14,8 +13,8 @@ export interface ChatDeps {
   history: HistoryStore
   runLog: RunLog
   turn: TurnDeps
-  vectors: VectorStore
-  embedder: Embedder
+  /** Semantic memory: exchanges remembered and recalled by text. */
+  semantic: TextIndex
   logger: Logger
   /** Keeps work alive after the response (`waitUntil`). */
   defer(promise: Promise<unknown>): void
@@ -26,8 +25,7 @@ export interface ChatDeps {
 export function chatDeps(services: RequestServices): ChatDeps {
   return {
     history: services.memory.history,
-    vectors: services.memory.vectors,
-    embedder: services.memory.embedder,
+    semantic: services.memory.semantic,
     runLog: services.runLog,
     turn: services.turn,
     logger: services.logger,

@@ -1,5 +1,4 @@
-import type { Embedder } from '../memory/embedder.ts'
-import type { VectorStore } from '../memory/vector-store.ts'
+import type { TextIndex } from '../memory/text-index.ts'
 
 /** Similarity (0..1, where 0.5 is unrelated) a memory needs to be worth recalling. */
 const recallThreshold = 0.75
@@ -11,7 +10,7 @@ const maxRecalledChars = 1500
  * conversations can recall it.
  */
 export async function rememberExchange(
-  deps: { vectors: VectorStore; embedder: Embedder },
+  deps: { semantic: TextIndex },
   exchange: {
     id: string
     ownerId: string
@@ -21,17 +20,13 @@ export async function rememberExchange(
     at: number
   },
 ): Promise<void> {
-  const text = `Q: ${exchange.question}\nA: ${exchange.answer}`
-  const [vector] = await deps.embedder.embed([text])
-  if (!vector) return
-  await deps.vectors.upsert([
+  await deps.semantic.upsert([
     {
       id: exchange.id,
-      vector,
       metadata: {
         owner: exchange.ownerId,
         conversationId: exchange.conversationId,
-        text,
+        text: `Q: ${exchange.question}\nA: ${exchange.answer}`,
         createdAt: exchange.at,
         kind: 'exchange',
       },
@@ -45,21 +40,21 @@ export async function rememberExchange(
  * in the context as history, so it is left out.
  */
 export async function recallMemories(
-  deps: { vectors: VectorStore; embedder: Embedder },
+  deps: { semantic: TextIndex },
   query: { ownerId: string; conversationId: string; question: string },
   signal?: AbortSignal,
 ): Promise<string[]> {
-  const [vector] = await deps.embedder.embed([query.question], signal)
-  if (!vector) return []
-  const matches = await deps.vectors.query(vector, {
-    topK: maxRecalled + 5,
-    filter: { owner: query.ownerId, kind: 'exchange' },
-  })
+  const matches = await deps.semantic.query(
+    query.question,
+    { topK: maxRecalled + 5, filter: { owner: query.ownerId, kind: 'exchange' } },
+    signal,
+  )
   const recalled: string[] = []
   let budget = maxRecalledChars
   for (const match of matches) {
-    if (match.score < recallThreshold || match.metadata.conversationId === query.conversationId)
+    if (match.score < recallThreshold || match.metadata.conversationId === query.conversationId) {
       continue
+    }
     if (match.metadata.text.length > budget || recalled.length === maxRecalled) break
     recalled.push(match.metadata.text)
     budget -= match.metadata.text.length

@@ -1,8 +1,10 @@
 import { Redis } from '@upstash/redis'
 import { Index } from '@upstash/vector'
+import OpenAI from 'openai'
 import type { Config } from '../config.ts'
 import type { ReadinessCheck } from '../health/readiness-check.ts'
 import type { Embedder } from './embedder.ts'
+import { createEmbeddingTextIndex } from './embedding-text-index.ts'
 import { createHashingEmbedder } from './hashing-embedder.ts'
 import type { HistoryStore } from './history-store.ts'
 import { createInMemoryHistoryStore } from './in-memory-history-store.ts'
@@ -10,19 +12,21 @@ import { createInMemoryKvStore } from './in-memory-kv-store.ts'
 import { createInMemoryVectorStore } from './in-memory-vector-store.ts'
 import type { KvStore } from './kv-store.ts'
 import { createNeonHttpDatabase } from './neon-http-database.ts'
+import { createOpenAIEmbedder } from './openai-embedder.ts'
 import { createPgVectorStore } from './pgvector-store.ts'
 import { createPostgresHistoryStore } from './postgres-history-store.ts'
 import type { SqlDatabase } from './sql-database.ts'
 import type { StoreDescription } from './store-description.ts'
+import type { TextIndex } from './text-index.ts'
 import { createUpstashRedisKvStore } from './upstash-redis-kv-store.ts'
-import { createUpstashVectorStore } from './upstash-vector-store.ts'
-import type { VectorStore } from './vector-store.ts'
+import { createUpstashTextIndex } from './upstash-text-index.ts'
 
 /** The three memories, and how to describe and probe them. */
 export interface Memory {
   kv: KvStore
   history: HistoryStore
-  vectors: VectorStore
+  /** Semantic memory: store and recall by text. */
+  semantic: TextIndex
   embedder: Embedder
   stores: StoreDescription[]
   readiness: ReadinessCheck[]
@@ -40,7 +44,7 @@ const probeOwner = 'outpost-readiness-probe'
  */
 export function createMemory(options: { config: Config; database?: SqlDatabase }): Memory {
   const { config, database } = options
-  const embedder = createHashingEmbedder({ dimension: 384 })
+  const embedder = createEmbedder(config)
 
   const kv =
     config.UPSTASH_REDIS_REST_URL && config.UPSTASH_REDIS_REST_TOKEN
@@ -82,7 +86,7 @@ export function createMemory(options: { config: Config; database?: SqlDatabase }
           note: lostOnRestart,
         }
 
-  let vectors: VectorStore
+  let semantic: TextIndex
   let vectorDescription: StoreDescription
   if (config.UPSTASH_VECTOR_REST_URL && config.UPSTASH_VECTOR_REST_TOKEN) {
     const index = new Index({
@@ -91,17 +95,23 @@ export function createMemory(options: { config: Config; database?: SqlDatabase }
       enableTelemetry: false,
       retry: upstashRetry,
     })
-    vectors = createUpstashVectorStore({ index, dimension: embedder.dimension })
+    semantic = createUpstashTextIndex({ index, embedder })
     vectorDescription = { concern: 'semantic memory', backend: 'upstash-vector', embedded: false }
   } else if (database?.hasVector) {
-    vectors = createPgVectorStore({ db: database.db, dimension: embedder.dimension })
+    semantic = createEmbeddingTextIndex({
+      embedder,
+      vectors: createPgVectorStore({ db: database.db, dimension: embedder.dimension }),
+    })
     vectorDescription = {
       concern: 'semantic memory',
       backend: `${database.backend}-pgvector`,
       embedded: database.backend === 'pglite',
     }
   } else {
-    vectors = createInMemoryVectorStore({ dimension: embedder.dimension })
+    semantic = createEmbeddingTextIndex({
+      embedder,
+      vectors: createInMemoryVectorStore({ dimension: embedder.dimension }),
+    })
     vectorDescription = {
       concern: 'semantic memory',
       backend: 'in-memory',
@@ -110,7 +120,6 @@ export function createMemory(options: { config: Config; database?: SqlDatabase }
     }
   }
 
-  const probe = Array.from({ length: embedder.dimension }, (_, i) => (i === 0 ? 1 : 0))
   const readiness: ReadinessCheck[] = [
     {
       name: 'working-memory',
@@ -133,7 +142,7 @@ export function createMemory(options: { config: Config; database?: SqlDatabase }
       kind: 'store',
       backend: vectorDescription.backend,
       check: async () => {
-        await vectors.query(probe, { topK: 1, filter: { owner: probeOwner } })
+        await semantic.query('readiness probe', { topK: 1, filter: { owner: probeOwner } })
       },
     },
   ]
@@ -141,9 +150,28 @@ export function createMemory(options: { config: Config; database?: SqlDatabase }
   return {
     kv,
     history,
-    vectors,
+    semantic,
     embedder,
     stores: [kvDescription, historyDescription, vectorDescription],
     readiness,
   }
+}
+
+/** The embedding model from EMBEDDING_MODEL, or the built-in hashing embedder. */
+function createEmbedder(config: Config): Embedder {
+  const dimension = 384
+  if (!config.EMBEDDING_MODEL) return createHashingEmbedder({ dimension })
+  const official =
+    !config.OPENAI_BASE_URL || /^https:\/\/api\.openai\.com/.test(config.OPENAI_BASE_URL)
+  return createOpenAIEmbedder({
+    client: new OpenAI({
+      apiKey: config.OPENAI_API_KEY ?? 'not-needed',
+      baseURL: config.OPENAI_BASE_URL,
+      maxRetries: 1,
+    }),
+    model: config.EMBEDDING_MODEL,
+    dimension,
+    // OpenAI's text-embedding-3 models shorten to any size on request; others cannot.
+    requestDimension: official,
+  })
 }

@@ -14,6 +14,8 @@ export interface MockLlmOptions {
   host?: string
   /** Model ids listed by `GET /v1/models`. */
   models?: string[]
+  /** Length of embeddings when the request names no `dimensions`. Default 8. */
+  embeddingDimensions?: number
 }
 
 /** A running mock provider. `url` has no trailing slash and no `/v1`. */
@@ -97,7 +99,7 @@ export async function startMockLlm(options: MockLlmOptions = {}): Promise<MockLl
     }
     if (req.method === 'POST' && path === '/v1/embeddings') {
       record('embeddings')
-      sendJson(res, 200, embeddings(body))
+      sendJson(res, 200, embeddings(body, options.embeddingDimensions ?? 8))
       return
     }
     if (req.method === 'POST' && (path === '/v1/chat/completions' || path === '/v1/messages')) {
@@ -149,9 +151,9 @@ function readBody(req: IncomingMessage): Promise<string> {
 }
 
 /** Deterministic unit vectors from the input text; base64 float32 when the SDK asks for it. */
-function embeddings(body: Record<string, unknown>) {
+function embeddings(body: Record<string, unknown>, defaultDimensions: number) {
   const inputs = Array.isArray(body.input) ? body.input.map(String) : [String(body.input ?? '')]
-  const dims = typeof body.dimensions === 'number' ? body.dimensions : 8
+  const dims = typeof body.dimensions === 'number' ? body.dimensions : defaultDimensions
   const data = inputs.map((text, index) => {
     const vector = Array.from({ length: dims }, (_, i) => {
       let h = 2166136261 ^ i

@@ -226,3 +226,41 @@ describe('titleFrom', () => {
     expect(titleFrom(`${'a'.repeat(80)}\nmore`)).toBe(`${'a'.repeat(59)}…`)
   })
 })
+
+describe('semantic memory with an embedding model (EMBEDDING_MODEL)', () => {
+  it('embeds exchanges at the configured OpenAI-compatible endpoint and recalls them', async () => {
+    const { startMockLlm } = await import('../../support/mock-llm/index.ts')
+    const mock = await startMockLlm({ embeddingDimensions: 384 })
+    try {
+      const services = await createServices(
+        parseConfig({
+          EMBEDDING_MODEL: 'all-minilm',
+          OPENAI_BASE_URL: `${mock.url}/v1`,
+          LOCAL_MODEL: 'mock-1',
+          LOG_LEVEL: 'error',
+        }),
+        { runtime: 'node', hasFileSystem: false },
+      )
+      const background = createBackgroundTasks()
+      const deps = chatDeps({ ...services, defer: (p) => background.waitUntil(p) })
+      const owner = (await deps.history.upsertUser({ id: 'embedder-user' })).id
+      const first = await sendMessage(deps, {
+        ownerId: owner,
+        content: 'remember the code word: heron',
+      })
+      await collect(first.run.events)
+      await background.drain(2000)
+      const embedded = mock.requests.filter((r) => r.path === '/v1/embeddings')
+      expect(embedded.length).toBeGreaterThan(0)
+      // The owner has exactly one memory: the exchange, stored with the model's vector.
+      const recalled = await deps.semantic.query('code word', { filter: { owner } })
+      expect(recalled).toHaveLength(1)
+      expect(recalled[0]?.metadata.text).toContain('heron')
+      expect(mock.requests.filter((r) => r.path === '/v1/embeddings').length).toBeGreaterThan(
+        embedded.length,
+      )
+    } finally {
+      await mock.close()
+    }
+  })
+})
