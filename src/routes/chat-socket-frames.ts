@@ -1,5 +1,10 @@
 import * as z from 'zod'
 import type { AgentEvent } from '../core/agent/agent-event.ts'
+import { maxMessageChars } from '../core/chat/send-message.ts'
+import { type AppError, ValidationError } from '../core/errors.ts'
+
+// A `send` frame is mostly its content; JSON escaping can grow text up to six times.
+const maxFrameChars = maxMessageChars * 6 + 4096
 
 const id = z.string().min(1).max(128)
 
@@ -48,3 +53,59 @@ export type ServerFrame =
       run_id?: string
       details?: unknown
     }
+
+type Parsed = { ok: true; frame: ClientFrame } | { ok: false; error: AppError; request?: string }
+
+/** Text frame -> JSON -> a known frame type -> a valid frame, each with its own error code. */
+export function parseFrame(data: unknown): Parsed {
+  if (typeof data !== 'string') {
+    return {
+      ok: false,
+      error: new ValidationError('Frames are JSON text', { code: 'invalid_frame' }),
+    }
+  }
+  if (data.length > maxFrameChars) {
+    return {
+      ok: false,
+      error: new ValidationError(`Frames are at most ${maxFrameChars} characters`, {
+        code: 'frame_too_large',
+      }),
+    }
+  }
+  let json: unknown
+  try {
+    json = JSON.parse(data)
+  } catch (cause) {
+    return {
+      ok: false,
+      error: new ValidationError('The frame is not valid JSON', { code: 'invalid_json', cause }),
+    }
+  }
+  const type =
+    typeof json === 'object' && json !== null && 'type' in json && typeof json.type === 'string'
+      ? json.type
+      : undefined
+  if (type === undefined || !clientFrameTypes.includes(type)) {
+    return {
+      ok: false,
+      error: new ValidationError(`Frame type must be one of ${clientFrameTypes.join(', ')}`, {
+        code: 'unknown_frame_type',
+      }),
+      ...(type !== undefined ? { request: type.slice(0, 64) } : {}),
+    }
+  }
+  const result = clientFrame.safeParse(json)
+  if (!result.success) {
+    return {
+      ok: false,
+      request: type,
+      error: new ValidationError('The frame does not match the expected shape', {
+        details: result.error.issues.map((issue) => ({
+          path: issue.path.join('.'),
+          message: issue.message,
+        })),
+      }),
+    }
+  }
+  return { ok: true, frame: result.data }
+}

@@ -1,14 +1,9 @@
 import type { ChatDeps } from '../core/chat/chat-deps.ts'
 import { cancelRun, followRun, getRun } from '../core/chat/run-access.ts'
-import { maxMessageChars, sendMessage } from '../core/chat/send-message.ts'
-import { AppError, isAppError, ValidationError } from '../core/errors.ts'
+import { sendMessage } from '../core/chat/send-message.ts'
+import { AppError, isAppError } from '../core/errors.ts'
 import type { RunEntry } from '../core/runs/run-log.ts'
-import {
-  type ClientFrame,
-  clientFrame,
-  clientFrameTypes,
-  type ServerFrame,
-} from './chat-socket-frames.ts'
+import { type ClientFrame, parseFrame, type ServerFrame } from './chat-socket-frames.ts'
 
 /** What a session needs: the chat core's dependencies, whose socket it is, and a way out. */
 export interface ChatSessionOptions {
@@ -28,8 +23,8 @@ export interface ChatSession {
   close(): void
 }
 
-// A `send` frame is mostly its content; JSON escaping can grow text up to six times.
-const maxFrameChars = maxMessageChars * 6 + 4096
+/** Runs one socket may follow at once: enough for any UI, few enough to bound the work. */
+export const maxFollowedRuns = 16
 
 /**
  * Creates the session of one socket. Several runs may be followed at once: every frame names
@@ -81,25 +76,32 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
     follows.get(runId)?.abort()
     const own = new AbortController()
     follows.set(runId, own)
-    socket.signal.addEventListener('abort', () => own.abort(), { once: true })
+    if (socket.signal.aborted) own.abort()
     return own
   }
 
+  let starting = 0
   const handle = async (frame: ClientFrame) => {
     switch (frame.type) {
       case 'send': {
+        // Counted from before sendMessage, so a burst of sends cannot slip past the limit.
+        if (follows.size + starting >= maxFollowedRuns) throw tooManyRuns()
+        starting++
         const sent = await sendMessage(deps, {
           ownerId,
           content: frame.content,
           ...(frame.conversation_id ? { conversationId: frame.conversation_id } : {}),
           ...(frame.model ? { model: frame.model } : {}),
-        })
+        }).finally(() => starting--)
         const runId = sent.run.run.id
         send({ type: 'run', run_id: runId, conversation_id: sent.conversation.id })
         void follow(runId, sent.run.events, startFollow(runId))
         return
       }
       case 'resume': {
+        if (!follows.has(frame.run_id) && follows.size + starting >= maxFollowedRuns) {
+          throw tooManyRuns()
+        }
         const own = startFollow(frame.run_id)
         try {
           const events = await followRun(deps, ownerId, frame.run_id, frame.after_seq, own.signal)
@@ -143,62 +145,14 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
     },
     close() {
       socket.abort()
+      for (const own of follows.values()) own.abort()
     },
   }
 }
 
-type Parsed = { ok: true; frame: ClientFrame } | { ok: false; error: AppError; request?: string }
-
-/** Text frame -> JSON -> a known frame type -> a valid frame, each with its own error code. */
-export function parseFrame(data: unknown): Parsed {
-  if (typeof data !== 'string') {
-    return {
-      ok: false,
-      error: new ValidationError('Frames are JSON text', { code: 'invalid_frame' }),
-    }
-  }
-  if (data.length > maxFrameChars) {
-    return {
-      ok: false,
-      error: new ValidationError(`Frames are at most ${maxFrameChars} characters`, {
-        code: 'frame_too_large',
-      }),
-    }
-  }
-  let json: unknown
-  try {
-    json = JSON.parse(data)
-  } catch (cause) {
-    return {
-      ok: false,
-      error: new ValidationError('The frame is not valid JSON', { code: 'invalid_json', cause }),
-    }
-  }
-  const type =
-    typeof json === 'object' && json !== null && 'type' in json && typeof json.type === 'string'
-      ? json.type
-      : undefined
-  if (type === undefined || !clientFrameTypes.includes(type)) {
-    return {
-      ok: false,
-      error: new ValidationError(`Frame type must be one of ${clientFrameTypes.join(', ')}`, {
-        code: 'unknown_frame_type',
-      }),
-      ...(type !== undefined ? { request: type.slice(0, 64) } : {}),
-    }
-  }
-  const result = clientFrame.safeParse(json)
-  if (!result.success) {
-    return {
-      ok: false,
-      request: type,
-      error: new ValidationError('The frame does not match the expected shape', {
-        details: result.error.issues.map((issue) => ({
-          path: issue.path.join('.'),
-          message: issue.message,
-        })),
-      }),
-    }
-  }
-  return { ok: true, frame: result.data }
+function tooManyRuns() {
+  return new AppError('too_many_runs', `A socket follows at most ${maxFollowedRuns} runs at once`, {
+    status: 429,
+    retryable: true,
+  })
 }

@@ -4,6 +4,8 @@ import { createApp } from '../../src/app.ts'
 import type { AppEnv } from '../../src/app-env.ts'
 import { parseConfig } from '../../src/core/config.ts'
 import { createServices } from '../../src/core/services.ts'
+import type { ServerFrame } from '../../src/routes/chat-socket-frames.ts'
+import { maxFollowedRuns } from '../../src/routes/chat-socket-session.ts'
 import { createOpenSockets } from '../../src/routes/open-sockets.ts'
 import { createBackgroundTasks } from '../../src/runtime/background-tasks.ts'
 import { webSocketScenarios } from '../runtime/websocket-scenarios.ts'
@@ -77,6 +79,28 @@ describe('/chat over HTTP', () => {
     expect(upgraded.headers.get('X-Test-Socket')).toEqual(expect.any(String))
     const short = await request({ Upgrade: 'websocket', Authorization: 'Guest short' })
     expect(short.status).toBe(401)
+  })
+})
+
+describe('/chat limits', () => {
+  it('refuses a frame too large to be a message before parsing it', async () => {
+    const socket = await (await socketApp()).connect('u-large')
+    socket.send(`{"type":"send","content":"${'x'.repeat(200_000)}"}`)
+    expect(await socket.next()).toMatchObject({ type: 'error', code: 'frame_too_large' })
+  })
+
+  it('follows a bounded number of runs per socket, counting sends still starting', async () => {
+    const socket = await (await socketApp()).connect('u-many')
+    for (let i = 0; i <= maxFollowedRuns; i++) socket.send({ type: 'send', content: `q${i}` })
+    const frames: ServerFrame[] = []
+    for (let i = 0; i <= maxFollowedRuns; i++) {
+      frames.push(await socket.next((f) => f.type === 'run' || f.type === 'error'))
+    }
+    expect(frames.filter((f) => f.type === 'run')).toHaveLength(maxFollowedRuns)
+    expect(frames.filter((f) => f.type === 'error')).toEqual([
+      expect.objectContaining({ code: 'too_many_runs', request: 'send' }),
+    ])
+    await socket.close()
   })
 })
 
