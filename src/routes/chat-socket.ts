@@ -22,7 +22,8 @@ const open = 1
 /**
  * `GET /chat`: the chat over one WebSocket, in JSON frames (see `chat-socket-frames.ts`). The
  * caller's identity is `c.var.principal`, set by the authentication in front; without one the
- * upgrade is refused with a 401 JSON error, and a plain GET gets 426. Closing the socket never
+ * upgrade is refused with a 401 JSON error, one from a page of another site (its `Origin`) with
+ * 403, and a plain GET gets 426. Closing the socket never
  * stops a run: it goes on in the background and a `resume` on a new socket continues it.
  */
 export function chatSocketRoutes(options: ChatSocketOptions): Hono<AppEnv> {
@@ -31,6 +32,14 @@ export function chatSocketRoutes(options: ChatSocketOptions): Hono<AppEnv> {
     async (c, next) => {
       if (!c.var.principal) {
         throw new AppError('unauthorized', 'The chat socket needs an identity', { status: 401 })
+      }
+      // A browser opens sockets to any site and sends that site's cookies with them
+      // (cross-site WebSocket hijacking): a page from elsewhere must not act as its visitor.
+      const origin = c.req.header('Origin')
+      if (origin !== undefined && !sameHost(origin, c.req.url)) {
+        throw new AppError('origin_forbidden', 'This socket only accepts pages of this site', {
+          status: 403,
+        })
       }
       if (c.req.header('Upgrade')?.toLowerCase() !== 'websocket') {
         throw new AppError('upgrade_required', 'GET /chat speaks WebSocket', {
@@ -95,4 +104,12 @@ export function chatSocketRoutes(options: ChatSocketOptions): Hono<AppEnv> {
       throw new AppError('upgrade_failed', 'The WebSocket upgrade failed', { status: 500 })
     },
   )
+}
+
+function sameHost(origin: string, url: string): boolean {
+  try {
+    return new URL(origin).host === new URL(url).host
+  } catch {
+    return false
+  }
 }

@@ -47,6 +47,18 @@ async function socketApp(options: { workersStyle?: boolean } = {}) {
     request,
     connect: async (identity: string) =>
       webSockets.accept(await request({ Upgrade: 'websocket', 'X-Test-User': identity })),
+    ownOrigin: 'http://localhost',
+    connectFrom: async (identity: string, origin: string) => {
+      const response = await request({
+        Upgrade: 'websocket',
+        'X-Test-User': identity,
+        Origin: origin,
+      })
+      if (!response.headers.has('X-Test-Socket')) {
+        return { status: response.status, body: await response.text() }
+      }
+      return webSockets.accept(response)
+    },
     connectAnonymously: async () => {
       const response = await request({ Upgrade: 'websocket' })
       return { status: response.status, body: await response.text() }

@@ -17,15 +17,20 @@ const secret = 'sk-must-never-be-printed-0f9c'
  * `/chat` over a real socket. The identity is the app's own `Authorization: Guest <key>`: each
  * name maps to a key (padded past the 32-character minimum), so `alice` is one guest throughout.
  */
+const guestKey = (identity: string) =>
+  `Guest ${`${identity}-${'k'.repeat(40)}`.replace(/[^\w-]/g, '_')}`
+
 function webSocketContext(baseUrl: string): WebSocketScenarioContext {
   const url = `${baseUrl.replace(/^http/, 'ws')}/chat`
   return {
     async connect(identity) {
-      const key = `${identity}-${'k'.repeat(40)}`.replace(/[^\w-]/g, '_')
-      const opened = await openWebSocket(url, { Authorization: `Guest ${key}` })
+      const opened = await openWebSocket(url, { Authorization: guestKey(identity) })
       if (isRefused(opened)) throw new Error(`refused: ${opened.status} ${opened.body}`)
       return opened
     },
+    connectFrom: (identity, origin) =>
+      openWebSocket(url, { Authorization: guestKey(identity), Origin: origin }),
+    ownOrigin: baseUrl,
     async connectAnonymously() {
       const opened = await openWebSocket(url)
       if (isRefused(opened)) return opened

@@ -8,6 +8,13 @@ export interface WebSocketScenarioContext {
   connect: ConnectFrames
   /** Attempts the upgrade without an identity; the HTTP answer it got instead. */
   connectAnonymously(): Promise<{ status: number; body: string }>
+  /** Attempts the upgrade as `identity` from a page at `origin`; refused, or opened. */
+  connectFrom(
+    identity: string,
+    origin: string,
+  ): Promise<{ status: number; body: string } | FrameSocket>
+  /** The server's own origin, as a browser on its pages would send it. */
+  ownOrigin: string
 }
 
 /** One WebSocket scenario, run in process and on every runtime. */
@@ -71,6 +78,18 @@ export const webSocketScenarios: WebSocketScenario[] = [
       const refused = await connectAnonymously()
       expect(refused.status).toBe(401)
       expect(JSON.parse(refused.body)).toMatchObject({ error: { code: 'unauthorized' } })
+    },
+  },
+  {
+    name: 'an upgrade from a page of another site is a JSON 403; from our own pages it opens',
+    async run({ connectFrom, ownOrigin }) {
+      const foreign = await connectFrom('ws-alice', 'https://evil.example')
+      if (!('status' in foreign)) throw new Error('a foreign page was let in')
+      expect(foreign.status).toBe(403)
+      expect(JSON.parse(foreign.body)).toMatchObject({ error: { code: 'origin_forbidden' } })
+      const own = await connectFrom('ws-alice', ownOrigin)
+      if ('status' in own) throw new Error(`refused: ${own.status} ${own.body}`)
+      await own.close()
     },
   },
   {
