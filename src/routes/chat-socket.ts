@@ -94,7 +94,8 @@ export function chatSocketRoutes(options: ChatSocketOptions): Hono<AppEnv> {
         },
         onClose: end,
         onError: (event, _ws) => {
-          services.logger.warn('chat socket error', { error: String(event.type) })
+          const cause = 'error' in event ? event.error : event.type
+          services.logger.warn('chat socket error', { error: String(cause) })
           end()
         },
       }
