@@ -1,16 +1,20 @@
 import { Hono, type MiddlewareHandler } from 'hono'
 import { methodNotAllowed } from 'hono/method-not-allowed'
 import { requestId } from 'hono/request-id'
+import type { UpgradeWebSocket } from 'hono/ws'
 import type { AppEnv } from './app-env.ts'
 import { MethodNotAllowedError, NotFoundError } from './core/errors.ts'
 import { createServices, type PlatformCapabilities } from './core/services.ts'
 import { configuredBodyLimit } from './middleware/body-limit.ts'
 import { renderError } from './middleware/error-response.tsx'
+import { guestKey } from './middleware/guest-key.ts'
 import { requestLog } from './middleware/request-log.ts'
 import { securityHeaders } from './middleware/security-headers.ts'
 import { type ServicesFactory, servicesMiddleware } from './middleware/services.ts'
+import { chatSocketRoutes } from './routes/chat-socket.ts'
 import { livenessRoutes, readinessRoutes } from './routes/health.ts'
 import { homeRoutes } from './routes/home.tsx'
+import type { OpenSockets } from './routes/open-sockets.ts'
 import { pingRoutes } from './routes/ping.ts'
 
 /** What a runtime entry (or a test) hands to `createApp`. */
@@ -20,6 +24,10 @@ export interface AppOptions {
   staticFiles?: MiddlewareHandler
   /** Replaces the composition root; tests inject fakes here. */
   services?: ServicesFactory
+  /** The runtime's WebSocket upgrade; without it there is no `/chat` socket. */
+  upgradeWebSocket?: UpgradeWebSocket
+  /** Open sockets, closed by the runtime's shutdown. */
+  sockets?: OpenSockets
 }
 
 const requestIdPattern = /^[\w.:-]{1,128}$/
@@ -59,6 +67,13 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   app.route('/', readinessRoutes)
   app.route('/', homeRoutes)
   app.route('/', pingRoutes)
+  if (options.upgradeWebSocket) {
+    app.use('/chat', guestKey())
+    app.route(
+      '/',
+      chatSocketRoutes({ upgradeWebSocket: options.upgradeWebSocket, sockets: options.sockets }),
+    )
+  }
 
   app.notFound((c) =>
     renderError(c, new NotFoundError(`No route for ${c.req.method} ${c.req.path}`)),

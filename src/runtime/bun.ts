@@ -1,13 +1,20 @@
-import { serveStatic } from 'hono/bun'
+import { serveStatic, upgradeWebSocket, websocket } from 'hono/bun'
 import { serve } from './serve.ts'
+
+const env: Record<string, unknown> = { ...process.env }
 
 await serve({
   runtime: 'bun',
-  env: { ...process.env },
+  env,
   hasFileSystem: true,
   staticFiles: serveStatic({ root: './public' }),
+  upgradeWebSocket,
   listen: (fetch, config) => {
-    const server = Bun.serve({ fetch, port: config.PORT, hostname: config.HOST })
+    const server = Bun.serve({ fetch, websocket, port: config.PORT, hostname: config.HOST })
+    // hono/bun's upgrade finds the server at `c.env.server`. It goes on the one bindings object
+    // every request shares (the services cache keys on its identity), and not enumerable, so
+    // it is never read as configuration or printed.
+    Object.defineProperty(env, 'server', { value: server })
     return {
       close: async () => {
         // stop() refuses new connections; in-flight requests run on. Once none is left, close

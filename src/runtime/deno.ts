@@ -1,4 +1,4 @@
-import { serveStatic } from 'hono/deno'
+import { serveStatic, upgradeWebSocket } from 'hono/deno'
 import { serve } from './serve.ts'
 
 await serve({
@@ -7,6 +7,7 @@ await serve({
   // Deno Deploy sets DENO_DEPLOYMENT_ID and has no writable disk for embedded stores.
   hasFileSystem: Deno.env.get('DENO_DEPLOYMENT_ID') === undefined,
   staticFiles: serveStatic({ root: './public' }),
+  upgradeWebSocket,
   listen: (fetch, config) => {
     const server = Deno.serve(
       { port: config.PORT, hostname: config.HOST, onListen: () => {} },

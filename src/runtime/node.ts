@@ -1,12 +1,17 @@
+import type { Server } from 'node:http'
 import { serve as serveNode } from '@hono/node-server'
 import { serveStatic } from '@hono/node-server/serve-static'
+import { createNodeWebSockets } from './node-websocket.ts'
 import { serve } from './serve.ts'
+
+const webSockets = createNodeWebSockets()
 
 await serve({
   runtime: 'node',
   env: { ...process.env },
   hasFileSystem: true,
   staticFiles: serveStatic({ root: './public' }),
+  upgradeWebSocket: webSockets.upgradeWebSocket,
   listen: (fetch, config) =>
     new Promise((resolve) => {
       const server = serveNode({ fetch, port: config.PORT, hostname: config.HOST }, () =>
@@ -26,6 +31,7 @@ await serve({
             }),
         }),
       )
+      webSockets.inject(server as Server, fetch)
     }),
   onSignal: (signal, handler) => process.once(signal, handler),
   exit: (code) => process.exit(code),

@@ -1,9 +1,11 @@
 import type { MiddlewareHandler } from 'hono'
+import type { UpgradeWebSocket } from 'hono/ws'
 import { createApp } from '../app.ts'
 import { type Bindings, type Config, parseConfig } from '../core/config.ts'
 import { ConfigError } from '../core/errors.ts'
 import type { RuntimeName } from '../core/runtime-name.ts'
 import { createLogger } from '../core/telemetry/logger.ts'
+import { createOpenSockets } from '../routes/open-sockets.ts'
 import { createBackgroundTasks } from './background-tasks.ts'
 import { openDatabase } from './open-database.ts'
 
@@ -20,6 +22,8 @@ export interface ServeOptions {
   /** False where the disk is read-only or absent (Deno Deploy): embedded stores stay in memory. */
   hasFileSystem: boolean
   staticFiles: MiddlewareHandler
+  /** The runtime's WebSocket upgrade, for `/chat`. */
+  upgradeWebSocket?: UpgradeWebSocket
   listen(
     fetch: (request: Request) => Response | Promise<Response>,
     config: Config,
@@ -32,8 +36,8 @@ const drainTimeoutMs = 10_000
 
 /**
  * Shared start-up for Bun, Deno and Node: check the configuration first (a bad one prints every
- * problem and exits 1), serve the app, and on SIGTERM/SIGINT stop accepting, let requests and
- * background tasks finish (up to 10 s), then exit 0.
+ * problem and exits 1), serve the app, and on SIGTERM/SIGINT stop accepting, close open
+ * WebSockets (1001), let requests and background tasks finish (up to 10 s), then exit 0.
  */
 export async function serve(options: ServeOptions): Promise<void> {
   let config: Config
@@ -48,6 +52,7 @@ export async function serve(options: ServeOptions): Promise<void> {
 
   const logger = createLogger({ level: config.LOG_LEVEL })
   const background = createBackgroundTasks()
+  const sockets = createOpenSockets()
   // Opened (and migrated) now, while the server starts listening: liveness answers at once,
   // and the first requests that need data wait for the database instead of failing.
   let database = openDatabase(config, { hasFileSystem: options.hasFileSystem })
@@ -65,6 +70,8 @@ export async function serve(options: ServeOptions): Promise<void> {
       },
     },
     staticFiles: options.staticFiles,
+    upgradeWebSocket: options.upgradeWebSocket,
+    sockets,
   })
   const listener = await options.listen(
     (request) => app.fetch(request, options.env, background),
@@ -79,8 +86,16 @@ export async function serve(options: ServeOptions): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return
     stopping = true
-    logger.info('shutting down', { signal, pending_background_tasks: background.pending })
-    await listener.close()
+    logger.info('shutting down', {
+      signal,
+      pending_background_tasks: background.pending,
+      open_sockets: sockets.size,
+    })
+    const closing = listener.close()
+    // Open sockets would hold the server forever. Their runs already live in the background
+    // (drained below); clients resume them elsewhere after 1001 (going away).
+    await sockets.closeAll(1001, 'server shutting down')
+    await closing
     const left = await background.drain(drainTimeoutMs)
     if (left > 0) logger.warn('background tasks cut off at shutdown', { left })
     await database.then((opened) => opened?.close()).catch(() => {})

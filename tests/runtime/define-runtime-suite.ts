@@ -5,11 +5,40 @@ import {
   startRuntime,
   waitUntilReady,
 } from '../support/runtime-process.ts'
+import { isRefused, openWebSocket } from '../support/ws-frame-socket.ts'
 import { rawExchange } from './raw-http.ts'
 import { scenarios } from './scenarios.ts'
+import { type WebSocketScenarioContext, webSocketScenarios } from './websocket-scenarios.ts'
 
 const maxBodyBytes = 4096
 const secret = 'sk-must-never-be-printed-0f9c'
+
+/**
+ * `/chat` over a real socket. The identity is the app's own `Authorization: Guest <key>`: each
+ * name maps to a key (padded past the 32-character minimum), so `alice` is one guest throughout.
+ */
+const guestKey = (identity: string) =>
+  `Guest ${`${identity}-${'k'.repeat(40)}`.replace(/[^\w-]/g, '_')}`
+
+function webSocketContext(baseUrl: string): WebSocketScenarioContext {
+  const url = `${baseUrl.replace(/^http/, 'ws')}/chat`
+  return {
+    async connect(identity) {
+      const opened = await openWebSocket(url, { Authorization: guestKey(identity) })
+      if (isRefused(opened)) throw new Error(`refused: ${opened.status} ${opened.body}`)
+      return opened
+    },
+    connectFrom: (identity, origin) =>
+      openWebSocket(url, { Authorization: guestKey(identity), Origin: origin }),
+    ownOrigin: baseUrl,
+    async connectAnonymously() {
+      const opened = await openWebSocket(url)
+      if (isRefused(opened)) return opened
+      await opened.close()
+      throw new Error('an anonymous upgrade was accepted')
+    },
+  }
+}
 
 /**
  * The runtime suite for one runtime: start it from its real entry file, run the shared
@@ -22,7 +51,11 @@ export function defineRuntimeSuite(runtime: RuntimeId) {
     let startError: unknown
 
     beforeAll(async () => {
-      proc = await startRuntime(runtime, { MAX_BODY_BYTES: String(maxBodyBytes) })
+      proc = await startRuntime(runtime, {
+        MAX_BODY_BYTES: String(maxBodyBytes),
+        // Slow enough to cancel and drop sockets mid-answer, fast enough to finish in ~3 s.
+        DEMO_WORD_DELAY_MS: '40',
+      })
       try {
         const readyMs = await waitUntilReady(proc)
         console.log(`[runtime] ${runtime} ready in ${readyMs} ms`)
@@ -49,6 +82,12 @@ export function defineRuntimeSuite(runtime: RuntimeId) {
           runtime,
         })
       })
+    }
+
+    for (const scenario of webSocketScenarios) {
+      it(`WebSocket /chat: ${scenario.name}`, async () => {
+        await scenario.run(webSocketContext(started().baseUrl))
+      }, 60_000)
     }
 
     it('an oversized body announced by Content-Length is a JSON 413', async () => {
@@ -88,12 +127,16 @@ Connection: close`,
     })
 
     if (runtime !== 'workers') {
-      it('SIGTERM lets an in-flight stream finish, then exits 0', async () => {
+      it('SIGTERM lets an in-flight stream finish, closes sockets with 1001, then exits 0', async () => {
         const current = started()
+        const socket = await webSocketContext(current.baseUrl).connect('ws-shutdown')
+        socket.send({ type: 'send', content: 'answer while the server stops' })
+        await socket.next((frame) => frame.type === 'event')
         const response = await fetch(`${current.baseUrl}/api/ping/stream?count=4&interval_ms=300`)
         const reader = response.body!.getReader()
         await reader.read()
         current.signal('SIGTERM')
+        expect(await socket.closed).toBe(1001)
         let text = ''
         for (;;) {
           const { done, value } = await reader.read()

@@ -1,0 +1,131 @@
+import { Hono } from 'hono'
+import { describe, expect, it } from 'vitest'
+import { createApp } from '../../src/app.ts'
+import type { AppEnv } from '../../src/app-env.ts'
+import { parseConfig } from '../../src/core/config.ts'
+import { createServices } from '../../src/core/services.ts'
+import type { ServerFrame } from '../../src/routes/chat-socket-frames.ts'
+import { maxFollowedRuns } from '../../src/routes/chat-socket-session.ts'
+import { createOpenSockets } from '../../src/routes/open-sockets.ts'
+import { createBackgroundTasks } from '../../src/runtime/background-tasks.ts'
+import { webSocketScenarios } from '../runtime/websocket-scenarios.ts'
+import { createInProcessWebSockets } from '../support/in-process-websocket.ts'
+
+const platform = { runtime: 'node' as const, hasFileSystem: false }
+const env = { DEMO_WORD_DELAY_MS: '20', LOG_LEVEL: 'error' }
+
+/**
+ * The app with an in-process upgrade, behind a test-only identity: `X-Test-User` becomes the
+ * principal (and the user is created), as the real authentication will do in front of `/chat`.
+ */
+async function socketApp(options: { workersStyle?: boolean } = {}) {
+  const services = await createServices(parseConfig(env), platform)
+  const sockets = createOpenSockets()
+  const background = createBackgroundTasks()
+  const webSockets = createInProcessWebSockets(options)
+  const app = createApp({
+    platform,
+    services: async () => services,
+    upgradeWebSocket: webSockets.upgradeWebSocket,
+    sockets,
+  })
+  const outer = new Hono<AppEnv>()
+  outer.use('/chat', async (c, next) => {
+    const user = c.req.header('X-Test-User')
+    if (user) {
+      await services.memory.history.upsertUser({ id: user })
+      c.set('principal', { userId: user, kind: 'guest' })
+    }
+    await next()
+  })
+  outer.route('/', app)
+  const request = (headers: Record<string, string>) =>
+    outer.request('/chat', { headers }, env, background)
+  return {
+    sockets,
+    background,
+    request,
+    connect: async (identity: string) =>
+      webSockets.accept(await request({ Upgrade: 'websocket', 'X-Test-User': identity })),
+    ownOrigin: 'http://localhost',
+    connectFrom: async (identity: string, origin: string) => {
+      const response = await request({
+        Upgrade: 'websocket',
+        'X-Test-User': identity,
+        Origin: origin,
+      })
+      if (!response.headers.has('X-Test-Socket')) {
+        return { status: response.status, body: await response.text() }
+      }
+      return webSockets.accept(response)
+    },
+    connectAnonymously: async () => {
+      const response = await request({ Upgrade: 'websocket' })
+      return { status: response.status, body: await response.text() }
+    },
+  }
+}
+
+for (const workersStyle of [false, true]) {
+  describe(`/chat in process${workersStyle ? ', without onOpen (as on Workers)' : ''}`, () => {
+    for (const scenario of webSocketScenarios) {
+      it(scenario.name, async () => {
+        await scenario.run(await socketApp({ workersStyle }))
+      })
+    }
+  })
+}
+
+describe('/chat over HTTP', () => {
+  it('a plain GET with an identity is a JSON 426 naming the upgrade', async () => {
+    const { request } = await socketApp()
+    const response = await request({ 'X-Test-User': 'u1' })
+    expect(response.status).toBe(426)
+    expect(await response.json()).toMatchObject({ error: { code: 'upgrade_required' } })
+  })
+
+  it('Authorization: Guest <key> is an identity of its own; a short key is none', async () => {
+    const { request } = await socketApp()
+    const key = 'k'.repeat(40)
+    const upgraded = await request({ Upgrade: 'websocket', Authorization: `Guest ${key}` })
+    expect(upgraded.headers.get('X-Test-Socket')).toEqual(expect.any(String))
+    const short = await request({ Upgrade: 'websocket', Authorization: 'Guest short' })
+    expect(short.status).toBe(401)
+  })
+})
+
+describe('/chat limits', () => {
+  it('refuses a frame too large to be a message before parsing it', async () => {
+    const socket = await (await socketApp()).connect('u-large')
+    socket.send(`{"type":"send","content":"${'x'.repeat(200_000)}"}`)
+    expect(await socket.next()).toMatchObject({ type: 'error', code: 'frame_too_large' })
+  })
+
+  it('follows a bounded number of runs per socket, counting sends still starting', async () => {
+    const socket = await (await socketApp()).connect('u-many')
+    for (let i = 0; i <= maxFollowedRuns; i++) socket.send({ type: 'send', content: `q${i}` })
+    const frames: ServerFrame[] = []
+    for (let i = 0; i <= maxFollowedRuns; i++) {
+      frames.push(await socket.next((f) => f.type === 'run' || f.type === 'error'))
+    }
+    expect(frames.filter((f) => f.type === 'run')).toHaveLength(maxFollowedRuns)
+    expect(frames.filter((f) => f.type === 'error')).toEqual([
+      expect.objectContaining({ code: 'too_many_runs', request: 'send' }),
+    ])
+    await socket.close()
+  })
+})
+
+describe('/chat at shutdown', () => {
+  it('closes open sockets with 1001 once their frames have started their runs', async () => {
+    const { connect, sockets, background } = await socketApp()
+    const socket = await connect('u-shutdown')
+    socket.send({ type: 'send', content: 'started just before shutdown' })
+    await sockets.closeAll(1001, 'server shutting down')
+    expect(await socket.closed).toBe(1001)
+    // The run was handed to the background before the socket closed, and finishes there.
+    expect(background.pending).toBeGreaterThan(0)
+    expect(await background.drain(20_000)).toBe(0)
+    expect(sockets.size).toBe(0)
+  })
+})
