@@ -1,5 +1,8 @@
 import { Redis } from '@upstash/redis'
 import { Index } from '@upstash/vector'
+import type { ApiKeyStore } from '../auth/api-key-store.ts'
+import { createInMemoryApiKeyStore } from '../auth/in-memory-api-key-store.ts'
+import { createPostgresApiKeyStore } from '../auth/postgres-api-key-store.ts'
 import type { Config } from '../config.ts'
 import type { ReadinessCheck } from '../health/readiness-check.ts'
 import type { Embedder } from './embedder.ts'
@@ -22,6 +25,8 @@ import type { VectorStore } from './vector-store.ts'
 export interface Memory {
   kv: KvStore
   history: HistoryStore
+  /** API keys live beside history: in its database, or in memory when history is. */
+  apiKeys: ApiKeyStore
   vectors: VectorStore
   embedder: Embedder
   stores: StoreDescription[]
@@ -60,6 +65,9 @@ export function createMemory(options: { config: Config; database?: SqlDatabase }
   const history = historyDb
     ? createPostgresHistoryStore({ db: historyDb })
     : createInMemoryHistoryStore()
+  const apiKeys = historyDb
+    ? createPostgresApiKeyStore({ db: historyDb })
+    : createInMemoryApiKeyStore()
   const historyDescription: StoreDescription = database
     ? {
         concern: 'conversation history',
@@ -133,6 +141,7 @@ export function createMemory(options: { config: Config; database?: SqlDatabase }
   return {
     kv,
     history,
+    apiKeys,
     vectors,
     embedder,
     stores: [kvDescription, historyDescription, vectorDescription],
