@@ -12,6 +12,7 @@ import { type ServicesFactory, servicesMiddleware } from './middleware/services.
 import { livenessRoutes, readinessRoutes } from './routes/health.ts'
 import { homeRoutes } from './routes/home.tsx'
 import { pingRoutes } from './routes/ping.ts'
+import { programRoutes } from './routes/program-routes.ts'
 
 /** What a runtime entry (or a test) hands to `createApp`. */
 export interface AppOptions {
@@ -59,6 +60,8 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   app.route('/', readinessRoutes)
   app.route('/', homeRoutes)
   app.route('/', pingRoutes)
+  // APIs for programs: /api REST, /v1 OpenAI- and Anthropic-compatible, /openapi.json, /docs.
+  app.route('/', programRoutes())
 
   app.notFound((c) =>
     renderError(c, new NotFoundError(`No route for ${c.req.method} ${c.req.path}`)),
