@@ -153,21 +153,22 @@ describe('runs', () => {
       body: json({ content }),
     })
     expect(response.status).toBe(202)
-    return { conversationId: id, ...((await response.json()) as Record<string, string>) }
+    const body = (await response.json()) as { run_id: string; run_url: string; events_url: string }
+    return { conversationId: id, ...body }
   }
 
   it('starts a run (202 with urls), streams its events and reports status and usage', async () => {
     const started = await startRun(alice)
     expect(started.events_url).toBe(`/api/runs/${started.run_id}/events`)
     expect(started.run_url).toBe(`/api/runs/${started.run_id}`)
-    const frames = await readSse(await call(alice.secret, started.events_url as string))
+    const frames = await readSse(await call(alice.secret, started.events_url))
     expect(frames[0]).toMatchObject({ id: '1', event: 'route' })
     expect(frames.map((f) => Number(f.id))).toEqual(frames.map((_, i) => i + 1))
     const end = frames.at(-1)!
     expect(end.event).toBe('turn-end')
     expect(JSON.parse(end.data)).toMatchObject({ type: 'turn-end', reason: 'done' })
     await api.background.drain(2000)
-    const run = await (await call(alice.secret, started.run_url as string)).json()
+    const run = await (await call(alice.secret, started.run_url)).json()
     expect(run).toMatchObject({
       id: started.run_id,
       conversation_id: started.conversationId,
@@ -197,12 +198,12 @@ describe('runs', () => {
 
   it('resumes with Last-Event-ID: exactly the remaining events', async () => {
     const started = await startRun(alice, 'Tell me a long story about resuming streams please')
-    const all = await readSse(await call(alice.secret, started.events_url as string))
+    const all = await readSse(await call(alice.secret, started.events_url))
     expect(all.length).toBeGreaterThan(4)
-    const firstPart = await readSse(await call(alice.secret, started.events_url as string), 3)
+    const firstPart = await readSse(await call(alice.secret, started.events_url), 3)
     expect(firstPart.map((f) => f.id)).toEqual(['1', '2', '3'])
     const rest = await readSse(
-      await call(alice.secret, started.events_url as string, {
+      await call(alice.secret, started.events_url, {
         headers: { 'Last-Event-ID': firstPart.at(-1)!.id! },
       }),
     )
