@@ -4,8 +4,6 @@ import { UnauthorizedError } from '../core/auth/unauthorized-error.ts'
 
 /** Options of `apiKeyAuth`. */
 export interface ApiKeyAuthOptions {
-  /** Paths that stay public (diagnostics, the API document). */
-  exempt?: readonly string[]
   /** Paths that also accept the key in `x-api-key`, as Anthropic's clients send it. */
   xApiKeyPaths?: readonly string[]
 }
@@ -18,11 +16,9 @@ const bearer = /^Bearer\s+(\S+)\s*$/i
  * any other (as the empty string), so the two cannot be told apart by timing.
  */
 export function apiKeyAuth(options: ApiKeyAuthOptions = {}) {
-  const exempt = new Set(options.exempt ?? [])
   const xApiKeyPaths = new Set(options.xApiKeyPaths ?? [])
   return createMiddleware<AppEnv>(async function apiKeyAuthentication(c, next) {
     const path = c.req.path.replace(/\/+$/, '') || '/'
-    if (exempt.has(path)) return next()
     const header = c.req.header('Authorization') ?? ''
     const fromHeader = bearer.exec(header)?.[1]
     const secret =

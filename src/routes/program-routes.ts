@@ -9,8 +9,9 @@ import { chatCompletionsRoutes } from './v1/chat-completions-routes.ts'
 import { messagesRoutes } from './v1/messages-routes.ts'
 import { modelsRoutes } from './v1/models-routes.ts'
 
-/** Paths under /api that stay public: deployment diagnostics and the API's own document. */
-const publicApiPaths = ['/api/ping', '/api/ping/stream']
+// Keys guard the program routes themselves; other /api paths (the public /api/ping
+// diagnostics, and unknown paths, which stay plain 404s) are not behind them.
+const guardedApiPaths = ['/api/conversations', '/api/conversations/*', '/api/runs/*']
 
 /**
  * The APIs for programs: REST under /api, the OpenAI- and Anthropic-compatible /v1, all
@@ -30,7 +31,7 @@ export function programRoutes(): OpenAPIHono<AppEnv> {
     name: 'x-api-key',
     description: 'An Outpost API key, as Anthropic clients send it (on /v1/messages only)',
   })
-  app.use('/api/*', apiKeyAuth({ exempt: publicApiPaths }))
+  for (const path of guardedApiPaths) app.use(path, apiKeyAuth())
   app.use('/v1/*', apiKeyAuth({ xApiKeyPaths: ['/v1/messages'] }))
   app.route('/', conversationRoutes)
   app.route('/', runRoutes)
