@@ -3,6 +3,7 @@ import { Index } from '@upstash/vector'
 import type { ApiKeyStore } from '../auth/api-key-store.ts'
 import { createInMemoryApiKeyStore } from '../auth/in-memory-api-key-store.ts'
 import { createPostgresApiKeyStore } from '../auth/postgres-api-key-store.ts'
+import { parseStaticApiKeys, withStaticApiKeys } from '../auth/static-api-keys.ts'
 import type { Config } from '../config.ts'
 import type { ReadinessCheck } from '../health/readiness-check.ts'
 import type { Embedder } from './embedder.ts'
@@ -65,9 +66,12 @@ export function createMemory(options: { config: Config; database?: SqlDatabase }
   const history = historyDb
     ? createPostgresHistoryStore({ db: historyDb })
     : createInMemoryHistoryStore()
-  const apiKeys = historyDb
+  const storedKeys = historyDb
     ? createPostgresApiKeyStore({ db: historyDb })
     : createInMemoryApiKeyStore()
+  const apiKeys = config.API_KEY_HASHES
+    ? withStaticApiKeys(storedKeys, parseStaticApiKeys(config.API_KEY_HASHES))
+    : storedKeys
   const historyDescription: StoreDescription = database
     ? {
         concern: 'conversation history',
