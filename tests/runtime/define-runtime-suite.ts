@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   type RuntimeId,
@@ -5,6 +8,8 @@ import {
   startRuntime,
   waitUntilReady,
 } from '../support/runtime-process.ts'
+import { apiScenarios } from './api-scenarios.ts'
+import { prepareApiKey } from './prepare-api-key.ts'
 import { rawExchange } from './raw-http.ts'
 import { scenarios } from './scenarios.ts'
 
@@ -20,9 +25,17 @@ export function defineRuntimeSuite(runtime: RuntimeId) {
   describe(`${runtime} runtime`, () => {
     let proc: RuntimeProcess | undefined
     let startError: unknown
+    const dataDir = mkdtempSync(join(tmpdir(), 'outpost-runtime-data-'))
+    let apiKey = ''
 
     beforeAll(async () => {
-      proc = await startRuntime(runtime, { MAX_BODY_BYTES: String(maxBodyBytes) })
+      const key = await prepareApiKey(runtime, dataDir)
+      apiKey = key.secret
+      proc = await startRuntime(runtime, {
+        MAX_BODY_BYTES: String(maxBodyBytes),
+        DEMO_WORD_DELAY_MS: '5',
+        ...key.vars,
+      })
       try {
         const readyMs = await waitUntilReady(proc)
         console.log(`[runtime] ${runtime} ready in ${readyMs} ms`)
@@ -33,6 +46,7 @@ export function defineRuntimeSuite(runtime: RuntimeId) {
 
     afterAll(async () => {
       await proc?.stop()
+      rmSync(dataDir, { recursive: true, force: true })
     }, 30_000)
 
     const started = () => {
@@ -49,6 +63,13 @@ export function defineRuntimeSuite(runtime: RuntimeId) {
           runtime,
         })
       })
+    }
+
+    for (const scenario of apiScenarios) {
+      it(scenario.name, async () => {
+        const { baseUrl } = started()
+        await scenario.run({ baseUrl, apiKey, runtime })
+      }, 30_000)
     }
 
     it('an oversized body announced by Content-Length is a JSON 413', async () => {
