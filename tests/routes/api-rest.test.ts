@@ -38,6 +38,30 @@ describe('API keys on /api and /v1', () => {
     expect((await call(alice.secret, '/api/conversations')).status).toBe(200)
   })
 
+  it('takes x-api-key on /v1/messages only, and Bearer everywhere', async () => {
+    const body = JSON.stringify({
+      model: 'auto',
+      max_tokens: 20,
+      messages: [{ role: 'user', content: 'hi' }],
+    })
+    const json = { 'Content-Type': 'application/json' }
+    const viaHeader = await api.fetch('/v1/messages', {
+      method: 'POST',
+      headers: { ...json, 'x-api-key': alice.secret },
+      body,
+    })
+    expect(viaHeader.status).toBe(200)
+    const viaBearer = await api.fetch('/v1/messages', {
+      method: 'POST',
+      headers: { ...json, Authorization: `Bearer ${alice.secret}` },
+      body,
+    })
+    expect(viaBearer.status).toBe(200)
+    const elsewhere = await api.fetch('/v1/models', { headers: { 'x-api-key': alice.secret } })
+    expect(elsewhere.status).toBe(401)
+    expect(await elsewhere.json()).toMatchObject({ error: { type: 'authentication_error' } })
+  })
+
   it('looks a missing key up exactly like an unknown one (one hash, one lookup)', async () => {
     const store = api.services.memory.apiKeys
     const seen: string[] = []

@@ -204,6 +204,21 @@ describe('POST /v1/chat/completions through the openai SDK', () => {
     expect(error).toMatchObject({ status: 502, error: { provider: 'local' } })
   })
 
+  it('answers a streaming request that fails before any output with an HTTP error', async () => {
+    const app = await createApiApp({ OPENAI_BASE_URL: `${mock.url}/v1`, LOCAL_MODEL: 'mock-1' })
+    const { secret } = await app.user('failing-stream')
+    mock.script({ kind: 'error', status: 500, message: 'boom' })
+    const error = await openai(app, secret)
+      .chat.completions.create({
+        model: 'local:mock-1',
+        messages: [{ role: 'user', content: 'x' }],
+        stream: true,
+      })
+      .catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(OpenAI.InternalServerError)
+    expect(error).toMatchObject({ status: 502, code: 'provider_unavailable' })
+  })
+
   it('sends a mid-stream failure as an error chunk the SDK throws', async () => {
     mock.script({ kind: 'stream-error', text: 'one two three four five', afterChunks: 2 })
     const stream = await openai(local, localKey).chat.completions.create({
