@@ -83,16 +83,15 @@ const send = createRoute({
   summary: 'Send a message; starts a run that answers it',
   description:
     'Answers `202` with the run id and where to follow it, or, when the request sends ' +
-    '`Accept: text/event-stream`, the run events directly (same format as the events URL).',
+    '`Accept: text/event-stream`, `200` with the run events directly (same format as the ' +
+    'events URL).',
   request: { params: IdParamSchema, body: { required: true, ...json(SendMessageSchema) } },
   responses: {
-    202: {
-      description: 'The run started',
-      content: {
-        'application/json': { schema: RunStartedSchema },
-        'text/event-stream': { schema: EventStreamSchema },
-      },
+    200: {
+      description: 'With `Accept: text/event-stream`: the run events as they come',
+      content: { 'text/event-stream': { schema: EventStreamSchema } },
     },
+    202: { description: 'The run started', ...json(RunStartedSchema) },
     ...errors,
   },
 })
