@@ -3,7 +3,7 @@
  * the embedded PGlite database under DATA_DIR, default `.data`).
  *
  *   create --name NAME [--user ID]   makes a key and prints its secret, once
- *   list [--user ID]                 the user's keys (prefix, name, created, revoked)
+ *   list [--user ID]                 the user's keys (prefix, name, created, last used, revoked)
  *   revoke ID                        revokes a key; programs using it get 401 from then on
  *
  * `--user` defaults to `default`; the user is created when missing. Only a SHA-256 hash of the
@@ -42,7 +42,10 @@ try {
     for (const key of await keys.list(userId)) {
       const revoked = key.revokedAt ? `revoked ${new Date(key.revokedAt).toISOString()}` : 'live'
       const created = new Date(key.createdAt).toISOString()
-      console.log(`${key.id}  ${key.prefix}…  ${key.name}  created ${created}  ${revoked}`)
+      const used = key.lastUsedAt ? new Date(key.lastUsedAt).toISOString() : 'never'
+      console.log(
+        `${key.id}  ${key.prefix}…  ${key.name}  created ${created}  used ${used}  ${revoked}`,
+      )
     }
   } else if (await keys.revoke(id as string)) {
     console.log(`revoked ${id}`)

@@ -29,6 +29,12 @@ export function apiKeyAuth(options: ApiKeyAuthOptions = {}) {
       throw new UnauthorizedError()
     }
     c.set('principal', { kind: 'api-key', userId: key.userId, keyId: key.id })
+    // Last use is for people deciding which keys to revoke: minute precision is plenty, and
+    // it keeps the hot path free of a write per request.
+    const now = Date.now()
+    if (key.lastUsedAt === undefined || now - key.lastUsedAt > 60_000) {
+      c.var.services.defer(c.var.services.memory.apiKeys.markUsed(key.id, now))
+    }
     return next()
   })
 }

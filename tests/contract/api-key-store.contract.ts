@@ -87,6 +87,15 @@ export function apiKeyStoreContract(harness: () => ApiKeyStoreHarness) {
     expect(await store.revoke('no-such-key')).toBe(false)
   })
 
+  it('records the last use', async () => {
+    const { store, userId } = await setup()
+    const { key, secret } = await store.create({ userId, name: 'used' })
+    await store.markUsed(key.id, 1_700_000_009_000)
+    await store.markUsed('no-such-key', 1_700_000_009_000)
+    expect((await store.verify(secret))?.lastUsedAt).toBe(1_700_000_009_000)
+    expect((await store.list(userId))[0]?.lastUsedAt).toBe(1_700_000_009_000)
+  })
+
   it('revokes for an owner only when the key is theirs', async () => {
     const { store, userId, h } = await setup()
     const other = unique('other')

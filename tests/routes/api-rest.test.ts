@@ -79,6 +79,14 @@ describe('API keys on /api and /v1', () => {
     expect(seen).toEqual(['', 'op_unknown'])
   })
 
+  it('records when a key was last used', async () => {
+    const user = await api.user('recent')
+    await call(user.secret, '/api/conversations')
+    await api.background.drain(1000)
+    const [key] = await api.services.memory.apiKeys.list(user.userId)
+    expect(key?.lastUsedAt).toEqual(expect.any(Number))
+  })
+
   it('keeps /api/ping, /openapi.json and /docs public', async () => {
     const ping = await api.fetch('/api/ping', {
       method: 'POST',

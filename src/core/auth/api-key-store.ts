@@ -32,6 +32,8 @@ export interface ApiKeyStore {
   findByHash(hash: string): Promise<ApiKey | undefined>
   /** The live (unrevoked) key for a presented secret; `undefined` for unknown or revoked. */
   verify(secret: string): Promise<ApiKey | undefined>
+  /** Records that the key was used at `at` (ms); unknown ids are ignored. */
+  markUsed(id: string, at: number): Promise<void>
   /** A user's keys, revoked ones included, oldest first. */
   list(userId: string): Promise<ApiKey[]>
   /**

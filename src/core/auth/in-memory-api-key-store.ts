@@ -44,6 +44,10 @@ export function createInMemoryApiKeyStore(options: InMemoryApiKeyStoreOptions = 
       const key = await findByHash(await hashApiKey(secret))
       return key && key.revokedAt === undefined ? key : undefined
     },
+    async markUsed(id, at) {
+      const key = byId.get(id)
+      if (key) key.lastUsedAt = at
+    },
     async list(userId) {
       return [...byId.values()]
         .filter((key) => key.userId === userId)

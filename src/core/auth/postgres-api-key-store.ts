@@ -61,6 +61,13 @@ export function createPostgresApiKeyStore(options: PostgresApiKeyStoreOptions): 
       const key = await findByHash(await hashApiKey(secret))
       return key && key.revokedAt === undefined ? key : undefined
     },
+    markUsed: (id, at) =>
+      guard('markUsed', async () => {
+        await db
+          .update(apiKeys)
+          .set({ lastUsedAt: new Date(at) })
+          .where(eq(apiKeys.id, id))
+      }),
     list: (userId) =>
       guard('list', async () => {
         const rows = await db

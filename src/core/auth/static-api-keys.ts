@@ -44,6 +44,7 @@ export function withStaticApiKeys(
       },
     ]),
   )
+  const staticIds = new Set([...byHash.values()].map((key) => key.id))
   const findByHash = async (hash: string) => {
     const key = byHash.get(hash)
     return key ? { ...key } : store.findByHash(hash)
@@ -58,10 +59,11 @@ export function withStaticApiKeys(
       const stored = await store.findByHash(hash)
       return stored && stored.revokedAt === undefined ? stored : undefined
     },
+    markUsed: (id, at) => (staticIds.has(id) ? Promise.resolve() : store.markUsed(id, at)),
     async list(userId) {
       const configured = [...byHash.values()].filter((key) => key.userId === userId)
       return [...configured.map((key) => ({ ...key })), ...(await store.list(userId))]
     },
-    revoke: (id, userId) => (byHash.has(id) ? Promise.resolve(false) : store.revoke(id, userId)),
+    revoke: (id, userId) => (staticIds.has(id) ? Promise.resolve(false) : store.revoke(id, userId)),
   }
 }
