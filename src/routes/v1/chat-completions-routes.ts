@@ -5,6 +5,7 @@ import { routeHeader, startCompletion } from '../../core/compat/start-completion
 import { toAppError } from '../../middleware/error-response.tsx'
 import { openAiErrorBody } from '../../middleware/surface-error-body.ts'
 import { bearerSecurity, createOpenApiApp } from '../api/openapi-app.ts'
+import { ignoredNote } from './ignored-parameters.ts'
 import { fromOpenAiRequest } from './openai-request.ts'
 import { chatCompletionView, createChunker } from './openai-response.ts'
 import {
@@ -28,7 +29,8 @@ const completions = createRoute({
     'Drop-in for OpenAI clients: change the base URL to `<outpost>/v1` and use an Outpost key. ' +
     'Messages come in the request and nothing is stored. Tool calls are returned to the ' +
     'client, never executed here. `x-outpost-model` names the model that answered and ' +
-    '`x-outpost-route` why it was chosen.',
+    '`x-outpost-route` why it was chosen. Only `n: 1`.' +
+    ignoredNote('chat/completions'),
   request: {
     body: {
       required: true,

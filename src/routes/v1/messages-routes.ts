@@ -12,6 +12,7 @@ import {
   MessageResponseSchema,
   MessagesRequestSchema,
 } from './anthropic-schemas.ts'
+import { ignoredNote } from './ignored-parameters.ts'
 
 const errorResponse = (description: string) => ({
   description,
@@ -29,7 +30,8 @@ const messages = createRoute({
   summary: 'Messages, as Anthropic answers them (stateless; tool_use is returned)',
   description:
     'Drop-in for Anthropic clients: set the base URL to Outpost and the API key to an Outpost ' +
-    'key (sent as `x-api-key` or `Authorization: Bearer`). Tool use is returned to the client.',
+    'key (sent as `x-api-key` or `Authorization: Bearer`). Tool use is returned to the client.' +
+    ignoredNote('messages'),
   request: {
     body: { required: true, content: { 'application/json': { schema: MessagesRequestSchema } } },
   },
