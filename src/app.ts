@@ -16,6 +16,7 @@ import { livenessRoutes, readinessRoutes } from './routes/health.ts'
 import { homeRoutes } from './routes/home.tsx'
 import type { OpenSockets } from './routes/open-sockets.ts'
 import { pingRoutes } from './routes/ping.ts'
+import { programRoutes } from './routes/program-routes.ts'
 
 /** What a runtime entry (or a test) hands to `createApp`. */
 export interface AppOptions {
@@ -67,6 +68,8 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   app.route('/', readinessRoutes)
   app.route('/', homeRoutes)
   app.route('/', pingRoutes)
+  // APIs for programs: /api REST, /v1 OpenAI- and Anthropic-compatible, /openapi.json, /docs.
+  app.route('/', programRoutes())
   if (options.upgradeWebSocket) {
     app.use('/chat', guestKey())
     app.route(

@@ -194,6 +194,12 @@ export const settings = {
     expects: 'an integer number of milliseconds from 0 to 1000',
     description: 'Pace of the built-in demo model (0 answers at once).',
   }),
+  API_KEY_HASHES: def({
+    schema: z.string().regex(/^\s*[\w.@-]+:[0-9a-fA-F]{64}\s*(,\s*[\w.@-]+:[0-9a-fA-F]{64}\s*)*$/),
+    expects: 'user:sha256hex entries separated by commas',
+    description:
+      'API keys given as SHA-256 hashes of their secrets, for deployments without a database.',
+  }),
 } satisfies Record<string, SettingDefinition<unknown>>
 
 /** Pairs that only make sense together: setting one without the other is a problem. */

@@ -6,6 +6,12 @@ import { AppError, MethodNotAllowedError } from '../core/errors.ts'
 import { createLogger } from '../core/telemetry/logger.ts'
 import { ErrorFragment } from '../views/error-fragment.tsx'
 import { ErrorPage } from '../views/error-page.tsx'
+import {
+  anthropicErrorBody,
+  errorSurface,
+  openAiErrorBody,
+  surfaceStatus,
+} from './surface-error-body.ts'
 
 /** The body every JSON client gets for an error. */
 export interface ErrorBody {
@@ -92,6 +98,15 @@ export function renderError(c: Context<AppEnv>, thrown: unknown): Response | Pro
         headers,
       )
     default: {
+      // The OpenAI- and Anthropic-compatible endpoints answer in their vendor's error shape.
+      const surface = errorSurface(c.req.path)
+      if (surface) {
+        const body =
+          surface === 'openai'
+            ? openAiErrorBody(error, message)
+            : anthropicErrorBody(error, message)
+        return c.json(body, surfaceStatus(surface, error) as ContentfulStatusCode, headers)
+      }
       const body: ErrorBody = { error: { code: error.code, message, request_id: requestId } }
       if (error.expose && error.details !== undefined) body.error.details = error.details
       return c.json(body, status, headers)

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   type RuntimeId,
@@ -6,6 +9,8 @@ import {
   waitUntilReady,
 } from '../support/runtime-process.ts'
 import { isRefused, openWebSocket } from '../support/ws-frame-socket.ts'
+import { apiScenarios } from './api-scenarios.ts'
+import { prepareApiKey } from './prepare-api-key.ts'
 import { rawExchange } from './raw-http.ts'
 import { scenarios } from './scenarios.ts'
 import { type WebSocketScenarioContext, webSocketScenarios } from './websocket-scenarios.ts'
@@ -49,12 +54,17 @@ export function defineRuntimeSuite(runtime: RuntimeId) {
   describe(`${runtime} runtime`, () => {
     let proc: RuntimeProcess | undefined
     let startError: unknown
+    const dataDir = mkdtempSync(join(tmpdir(), 'outpost-runtime-data-'))
+    let apiKey = ''
 
     beforeAll(async () => {
+      const key = await prepareApiKey(runtime, dataDir)
+      apiKey = key.secret
       proc = await startRuntime(runtime, {
         MAX_BODY_BYTES: String(maxBodyBytes),
         // Slow enough to cancel and drop sockets mid-answer, fast enough to finish in ~3 s.
         DEMO_WORD_DELAY_MS: '40',
+        ...key.vars,
       })
       try {
         const readyMs = await waitUntilReady(proc)
@@ -66,6 +76,7 @@ export function defineRuntimeSuite(runtime: RuntimeId) {
 
     afterAll(async () => {
       await proc?.stop()
+      rmSync(dataDir, { recursive: true, force: true })
     }, 30_000)
 
     const started = () => {
@@ -88,6 +99,13 @@ export function defineRuntimeSuite(runtime: RuntimeId) {
       it(`WebSocket /chat: ${scenario.name}`, async () => {
         await scenario.run(webSocketContext(started().baseUrl))
       }, 60_000)
+    }
+
+    for (const scenario of apiScenarios) {
+      it(scenario.name, async () => {
+        const { baseUrl } = started()
+        await scenario.run({ baseUrl, apiKey, runtime })
+      }, 30_000)
     }
 
     it('an oversized body announced by Content-Length is a JSON 413', async () => {

@@ -1,6 +1,10 @@
 import { Redis } from '@upstash/redis'
 import { Index } from '@upstash/vector'
 import OpenAI from 'openai'
+import type { ApiKeyStore } from '../auth/api-key-store.ts'
+import { createInMemoryApiKeyStore } from '../auth/in-memory-api-key-store.ts'
+import { createPostgresApiKeyStore } from '../auth/postgres-api-key-store.ts'
+import { parseStaticApiKeys, withStaticApiKeys } from '../auth/static-api-keys.ts'
 import type { Config } from '../config.ts'
 import type { ReadinessCheck } from '../health/readiness-check.ts'
 import type { Embedder } from './embedder.ts'
@@ -27,6 +31,8 @@ export interface Memory {
   history: HistoryStore
   /** Semantic memory: store and recall by text. */
   semantic: TextIndex
+  /** API keys live beside history: in its database, or in memory when history is. */
+  apiKeys: ApiKeyStore
   embedder: Embedder
   stores: StoreDescription[]
   readiness: ReadinessCheck[]
@@ -71,6 +77,12 @@ export function createMemory(options: { config: Config; database?: SqlDatabase }
   const history = historyDb
     ? createPostgresHistoryStore({ db: historyDb })
     : createInMemoryHistoryStore()
+  const storedKeys = historyDb
+    ? createPostgresApiKeyStore({ db: historyDb })
+    : createInMemoryApiKeyStore()
+  const apiKeys = config.API_KEY_HASHES
+    ? withStaticApiKeys(storedKeys, parseStaticApiKeys(config.API_KEY_HASHES))
+    : storedKeys
   const historyDescription: StoreDescription = database
     ? {
         concern: 'conversation history',
@@ -151,6 +163,7 @@ export function createMemory(options: { config: Config; database?: SqlDatabase }
     kv,
     history,
     semantic,
+    apiKeys,
     embedder,
     stores: [kvDescription, historyDescription, vectorDescription],
     readiness,

@@ -1,0 +1,107 @@
+import type { TurnDeps } from '../agent/run-turn.ts'
+import { ValidationError } from '../errors.ts'
+import type { ChatRequest, ModelEvent } from '../models/chat-model.ts'
+import { streamWithFallback } from '../models/fallback.ts'
+import { type Tier, tiers } from '../models/model-catalog.ts'
+import { ProviderError } from '../models/provider-error.ts'
+import type { RouteDecision, RouteRequest } from '../models/router.ts'
+
+/** What a stateless completion needs: the model layer, without the agent's tool loop. */
+export type CompletionDeps = Pick<TurnDeps, 'router' | 'models' | 'breaker'>
+
+/** A completion that has produced its first model event (or proved it cannot). */
+export interface StartedCompletion {
+  route: RouteDecision
+  /** The `provider:model` answering now (it changes only if a fallback happens later). */
+  readonly model: string
+  /** The model's events from the first; replays the one read to start. */
+  events: AsyncIterable<ModelEvent>
+}
+
+/**
+ * Routes a stateless request (OpenAI- and Anthropic-compatible surfaces: the client sends the
+ * whole conversation and runs its own tools) and starts it with fallback. It reads up to the
+ * first model event before resolving, so a request that fails on every candidate rejects here
+ * (and becomes an HTTP error) instead of inside a stream that already answered 200. A fallback
+ * that would restart an answer already sent is an error: a stateless client cannot unsee it.
+ */
+export async function startCompletion(
+  deps: CompletionDeps,
+  input: { model?: string; request: ChatRequest },
+  signal?: AbortSignal,
+): Promise<StartedCompletion> {
+  const route = await deps.router.route(
+    { messages: input.request.messages, ...modelChoice(input.model) },
+    signal,
+  )
+  const iterator = streamWithFallback(
+    { models: deps.models, breaker: deps.breaker },
+    route.candidates,
+    input.request,
+    signal,
+  )[Symbol.asyncIterator]()
+  let model = route.candidates[0]?.id ?? 'none'
+  let sent = false
+
+  async function next(): Promise<ModelEvent | undefined> {
+    for (;;) {
+      const step = await iterator.next()
+      if (step.done) return undefined
+      const event = step.value
+      if (event.type === 'model-start') {
+        model = event.candidate.id
+      } else if (event.type === 'retry') {
+        if (event.restart && sent) {
+          throw new ProviderError('provider_error', `${event.from} failed mid-answer`, {
+            provider: event.from.split(':')[0] ?? 'none',
+            model: event.from,
+            retryable: true,
+          })
+        }
+      } else {
+        return event
+      }
+    }
+  }
+
+  const first = await next()
+  async function* events(): AsyncGenerator<ModelEvent> {
+    try {
+      if (!first) return
+      sent = true
+      yield first
+      for (let event = await next(); event; event = await next()) yield event
+    } finally {
+      await iterator.return?.(undefined)
+    }
+  }
+  return {
+    route,
+    get model() {
+      return model
+    },
+    events: events(),
+  }
+}
+
+/** `auto` (or nothing) lets the router decide; a tier or a `provider:model` is honoured. */
+export function modelChoice(model: string | undefined): Pick<RouteRequest, 'model' | 'tier'> {
+  if (!model || model === 'auto') return {}
+  if ((tiers as readonly string[]).includes(model)) return { tier: model as Tier }
+  if (!/^[a-z]+:\S+$/.test(model)) {
+    throw new ValidationError(
+      'model must be auto, a tier (fast, smart, code, vision, local) or provider:model',
+      {
+        code: 'model_invalid',
+        details: [{ path: 'model', message: `unknown model "${model}"` }],
+      },
+    )
+  }
+  return { model }
+}
+
+/** The route as one header-safe line, for `x-outpost-route`. */
+export function routeHeader(route: RouteDecision): string {
+  const text = `${route.source}; tier=${route.tier}; ${route.reason}`
+  return text.replace(/[^\x20-\x7e]/g, '?').slice(0, 300)
+}

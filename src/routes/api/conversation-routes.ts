@@ -1,0 +1,178 @@
+import { createRoute } from '@hono/zod-openapi'
+import { chatDeps } from '../../core/chat/chat-deps.ts'
+import { sendMessage } from '../../core/chat/send-message.ts'
+import { NotFoundError } from '../../core/errors.ts'
+import {
+  ConversationListSchema,
+  ConversationSchema,
+  ConversationWithMessagesSchema,
+  ErrorSchema,
+  EventStreamSchema,
+  IdParamSchema,
+  NewConversationSchema,
+  PageQuerySchema,
+  RenameSchema,
+  RunStartedSchema,
+  SendMessageSchema,
+} from './api-schemas.ts'
+import { conversationView, messageView } from './api-views.ts'
+import { bearerSecurity, createOpenApiApp, ownerOf } from './openapi-app.ts'
+import { runEventStream } from './run-event-stream.ts'
+
+const json = <T>(schema: T) => ({ content: { 'application/json': { schema } } })
+const errors = {
+  400: { description: 'Invalid request', ...json(ErrorSchema) },
+  401: { description: 'Missing, unknown or revoked API key', ...json(ErrorSchema) },
+  404: { description: 'No such conversation (or not yours)', ...json(ErrorSchema) },
+}
+const tags = ['Conversations']
+const base = { tags, security: bearerSecurity }
+
+const list = createRoute({
+  ...base,
+  method: 'get',
+  path: '/api/conversations',
+  summary: 'List your conversations, most recently updated first',
+  request: { query: PageQuerySchema },
+  responses: { 200: { description: 'A page', ...json(ConversationListSchema) }, ...errors },
+})
+
+const create = createRoute({
+  ...base,
+  method: 'post',
+  path: '/api/conversations',
+  summary: 'Start an empty conversation',
+  request: { body: { required: true, ...json(NewConversationSchema) } },
+  responses: { 201: { description: 'Created', ...json(ConversationSchema) }, ...errors },
+})
+
+const get = createRoute({
+  ...base,
+  method: 'get',
+  path: '/api/conversations/{id}',
+  summary: 'A conversation with its messages, oldest first',
+  request: { params: IdParamSchema, query: PageQuerySchema },
+  responses: {
+    200: { description: 'The conversation', ...json(ConversationWithMessagesSchema) },
+    ...errors,
+  },
+})
+
+const rename = createRoute({
+  ...base,
+  method: 'patch',
+  path: '/api/conversations/{id}',
+  summary: 'Rename a conversation',
+  request: { params: IdParamSchema, body: { required: true, ...json(RenameSchema) } },
+  responses: { 200: { description: 'Renamed', ...json(ConversationSchema) }, ...errors },
+})
+
+const remove = createRoute({
+  ...base,
+  method: 'delete',
+  path: '/api/conversations/{id}',
+  summary: 'Delete a conversation',
+  request: { params: IdParamSchema },
+  responses: { 204: { description: 'Deleted' }, ...errors },
+})
+
+const send = createRoute({
+  ...base,
+  method: 'post',
+  path: '/api/conversations/{id}/messages',
+  summary: 'Send a message; starts a run that answers it',
+  description:
+    'Answers `202` with the run id and where to follow it, or, when the request sends ' +
+    '`Accept: text/event-stream`, `200` with the run events directly (same format as the ' +
+    'events URL).',
+  request: { params: IdParamSchema, body: { required: true, ...json(SendMessageSchema) } },
+  responses: {
+    200: {
+      description: 'With `Accept: text/event-stream`: the run events as they come',
+      content: { 'text/event-stream': { schema: EventStreamSchema } },
+    },
+    202: { description: 'The run started', ...json(RunStartedSchema) },
+    ...errors,
+  },
+})
+
+/** REST for conversations: every call is scoped to the API key's user. */
+export const conversationRoutes = createOpenApiApp()
+  .openapi(list, async (c) => {
+    const { limit, cursor } = c.req.valid('query')
+    const page = await c.var.services.memory.history.listConversations(ownerOf(c), {
+      limit,
+      cursor,
+    })
+    return c.json(
+      { data: page.items.map(conversationView), next_cursor: page.nextCursor ?? null },
+      200,
+    )
+  })
+  .openapi(create, async (c) => {
+    const owner = ownerOf(c)
+    const { history } = c.var.services.memory
+    await history.upsertUser({ id: owner })
+    const conversation = await history.createConversation(owner, {
+      title: c.req.valid('json').title ?? '',
+    })
+    return c.json(conversationView(conversation), 201)
+  })
+  .openapi(get, async (c) => {
+    const owner = ownerOf(c)
+    const { id } = c.req.valid('param')
+    const { limit, cursor } = c.req.valid('query')
+    const { history } = c.var.services.memory
+    const conversation = await history.getConversation(owner, id)
+    const messages = conversation && (await history.listMessages(owner, id, { limit, cursor }))
+    if (!conversation || !messages) throw new NotFoundError('No such conversation')
+    return c.json(
+      {
+        ...conversationView(conversation),
+        messages: messages.items.map(messageView),
+        messages_next_cursor: messages.nextCursor ?? null,
+      },
+      200,
+    )
+  })
+  .openapi(rename, async (c) => {
+    const { id } = c.req.valid('param')
+    const conversation = await c.var.services.memory.history.renameConversation(
+      ownerOf(c),
+      id,
+      c.req.valid('json').title,
+    )
+    if (!conversation) throw new NotFoundError('No such conversation')
+    return c.json(conversationView(conversation), 200)
+  })
+  .openapi(remove, async (c) => {
+    const { id } = c.req.valid('param')
+    const deleted = await c.var.services.memory.history.deleteConversation(ownerOf(c), id)
+    if (!deleted) throw new NotFoundError('No such conversation')
+    return c.body(null, 204)
+  })
+  .openapi(send, async (c) => {
+    const { id } = c.req.valid('param')
+    const { content, model } = c.req.valid('json')
+    const sent = await sendMessage(chatDeps(c.var.services), {
+      ownerId: ownerOf(c),
+      conversationId: id,
+      content,
+      model,
+    })
+    const runId = sent.run.run.id
+    if ((c.req.header('Accept') ?? '').includes('text/event-stream')) {
+      // A streamed answer: the status is 200, as EventSource and most SSE clients expect.
+      return runEventStream(c, sent.run.events) as never
+    }
+    return c.json(
+      {
+        run_id: runId,
+        conversation_id: sent.conversation.id,
+        message_id: sent.userMessage.id,
+        run_url: `/api/runs/${runId}`,
+        events_url: `/api/runs/${runId}/events`,
+      },
+      202,
+    )
+  })

@@ -1,0 +1,30 @@
+import type { Context } from 'hono'
+import { streamSSE } from 'hono/streaming'
+import type { AppEnv } from '../../app-env.ts'
+import type { RunEntry } from '../../core/runs/run-log.ts'
+
+/**
+ * Streams run entries as Server-Sent Events: `id` is the entry's seq (what a reconnect sends
+ * back as `Last-Event-ID`), `event` the AgentEvent type, `data` the event as JSON. Leaving
+ * early (client gone) stops reading; the run itself goes on.
+ */
+export function runEventStream(c: Context<AppEnv>, entries: AsyncIterable<RunEntry>): Response {
+  c.header('Cache-Control', 'no-store')
+  c.header('X-Accel-Buffering', 'no')
+  return streamSSE(c, async (stream) => {
+    for await (const entry of entries) {
+      if (stream.aborted) break
+      await stream.writeSSE({
+        id: String(entry.seq),
+        event: entry.event.type,
+        data: JSON.stringify(entry.event),
+      })
+    }
+  })
+}
+
+/** The seq a reconnecting client last saw, from `Last-Event-ID`; 0 when absent or malformed. */
+export function lastEventId(c: Context<AppEnv>): number {
+  const value = Number(c.req.header('Last-Event-ID'))
+  return Number.isSafeInteger(value) && value > 0 ? value : 0
+}

@@ -1,0 +1,99 @@
+import { createRoute } from '@hono/zod-openapi'
+import { streamSSE } from 'hono/streaming'
+import { collectCompletion } from '../../core/compat/collect-completion.ts'
+import { routeHeader, startCompletion } from '../../core/compat/start-completion.ts'
+import { toAppError } from '../../middleware/error-response.tsx'
+import { openAiErrorBody } from '../../middleware/surface-error-body.ts'
+import { bearerSecurity, createOpenApiApp } from '../api/openapi-app.ts'
+import { ignoredNote } from './ignored-parameters.ts'
+import { fromOpenAiRequest } from './openai-request.ts'
+import { chatCompletionView, createChunker } from './openai-response.ts'
+import {
+  ChatCompletionRequestSchema,
+  ChatCompletionSchema,
+  OpenAiErrorSchema,
+} from './openai-schemas.ts'
+
+const errorResponse = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: OpenAiErrorSchema } },
+})
+
+const completions = createRoute({
+  method: 'post',
+  path: '/v1/chat/completions',
+  tags: ['OpenAI-compatible'],
+  security: bearerSecurity,
+  summary: 'Chat completions, as OpenAI answers them (stateless; tool calls are returned)',
+  description:
+    'Drop-in for OpenAI clients: change the base URL to `<outpost>/v1` and use an Outpost key. ' +
+    'Messages come in the request and nothing is stored. Tool calls are returned to the ' +
+    'client, never executed here. `x-outpost-model` names the model that answered and ' +
+    '`x-outpost-route` why it was chosen. Only `n: 1`.' +
+    ignoredNote('chat/completions'),
+  request: {
+    body: {
+      required: true,
+      content: { 'application/json': { schema: ChatCompletionRequestSchema } },
+    },
+  },
+  responses: {
+    200: {
+      description:
+        'A `chat.completion`, or with `stream: true` a stream of chunks ending in `[DONE]`',
+      content: {
+        'application/json': { schema: ChatCompletionSchema },
+        'text/event-stream': { schema: { type: 'string' } },
+      },
+    },
+    400: errorResponse('Invalid request'),
+    401: errorResponse('Missing, unknown or revoked API key'),
+    502: errorResponse('Every candidate model failed'),
+    503: errorResponse('Every candidate model is overloaded or cooling down'),
+  },
+})
+
+/** `POST /v1/chat/completions`, OpenAI-compatible, on the model layer directly. */
+export const chatCompletionsRoutes = createOpenApiApp().openapi(completions, async (c) => {
+  const body = c.req.valid('json')
+  const request = fromOpenAiRequest(body)
+  const completion = await startCompletion(
+    c.var.services.turn,
+    { model: body.model, request: { ...request, stream: body.stream === true } },
+    c.req.raw.signal,
+  )
+  const id = `chatcmpl-${crypto.randomUUID().replaceAll('-', '')}`
+  const created = Math.floor(Date.now() / 1000)
+  c.header('x-outpost-model', completion.model)
+  c.header('x-outpost-route', routeHeader(completion.route))
+
+  if (!body.stream) {
+    const answer = await collectCompletion(completion.events)
+    c.header('x-outpost-model', completion.model)
+    return c.json(chatCompletionView(id, created, completion.model, answer), 200)
+  }
+
+  const chunker = createChunker({
+    id,
+    created,
+    model: () => completion.model,
+    includeUsage: body.stream_options?.include_usage === true,
+  })
+  c.header('Cache-Control', 'no-store')
+  return streamSSE(c, async (stream) => {
+    try {
+      await stream.writeSSE({ data: JSON.stringify(chunker.start()) })
+      for await (const event of completion.events) {
+        for (const chunk of chunker.event(event)) {
+          await stream.writeSSE({ data: JSON.stringify(chunk) })
+        }
+      }
+      await stream.writeSSE({ data: '[DONE]' })
+    } catch (thrown) {
+      // Headers are gone: the failure travels in the stream, as OpenAI sends it.
+      const error = toAppError(thrown)
+      const message = error.expose ? error.message : 'Internal server error'
+      await stream.writeSSE({ data: JSON.stringify(openAiErrorBody(error, message)) })
+    }
+  }) as never
+})

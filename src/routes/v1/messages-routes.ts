@@ -1,0 +1,86 @@
+import { createRoute } from '@hono/zod-openapi'
+import { streamSSE } from 'hono/streaming'
+import { collectCompletion } from '../../core/compat/collect-completion.ts'
+import { routeHeader, startCompletion } from '../../core/compat/start-completion.ts'
+import { toAppError } from '../../middleware/error-response.tsx'
+import { anthropicErrorBody } from '../../middleware/surface-error-body.ts'
+import { createOpenApiApp } from '../api/openapi-app.ts'
+import { fromAnthropicRequest } from './anthropic-request.ts'
+import { createAnthropicFramer, messageView } from './anthropic-response.ts'
+import {
+  AnthropicErrorSchema,
+  MessageResponseSchema,
+  MessagesRequestSchema,
+} from './anthropic-schemas.ts'
+import { ignoredNote } from './ignored-parameters.ts'
+
+const errorResponse = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: AnthropicErrorSchema } },
+})
+
+// Either header carries the key; typed wide so the route's input type stays inferable.
+const messagesSecurity: Record<string, string[]>[] = [{ bearer: [] }, { 'x-api-key': [] }]
+
+const messages = createRoute({
+  method: 'post',
+  path: '/v1/messages',
+  tags: ['Anthropic-compatible'],
+  security: messagesSecurity,
+  summary: 'Messages, as Anthropic answers them (stateless; tool_use is returned)',
+  description:
+    'Drop-in for Anthropic clients: set the base URL to Outpost and the API key to an Outpost ' +
+    'key (sent as `x-api-key` or `Authorization: Bearer`). Tool use is returned to the client.' +
+    ignoredNote('messages'),
+  request: {
+    body: { required: true, content: { 'application/json': { schema: MessagesRequestSchema } } },
+  },
+  responses: {
+    200: {
+      description: 'A `message`, or with `stream: true` the event sequence',
+      content: {
+        'application/json': { schema: MessageResponseSchema },
+        'text/event-stream': { schema: { type: 'string' } },
+      },
+    },
+    400: errorResponse('Invalid request'),
+    401: errorResponse('Missing, unknown or revoked API key'),
+    '5XX': errorResponse('Every candidate model failed (529 when they are overloaded)'),
+  },
+})
+
+/** `POST /v1/messages`, Anthropic-compatible, on the model layer directly. */
+export const messagesRoutes = createOpenApiApp().openapi(messages, async (c) => {
+  const body = c.req.valid('json')
+  const completion = await startCompletion(
+    c.var.services.turn,
+    { model: body.model, request: { ...fromAnthropicRequest(body), stream: body.stream === true } },
+    c.req.raw.signal,
+  )
+  const id = `msg_${crypto.randomUUID().replaceAll('-', '')}`
+  c.header('x-outpost-model', completion.model)
+  c.header('x-outpost-route', routeHeader(completion.route))
+
+  if (!body.stream) {
+    const answer = await collectCompletion(completion.events)
+    return c.json(messageView(id, completion.model, answer), 200)
+  }
+
+  const framer = createAnthropicFramer({ id, model: () => completion.model })
+  c.header('Cache-Control', 'no-store')
+  return streamSSE(c, async (stream) => {
+    const write = (frame: { event: string; data: unknown }) =>
+      stream.writeSSE({ event: frame.event, data: JSON.stringify(frame.data) })
+    try {
+      await write(framer.start())
+      for await (const event of completion.events) {
+        for (const frame of framer.event(event)) await write(frame)
+      }
+    } catch (thrown) {
+      // Headers are gone: the failure travels in the stream, as Anthropic sends it.
+      const error = toAppError(thrown)
+      const message = error.expose ? error.message : 'Internal server error'
+      await write({ event: 'error', data: anthropicErrorBody(error, message) })
+    }
+  }) as never
+})
