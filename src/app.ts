@@ -5,9 +5,9 @@ import type { UpgradeWebSocket } from 'hono/ws'
 import type { AppEnv } from './app-env.ts'
 import { MethodNotAllowedError, NotFoundError } from './core/errors.ts'
 import { createServices, type PlatformCapabilities } from './core/services.ts'
+import { apiKeyAuth } from './middleware/api-key-auth.ts'
 import { configuredBodyLimit } from './middleware/body-limit.ts'
 import { renderError } from './middleware/error-response.tsx'
-import { guestKey } from './middleware/guest-key.ts'
 import { requestLog } from './middleware/request-log.ts'
 import { securityHeaders } from './middleware/security-headers.ts'
 import { type ServicesFactory, servicesMiddleware } from './middleware/services.ts'
@@ -71,7 +71,8 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   // APIs for programs: /api REST, /v1 OpenAI- and Anthropic-compatible, /openapi.json, /docs.
   app.route('/', programRoutes())
   if (options.upgradeWebSocket) {
-    app.use('/chat', guestKey())
+    // Programs present an API key; browsers come with the guest cookie.
+    app.use('/chat', apiKeyAuth({ optional: true }))
     app.route(
       '/',
       chatSocketRoutes({ upgradeWebSocket: options.upgradeWebSocket, sockets: options.sockets }),

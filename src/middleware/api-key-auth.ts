@@ -6,6 +6,12 @@ import { UnauthorizedError } from '../core/auth/unauthorized-error.ts'
 export interface ApiKeyAuthOptions {
   /** Paths that also accept the key in `x-api-key`, as Anthropic's clients send it. */
   xApiKeyPaths?: readonly string[]
+  /**
+   * Authenticate only when a credential is presented, and otherwise leave the caller
+   * anonymous for the route to judge: for surfaces browsers reach with a cookie (`/chat`).
+   * A presented key that is unknown or revoked is still a 401.
+   */
+  optional?: boolean
 }
 
 const bearer = /^Bearer\s+(\S+)\s*$/i
@@ -23,6 +29,7 @@ export function apiKeyAuth(options: ApiKeyAuthOptions = {}) {
     const fromHeader = bearer.exec(header)?.[1]
     const secret =
       fromHeader ?? (xApiKeyPaths.has(path) ? c.req.header('x-api-key')?.trim() : undefined)
+    if (options.optional && secret === undefined) return next()
     const key = await c.var.services.memory.apiKeys.verify(secret ?? '')
     if (!key) {
       c.header('WWW-Authenticate', 'Bearer realm="outpost"')

@@ -45,6 +45,7 @@ async function socketApp(options: { workersStyle?: boolean } = {}) {
     sockets,
     background,
     request,
+    services,
     connect: async (identity: string) =>
       webSockets.accept(await request({ Upgrade: 'websocket', 'X-Test-User': identity })),
     ownOrigin: 'http://localhost',
@@ -84,13 +85,15 @@ describe('/chat over HTTP', () => {
     expect(await response.json()).toMatchObject({ error: { code: 'upgrade_required' } })
   })
 
-  it('Authorization: Guest <key> is an identity of its own; a short key is none', async () => {
-    const { request } = await socketApp()
-    const key = 'k'.repeat(40)
-    const upgraded = await request({ Upgrade: 'websocket', Authorization: `Guest ${key}` })
+  it('a program is identified by its API key; an unknown key is a 401', async () => {
+    const { request, services } = await socketApp()
+    await services.memory.history.upsertUser({ id: 'program-user' })
+    const key = await services.memory.apiKeys.create({ userId: 'program-user', name: 'ws' })
+    const upgraded = await request({ Upgrade: 'websocket', Authorization: `Bearer ${key.secret}` })
     expect(upgraded.headers.get('X-Test-Socket')).toEqual(expect.any(String))
-    const short = await request({ Upgrade: 'websocket', Authorization: 'Guest short' })
-    expect(short.status).toBe(401)
+    const unknown = await request({ Upgrade: 'websocket', Authorization: 'Bearer op_unknown' })
+    expect(unknown.status).toBe(401)
+    expect(await unknown.json()).toMatchObject({ error: { code: 'unauthorized' } })
   })
 })
 

@@ -10,7 +10,7 @@ import {
 } from '../support/runtime-process.ts'
 import { isRefused, openWebSocket } from '../support/ws-frame-socket.ts'
 import { apiScenarios } from './api-scenarios.ts'
-import { prepareApiKey } from './prepare-api-key.ts'
+import { prepareApiKeys } from './prepare-api-key.ts'
 import { rawExchange } from './raw-http.ts'
 import { scenarios } from './scenarios.ts'
 import { type WebSocketScenarioContext, webSocketScenarios } from './websocket-scenarios.ts'
@@ -18,23 +18,25 @@ import { type WebSocketScenarioContext, webSocketScenarios } from './websocket-s
 const maxBodyBytes = 4096
 const secret = 'sk-must-never-be-printed-0f9c'
 
-/**
- * `/chat` over a real socket. The identity is the app's own `Authorization: Guest <key>`: each
- * name maps to a key (padded past the 32-character minimum), so `alice` is one guest throughout.
- */
-const guestKey = (identity: string) =>
-  `Guest ${`${identity}-${'k'.repeat(40)}`.replace(/[^\w-]/g, '_')}`
+/** The users the scenarios act as; each gets its own API key. */
+const users = ['runtime', 'ws-alice', 'ws-bob', 'ws-shutdown'] as const
+type User = (typeof users)[number]
 
-function webSocketContext(baseUrl: string): WebSocketScenarioContext {
+/** `/chat` over a real socket, as a program connects: with the user's API key. */
+function webSocketContext(baseUrl: string, keys: Record<User, string>): WebSocketScenarioContext {
   const url = `${baseUrl.replace(/^http/, 'ws')}/chat`
+  const auth = (identity: string) => {
+    const key = keys[identity as User]
+    if (!key) throw new Error(`no API key prepared for ${identity}; add it to users`)
+    return { Authorization: `Bearer ${key}` }
+  }
   return {
     async connect(identity) {
-      const opened = await openWebSocket(url, { Authorization: guestKey(identity) })
+      const opened = await openWebSocket(url, auth(identity))
       if (isRefused(opened)) throw new Error(`refused: ${opened.status} ${opened.body}`)
       return opened
     },
-    connectFrom: (identity, origin) =>
-      openWebSocket(url, { Authorization: guestKey(identity), Origin: origin }),
+    connectFrom: (identity, origin) => openWebSocket(url, { ...auth(identity), Origin: origin }),
     ownOrigin: baseUrl,
     async connectAnonymously() {
       const opened = await openWebSocket(url)
@@ -55,16 +57,16 @@ export function defineRuntimeSuite(runtime: RuntimeId) {
     let proc: RuntimeProcess | undefined
     let startError: unknown
     const dataDir = mkdtempSync(join(tmpdir(), 'outpost-runtime-data-'))
-    let apiKey = ''
+    let keys = {} as Record<User, string>
 
     beforeAll(async () => {
-      const key = await prepareApiKey(runtime, dataDir)
-      apiKey = key.secret
+      const prepared = await prepareApiKeys(runtime, dataDir, users)
+      keys = prepared.secrets
       proc = await startRuntime(runtime, {
         MAX_BODY_BYTES: String(maxBodyBytes),
         // Slow enough to cancel and drop sockets mid-answer, fast enough to finish in ~3 s.
         DEMO_WORD_DELAY_MS: '40',
-        ...key.vars,
+        ...prepared.vars,
       })
       try {
         const readyMs = await waitUntilReady(proc)
@@ -97,14 +99,14 @@ export function defineRuntimeSuite(runtime: RuntimeId) {
 
     for (const scenario of webSocketScenarios) {
       it(`WebSocket /chat: ${scenario.name}`, async () => {
-        await scenario.run(webSocketContext(started().baseUrl))
+        await scenario.run(webSocketContext(started().baseUrl, keys))
       }, 60_000)
     }
 
     for (const scenario of apiScenarios) {
       it(scenario.name, async () => {
         const { baseUrl } = started()
-        await scenario.run({ baseUrl, apiKey, runtime })
+        await scenario.run({ baseUrl, apiKey: keys.runtime, runtime })
       }, 30_000)
     }
 
@@ -147,7 +149,7 @@ Connection: close`,
     if (runtime !== 'workers') {
       it('SIGTERM lets an in-flight stream finish, closes sockets with 1001, then exits 0', async () => {
         const current = started()
-        const socket = await webSocketContext(current.baseUrl).connect('ws-shutdown')
+        const socket = await webSocketContext(current.baseUrl, keys).connect('ws-shutdown')
         socket.send({ type: 'send', content: 'answer while the server stops' })
         await socket.next((frame) => frame.type === 'event')
         const response = await fetch(`${current.baseUrl}/api/ping/stream?count=4&interval_ms=300`)
