@@ -179,6 +179,13 @@ export const settings = {
     expects: 'an integer number of milliseconds from 0 to 1000',
     description: 'Pace of the built-in demo model (0 answers at once).',
   }),
+  SESSION_SECRET: def({
+    schema: z.string().min(32),
+    expects: 'a random string of at least 32 characters',
+    description:
+      'Signs guest cookies and CSRF tokens. Unset: generated under DATA_DIR (Bun, Deno, Node) or per isolate (Workers, sessions then do not survive).',
+    secret: true,
+  }),
 } satisfies Record<string, SettingDefinition<unknown>>
 
 /** Pairs that only make sense together: setting one without the other is a problem. */

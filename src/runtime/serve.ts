@@ -6,6 +6,7 @@ import type { RuntimeName } from '../core/runtime-name.ts'
 import { createLogger } from '../core/telemetry/logger.ts'
 import { createBackgroundTasks } from './background-tasks.ts'
 import { openDatabase } from './open-database.ts'
+import { loadSessionSecret } from './session-secret.ts'
 
 /** A listening server, as each runtime's entry starts it. */
 export interface Listener {
@@ -52,6 +53,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   // and the first requests that need data wait for the database instead of failing.
   let database = openDatabase(config, { hasFileSystem: options.hasFileSystem })
   database.catch((error: unknown) => logger.error('database unavailable', { error: String(error) }))
+  let sessionSecret: Promise<string> | undefined
   const app = createApp({
     platform: {
       runtime: options.runtime,
@@ -63,6 +65,12 @@ export async function serve(options: ServeOptions): Promise<void> {
         )
         return database
       },
+      sessionSecret: options.hasFileSystem
+        ? () => {
+            sessionSecret ??= loadSessionSecret(config.DATA_DIR)
+            return sessionSecret
+          }
+        : undefined,
     },
     staticFiles: options.staticFiles,
   })
