@@ -5,13 +5,17 @@ import type { AppEnv } from './app-env.ts'
 import { MethodNotAllowedError, NotFoundError } from './core/errors.ts'
 import { createServices, type PlatformCapabilities } from './core/services.ts'
 import { configuredBodyLimit } from './middleware/body-limit.ts'
+import { csrfGuard } from './middleware/csrf-guard.ts'
 import { renderError } from './middleware/error-response.tsx'
+import { guestIdentity } from './middleware/guest-identity.ts'
 import { requestLog } from './middleware/request-log.ts'
 import { securityHeaders } from './middleware/security-headers.ts'
 import { type ServicesFactory, servicesMiddleware } from './middleware/services.ts'
+import { chatActionRoutes } from './routes/chat-actions.tsx'
+import { chatPageRoutes } from './routes/chat-pages.tsx'
 import { livenessRoutes, readinessRoutes } from './routes/health.ts'
-import { homeRoutes } from './routes/home.tsx'
 import { pingRoutes } from './routes/ping.ts'
+import { runEventRoutes } from './routes/run-events.tsx'
 
 /** What a runtime entry (or a test) hands to `createApp`. */
 export interface AppOptions {
@@ -57,7 +61,16 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   app.use(requestLog())
   app.use(configuredBodyLimit())
   app.route('/', readinessRoutes)
-  app.route('/', homeRoutes)
+  // The chat UI. Browsers get a guest identity (also read by the WebSocket `/chat`); every
+  // state-changing request under /c must carry its CSRF token and come from our origin.
+  const guests = guestIdentity({ platform: options.platform })
+  app.use('/', guests)
+  app.use('/c/*', guests)
+  app.use('/chat', guests)
+  app.use('/c/*', csrfGuard())
+  app.route('/', chatPageRoutes)
+  app.route('/', chatActionRoutes)
+  app.route('/', runEventRoutes)
   app.route('/', pingRoutes)
 
   app.notFound((c) =>

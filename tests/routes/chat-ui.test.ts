@@ -1,0 +1,316 @@
+import { describe, expect, it } from 'vitest'
+import { createApp } from '../../src/app.ts'
+import { createServices } from '../../src/core/services.ts'
+import { createBackgroundTasks } from '../../src/runtime/background-tasks.ts'
+
+const secret = 'test-session-secret-0123456789abcdef'
+const origin = 'http://localhost'
+
+function setup(vars: Record<string, string> = {}) {
+  const app = createApp({
+    platform: { runtime: 'node', hasFileSystem: false },
+    services: createServices,
+  })
+  const env = { LOG_LEVEL: 'error', DEMO_WORD_DELAY_MS: '0', SESSION_SECRET: secret, ...vars }
+  const background = createBackgroundTasks()
+  const request = (path: string, init: RequestInit = {}) =>
+    app.request(`${origin}${path}`, init, env, background)
+  return { app, request, background }
+}
+
+/** A browser: keeps its cookie and reads the CSRF token from the pages it gets. */
+async function browser(request: ReturnType<typeof setup>['request']) {
+  const home = await request('/', { headers: { Accept: 'text/html' } })
+  const setCookie = home.headers.get('Set-Cookie') ?? ''
+  const cookie = setCookie.split(';')[0] ?? ''
+  const html = await home.text()
+  const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? ''
+  const send = (path: string, init: RequestInit = {}) =>
+    request(path, {
+      ...init,
+      headers: { Accept: 'text/html', Cookie: cookie, ...(init.headers ?? {}) },
+    })
+  const post = (
+    path: string,
+    fields: Record<string, string>,
+    headers: Record<string, string> = {},
+  ) =>
+    send(path, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        Origin: origin,
+        ...headers,
+      },
+      body: new URLSearchParams({ _csrf: token, ...fields }).toString(),
+    })
+  return { home, html, setCookie, cookie, token, send, post }
+}
+
+const runPath = /^\/c\/([^/]+)\/runs\/([^/]+)$/
+
+async function startChat(guest: Awaited<ReturnType<typeof browser>>, content = 'Hello there') {
+  const response = await guest.post('/c', { content })
+  expect(response.status).toBe(303)
+  const location = response.headers.get('Location') ?? ''
+  const [, conversationId = '', runId = ''] = runPath.exec(location) ?? []
+  return { location, conversationId, runId }
+}
+
+function frames(text: string) {
+  return text
+    .split('\n\n')
+    .filter((block) => block.trim())
+    .map((block) => {
+      const lines = block.split('\n')
+      const id = lines.find((l) => l.startsWith('id: '))?.slice(4)
+      const data = lines
+        .filter((l) => l.startsWith('data: '))
+        .map((l) => l.slice(6))
+        .join('\n')
+      return { id: id === undefined ? undefined : Number(id), data }
+    })
+}
+
+describe('guest identity', () => {
+  it('gives a new visitor a signed HttpOnly SameSite=Lax cookie and a CSRF token', async () => {
+    const { request } = setup()
+    const guest = await browser(request)
+    expect(guest.home.status).toBe(200)
+    expect(guest.setCookie).toMatch(/^outpost_guest=[^;]+\.[^;]+;/)
+    expect(guest.setCookie).toMatch(/HttpOnly/)
+    expect(guest.setCookie).toMatch(/SameSite=Lax/)
+    expect(guest.setCookie).not.toMatch(/Secure/)
+    expect(guest.token.length).toBeGreaterThan(20)
+    // A returning visitor keeps the same identity (no new cookie, same token).
+    const again = await guest.send('/')
+    expect(again.headers.get('Set-Cookie')).toBeNull()
+    expect(await again.text()).toContain(guest.token)
+  })
+
+  it('marks the cookie Secure on https, and ignores a forged cookie', async () => {
+    const { app } = setup()
+    const env = { LOG_LEVEL: 'error', SESSION_SECRET: secret }
+    const secure = await app.request('https://example.com/', {}, env)
+    expect(secure.headers.get('Set-Cookie')).toMatch(/Secure/)
+    const forged = await app.request(
+      'http://localhost/',
+      { headers: { Cookie: 'outpost_guest=someone-else.bad-signature' } },
+      env,
+    )
+    expect(forged.headers.get('Set-Cookie')).toMatch(/^outpost_guest=/)
+  })
+
+  it('announces sessions that will not survive when no secret can be kept', async () => {
+    const { request } = setup({ SESSION_SECRET: '' })
+    const guest = await browser(request)
+    expect(guest.html).toContain('data-notice="ephemeral-session"')
+    expect(guest.html).toContain('data-notice="demo-model"')
+  })
+
+  it("gives another browser 404 for someone else's conversation, run and events", async () => {
+    const { request } = setup()
+    const owner = await browser(request)
+    const { conversationId, runId, location } = await startChat(owner)
+    expect((await owner.send(`/c/${conversationId}`)).status).toBe(200)
+    const stranger = await browser(request)
+    for (const path of [`/c/${conversationId}`, location, `${location}/events`]) {
+      expect((await stranger.send(path)).status).toBe(404)
+    }
+    for (const path of [
+      `/c/${conversationId}/messages`,
+      `/c/${conversationId}/rename`,
+      `/c/${conversationId}/delete`,
+      `/c/${conversationId}/regenerate`,
+      `/c/${conversationId}/runs/${runId}/cancel`,
+    ]) {
+      expect((await stranger.post(path, { content: 'x', title: 'x' })).status).toBe(404)
+    }
+  })
+})
+
+describe('CSRF', () => {
+  it('refuses a form without the token, with a foreign token, or from another origin', async () => {
+    const { request } = setup()
+    const guest = await browser(request)
+    const other = await browser(request)
+    const missing = await guest.send('/c', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: origin },
+      body: 'content=hi',
+    })
+    expect(missing.status).toBe(403)
+    expect(await missing.text()).toContain('csrf_token_invalid')
+    const foreign = await guest.post('/c', { content: 'hi', _csrf: other.token })
+    expect(foreign.status).toBe(403)
+    const crossSite = await guest.post('/c', { content: 'hi' }, { Origin: 'https://evil.example' })
+    expect(crossSite.status).toBe(403)
+    expect(await crossSite.text()).toContain('csrf_origin_invalid')
+    const fragment = await guest.post(
+      '/c',
+      { content: 'hi', _csrf: 'nope' },
+      { 'HX-Request': 'true' },
+    )
+    expect(fragment.status).toBe(403)
+    expect(await fragment.text()).toMatch(/^<div class="error-notice" role="alert"/)
+  })
+
+  it('accepts the token in the X-CSRF-Token header', async () => {
+    const { request } = setup()
+    const guest = await browser(request)
+    const response = await guest.send('/c', {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        Origin: origin,
+        'X-CSRF-Token': guest.token,
+      },
+      body: 'content=hi',
+    })
+    expect(response.status).toBe(303)
+  })
+})
+
+describe('without JavaScript', () => {
+  it('posts, redirects to the run page, and streams the answer there as HTML', async () => {
+    const { request } = setup()
+    const guest = await browser(request)
+    const { location, conversationId } = await startChat(guest, 'What time is it?')
+    const page = await guest.send(location)
+    expect(page.status).toBe(200)
+    expect(page.headers.get('Content-Type')).toMatch(/^text\/html/)
+    const html = await page.text()
+    expect(html).toMatch(/^<!doctype html>/)
+    expect(html).toContain('What time is it?')
+    expect(html).toContain('class="message assistant answer-live" aria-live="polite"')
+    expect(html).toContain('class="message assistant final"')
+    expect(html).toContain('class="tool-card"')
+    expect(html).toContain('(demo model)')
+    // Ends with the composer, after the answer.
+    expect(html.indexOf('id="composer"')).toBeGreaterThan(html.indexOf('assistant final'))
+    // Reloading after the end shows it once (from the log), not twice.
+    const conversation = await (await guest.send(`/c/${conversationId}`)).text()
+    expect(conversation.match(/class="message assistant final"/g)).toHaveLength(1)
+    const reload = await (await guest.send(location)).text()
+    expect(reload.match(/class="message assistant final"/g)).toHaveLength(1)
+  })
+
+  it('renames and deletes a conversation', async () => {
+    const { request } = setup()
+    const guest = await browser(request)
+    const { conversationId } = await startChat(guest)
+    const renamed = await guest.post(`/c/${conversationId}/rename`, { title: 'Renamed <b>' })
+    expect(renamed.status).toBe(303)
+    expect(renamed.headers.get('Location')).toBe(`/c/${conversationId}`)
+    const page = await (await guest.send(`/c/${conversationId}`)).text()
+    expect(page).toContain('<h1 id="conversation-title">Renamed &lt;b&gt;</h1>')
+    expect(await (await guest.send('/')).text()).toContain('Renamed &lt;b&gt;')
+    const deleted = await guest.post(`/c/${conversationId}/delete`, {})
+    expect(deleted.status).toBe(303)
+    expect(deleted.headers.get('Location')).toBe('/')
+    expect((await guest.send(`/c/${conversationId}`)).status).toBe(404)
+  })
+
+  it('regenerates the last answer in a new run', async () => {
+    const { request, background } = setup()
+    const guest = await browser(request)
+    const first = await startChat(guest)
+    await (await guest.send(first.location)).text()
+    await background.drain(1000)
+    const again = await guest.post(`/c/${first.conversationId}/regenerate`, {})
+    expect(again.status).toBe(303)
+    const [, , runId] = runPath.exec(again.headers.get('Location') ?? '') ?? []
+    expect(runId).toBeTruthy()
+    expect(runId).not.toBe(first.runId)
+    const html = await (await guest.send(again.headers.get('Location') ?? '')).text()
+    // The question is not stored again; the first answer stays, the new one streams after it.
+    expect(html.match(/class="message user"/g)).toHaveLength(1)
+    expect(html.match(/class="message assistant final"/g)).toHaveLength(2)
+  })
+
+  it('stops a running answer', async () => {
+    const { request } = setup({ DEMO_WORD_DELAY_MS: '40' })
+    const guest = await browser(request)
+    const { conversationId, runId, location } = await startChat(guest, 'Tell me a long story')
+    const stopped = await guest.post(`/c/${conversationId}/runs/${runId}/cancel`, {})
+    expect(stopped.status).toBe(303)
+    expect(stopped.headers.get('Location')).toBe(location)
+    const html = await (await guest.send(location)).text()
+    expect(html).toContain('data-status="cancelled"')
+  })
+
+  it('lists conversations newest first, paginated', async () => {
+    const { request } = setup()
+    const guest = await browser(request)
+    for (let i = 0; i < 21; i++) await startChat(guest, `chat number ${i}`)
+    const home = await (await guest.send('/')).text()
+    expect(home.indexOf('chat number 20')).toBeLessThan(home.indexOf('chat number 19'))
+    expect(home).not.toContain('>chat number 0<')
+    const next = /href="(\/\?cursor=[^"]+)"/.exec(home)?.[1]?.replace(/&amp;/g, '&') ?? ''
+    expect(next).toBeTruthy()
+    expect(await (await guest.send(next)).text()).toContain('>chat number 0<')
+  })
+})
+
+describe('with htmx', () => {
+  it('answers a send with one event-stream frame and pushes the conversation URL', async () => {
+    const { request } = setup()
+    const guest = await browser(request)
+    const { conversationId } = await startChat(guest)
+    const response = await guest.post(
+      `/c/${conversationId}/messages`,
+      { content: 'Second <question>' },
+      { 'HX-Request': 'true' },
+    )
+    expect(response.status).toBe(200)
+    expect(response.headers.get('Content-Type')).toMatch(/^text\/event-stream/)
+    expect(response.headers.get('HX-Push-Url')).toBe(`/c/${conversationId}`)
+    const [frame, ...rest] = frames(await response.text())
+    expect(rest).toEqual([])
+    expect(frame?.data).toContain('Second &lt;question&gt;')
+    expect(frame?.data).toContain('hx-sse:connect="/c/')
+    expect(frame?.data).toContain('aria-live="polite"')
+    expect(frame?.data).toContain('id="composer" class="composer"')
+  })
+
+  it('streams a run as HTML fragments with id = seq, and resumes after Last-Event-ID', async () => {
+    const { request } = setup()
+    const guest = await browser(request)
+    const { location } = await startChat(guest, 'Tell me about the weather')
+    const whole = frames(await (await guest.send(`${location}/events`)).text())
+    expect(whole.map((f) => f.id)).toEqual(whole.map((_, i) => i + 1))
+    expect(whole.at(-1)?.data).toMatch(
+      /^<article class="message assistant final"[^>]*hx-swap-oob="true"/,
+    )
+    const text = (list: typeof whole) =>
+      list
+        .map((f) => /<(?:span|div class="step"[^>]*)[^>]*>([^<]*)</.exec(f.data)?.[1] ?? '')
+        .join('')
+    const cut = Math.floor(whole.length / 2)
+    const resumed = await guest.send(`${location}/events`, {
+      headers: { 'Last-Event-ID': String(cut) },
+    })
+    const rest = frames(await resumed.text())
+    expect(rest[0]?.id).toBe(cut + 1)
+    expect([...whole.slice(0, cut), ...rest]).toEqual(whole)
+    expect(text(whole).length).toBeGreaterThan(10)
+    // A new step's first text creates the step; later text is appended to it.
+    const deltas = whole.filter((f) => f.data.includes('beforeend:#run-'))
+    expect(deltas.length).toBeGreaterThan(2)
+  })
+
+  it('renames in place with a header fragment', async () => {
+    const { request } = setup()
+    const guest = await browser(request)
+    const { conversationId } = await startChat(guest)
+    const response = await guest.post(
+      `/c/${conversationId}/rename`,
+      { title: 'Fresh title' },
+      { 'HX-Request': 'true' },
+    )
+    expect(response.status).toBe(200)
+    const html = await response.text()
+    expect(html).toMatch(/^<header class="conversation-header" id="conversation-header">/)
+    expect(html).toContain('Fresh title')
+  })
+})
