@@ -94,7 +94,10 @@ export const chatPageRoutes = new Hono<AppEnv>()
     }, c.req.raw.signal)
     return c.body(body, 200, {
       'Content-Type': 'text/html; charset=utf-8',
-      'Cache-Control': 'no-store',
+      // Compression would buffer the stream (workerd compresses text/html by itself unless the
+      // encoding is set); no-transform asks proxies the same.
+      'Content-Encoding': 'identity',
+      'Cache-Control': 'no-store, no-transform',
       'X-Accel-Buffering': 'no',
     })
   })
