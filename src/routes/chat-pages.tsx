@@ -8,7 +8,7 @@ import { HomePage } from '../views/home-page.tsx'
 import { Layout } from '../views/layout.tsx'
 import { LiveAnswer } from '../views/live-answer.tsx'
 import { streamedAnswer } from '../views/streamed-answer.tsx'
-import { guestContext, renderToString } from './guest-context.ts'
+import { guestContext, htmlPage, renderToString } from './guest-context.ts'
 import { beforeRunAnswer, findLiveRun } from './live-run.ts'
 import { textStream } from './sse-frame.ts'
 
@@ -26,7 +26,8 @@ export const chatPageRoutes = new Hono<AppEnv>()
       limit: 20,
       cursor: c.req.query('cursor') || undefined,
     })
-    return c.html(
+    return htmlPage(
+      c,
       <HomePage
         runtime={runtime}
         stores={stores}
@@ -44,7 +45,8 @@ export const chatPageRoutes = new Hono<AppEnv>()
     if (!conversation) throw new NotFoundError('No such conversation')
     const live = await findLiveRun(deps, c.var.services.memory.kv, ownerId, id)
     const messages = await allMessages(deps, ownerId, id)
-    return c.html(
+    return htmlPage(
+      c,
       <ConversationPage
         conversation={conversation}
         messages={live ? beforeRunAnswer(messages, live) : messages}
@@ -67,7 +69,8 @@ export const chatPageRoutes = new Hono<AppEnv>()
     const messages = await allMessages(deps, ownerId, id)
     // Expired from the run log (or never logged): history holds the answer, if there is one.
     if (!logged) {
-      return c.html(
+      return htmlPage(
+        c,
         <ConversationPage
           conversation={conversation}
           messages={messages}
@@ -89,7 +92,10 @@ export const chatPageRoutes = new Hono<AppEnv>()
     const [head = '', tail = ''] = page.split(slot)
     const body = textStream(async function* (signal) {
       yield `<!doctype html>${head}`
-      yield* streamedAnswer(runId, await followRun(deps, ownerId, runId, 0, signal))
+      yield* streamedAnswer(
+        { conversationId: id, runId, csrfToken },
+        await followRun(deps, ownerId, runId, 0, signal),
+      )
       yield tail
     }, c.req.raw.signal)
     return c.body(body, 200, {

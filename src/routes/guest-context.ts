@@ -1,4 +1,5 @@
 import type { Context } from 'hono'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { AppEnv } from '../app-env.ts'
 import { type ChatDeps, chatDeps } from '../core/chat/chat-deps.ts'
 import { AppError } from '../core/errors.ts'
@@ -35,4 +36,9 @@ export function guestContext(c: Context<AppEnv>): GuestContext {
 /** Hono JSX (sync or async) as a string. */
 export async function renderToString(node: unknown): Promise<string> {
   return String(await (node as { toString(): unknown }).toString())
+}
+
+/** A full page, in standards mode: the doctype, then the rendered layout. */
+export async function htmlPage(c: Context<AppEnv>, node: unknown, status?: ContentfulStatusCode) {
+  return c.html(`<!doctype html>${await renderToString(node)}`, status)
 }

@@ -1,6 +1,8 @@
 import type { RunEntry } from '../core/runs/run-log.ts'
 import { FinalAnswer } from './answer-frame.tsx'
 import { type AnswerState, applyEvent, newAnswerState } from './answer-state.ts'
+import { CsrfInput } from './csrf-input.tsx'
+import { runPaths } from './live-answer.tsx'
 
 const render = async (node: unknown) => String(await (node as { toString(): unknown }).toString())
 
@@ -12,9 +14,11 @@ const render = async (node: unknown) => String(await (node as { toString(): unkn
  * model wrote is rendered through JSX, so it is escaped by construction.
  */
 export async function* streamedAnswer(
-  runId: string,
+  run: { conversationId: string; runId: string; csrfToken: string },
   entries: AsyncIterable<RunEntry>,
 ): AsyncGenerator<string> {
+  const { runId } = run
+  const cancel = runPaths(run.conversationId, runId).cancel
   const state: AnswerState = newAnswerState()
   let openStep: number | undefined
   const closeStep = () => {
@@ -22,7 +26,17 @@ export async function* streamedAnswer(
     openStep = undefined
     return closing
   }
-  yield '<article class="message assistant answer-live" aria-live="polite" aria-busy="true"><div class="answer-body">'
+  yield '<article class="message assistant answer-live" aria-live="polite" aria-busy="true">'
+  // Stop comes first: the rest of the article is still being written.
+  yield render(
+    <form class="stop-form" method="post" action={cancel}>
+      <CsrfInput token={run.csrfToken} />
+      <button type="submit" class="button-secondary">
+        Stop
+      </button>
+    </form>,
+  )
+  yield '<div class="answer-body">'
   for await (const { event } of entries) {
     applyEvent(state, event)
     switch (event.type) {

@@ -314,3 +314,30 @@ describe('with htmx', () => {
     expect(html).toContain('Fresh title')
   })
 })
+
+describe('page weight', () => {
+  it('keeps the conversation page (HTML, CSS, htmx, icon) under 60 KB compressed', async () => {
+    const { readFileSync } = await import('node:fs')
+    const { gzipSync } = await import('node:zlib')
+    const { request, background } = setup()
+    const guest = await browser(request)
+    const { conversationId, location } = await startChat(guest, 'What is 12 * (3 + 4)?')
+    await (await guest.send(location)).text()
+    await background.drain(1000)
+    await guest.post(`/c/${conversationId}/messages`, { content: 'And what time is it?' })
+    await background.drain(1000)
+    const html = await (await guest.send(`/c/${conversationId}`)).text()
+    const files = [
+      'public/styles.css',
+      'public/favicon.svg',
+      'node_modules/htmx.org/dist/htmx.min.js',
+      'node_modules/htmx.org/dist/ext/hx-sse.min.js',
+    ].map((path) => readFileSync(path))
+    const sizes = [Buffer.from(html), ...files].map((body) => gzipSync(body, { level: 9 }).length)
+    const total = sizes.reduce((sum, size) => sum + size, 0)
+    console.log(
+      `conversation page gzip bytes: html+css+icon+htmx+sse = ${sizes.join('+')} = ${total}`,
+    )
+    expect(total).toBeLessThan(60 * 1024)
+  })
+})
