@@ -341,3 +341,52 @@ describe('page weight', () => {
     expect(total).toBeLessThan(60 * 1024)
   })
 })
+
+describe('guest identity secrets', () => {
+  it("uses the platform's kept secret when SESSION_SECRET is unset (no notice)", async () => {
+    let asked = 0
+    const app = createApp({
+      platform: {
+        runtime: 'node',
+        hasFileSystem: false,
+        sessionSecret: async () => {
+          asked++
+          return 'kept-on-disk-secret-0123456789abcdef'
+        },
+      },
+      services: createServices,
+    })
+    const env = { LOG_LEVEL: 'error' }
+    const first = await app.request('http://localhost/', { headers: { Accept: 'text/html' } }, env)
+    const cookie = (first.headers.get('Set-Cookie') ?? '').split(';')[0] ?? ''
+    expect(await first.text()).not.toContain('ephemeral-session')
+    // A second app with the same kept secret (a restart) recognises the cookie.
+    const restarted = createApp({
+      platform: {
+        runtime: 'node',
+        hasFileSystem: false,
+        sessionSecret: async () => 'kept-on-disk-secret-0123456789abcdef',
+      },
+      services: createServices,
+    })
+    const again = await restarted.request('http://localhost/', { headers: { Cookie: cookie } }, env)
+    expect(again.headers.get('Set-Cookie')).toBeNull()
+    expect(asked).toBeGreaterThan(0)
+  })
+})
+
+describe('new chat with htmx', () => {
+  it('answers with the whole conversation view and pushes its URL', async () => {
+    const { request } = setup()
+    const guest = await browser(request)
+    const response = await guest.post('/c', { content: 'Fresh start' }, { 'HX-Request': 'true' })
+    expect(response.headers.get('Content-Type')).toMatch(/^text\/event-stream/)
+    const push = response.headers.get('HX-Push-Url') ?? ''
+    expect(push).toMatch(/^\/c\/[^/]+$/)
+    const [frame] = frames(await response.text())
+    expect(frame?.data).toContain('<h1 id="conversation-title">Fresh start</h1>')
+    expect(frame?.data).toContain('id="messages"')
+    expect(frame?.data).toContain(`hx-sse:connect="${push}/runs/`)
+    expect(frame?.data).toContain(`action="${push}/messages"`)
+  })
+})
