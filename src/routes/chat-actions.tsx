@@ -106,9 +106,11 @@ export const chatActionRoutes = new Hono<AppEnv>()
     return c.redirect(`/c/${encodeURIComponent(conversationId)}`, 303)
   })
   .post('/c/:id/delete', async (c) => {
-    const { ownerId, deps } = guestContext(c)
+    const { ownerId, deps, htmx } = guestContext(c)
     const deleted = await deps.history.deleteConversation(ownerId, c.req.param('id'))
     if (!deleted) throw new NotFoundError('No such conversation')
+    // htmx: the page it was on is gone, so leave it for the home page.
+    if (htmx) return c.body(null, 204, { 'HX-Redirect': '/' })
     return c.redirect('/', 303)
   })
 

@@ -30,7 +30,7 @@ export function ConversationHeader(props: { conversation: Conversation; csrfToke
           />
           <button type="submit">Rename</button>
         </form>
-        <form method="post" action={`${base}/delete`}>
+        <form method="post" action={`${base}/delete`} hx-post={`${base}/delete`}>
           <CsrfInput token={props.csrfToken} />
           <button type="submit" class="button-danger">
             Delete this conversation

@@ -41,7 +41,7 @@ for (const runtime of ['bun', 'workers'] as const) {
     })
 
     const newContext = (javaScriptEnabled: boolean): Promise<BrowserContext> =>
-      browser.newContext({ javaScriptEnabled, viewport: { width: 390, height: 800 } })
+      browser.newContext({ javaScriptEnabled, viewport: { width: 360, height: 800 } })
 
     async function send(page: Page, text: string) {
       await page.fill('#composer-input', text)
@@ -120,6 +120,12 @@ for (const runtime of ['bun', 'workers'] as const) {
       expect(watched.final).toBe(mine.final)
       await second.close()
 
+      // Rename in place, then delete (htmx sends us home).
+      await page.click('.conversation-tools summary')
+      await page.fill('#rename-title', 'Renamed with htmx')
+      await page.click('.conversation-tools button:has-text("Rename")')
+      await page.locator('h1:has-text("Renamed with htmx")').waitFor()
+
       // Stop a running answer.
       await send(page, 'Fourth question, to be stopped')
       await page.locator('.live .step').first().waitFor()
@@ -127,6 +133,11 @@ for (const runtime of ['bun', 'workers'] as const) {
       await page.locator('.message.assistant.final[data-status="cancelled"]').waitFor()
       await shot(page, 'js-stopped')
       expect(problems).toEqual([])
+      const conversation = page.url()
+      await page.click('.conversation-tools summary')
+      await page.click('button:has-text("Delete this conversation")')
+      await page.waitForURL(`${app.baseUrl}/`)
+      expect((await page.goto(conversation))?.status()).toBe(404)
       await context.close()
     }, 120_000)
 

@@ -390,3 +390,15 @@ describe('new chat with htmx', () => {
     expect(frame?.data).toContain(`action="${push}/messages"`)
   })
 })
+
+describe('delete with htmx', () => {
+  it('answers 204 with HX-Redirect home', async () => {
+    const { request } = setup()
+    const guest = await browser(request)
+    const { conversationId } = await startChat(guest)
+    const response = await guest.post(`/c/${conversationId}/delete`, {}, { 'HX-Request': 'true' })
+    expect(response.status).toBe(204)
+    expect(response.headers.get('HX-Redirect')).toBe('/')
+    expect((await guest.send(`/c/${conversationId}`)).status).toBe(404)
+  })
+})
