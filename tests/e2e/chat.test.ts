@@ -40,8 +40,14 @@ for (const runtime of ['bun', 'workers'] as const) {
       await app?.stop()
     })
 
+    // The narrowest phone we support; the no-JavaScript run also checks the dark scheme.
     const newContext = (javaScriptEnabled: boolean): Promise<BrowserContext> =>
-      browser.newContext({ javaScriptEnabled, viewport: { width: 360, height: 800 } })
+      browser.newContext({
+        javaScriptEnabled,
+        viewport: { width: 360, height: 800 },
+        colorScheme: javaScriptEnabled ? 'light' : 'dark',
+        reducedMotion: javaScriptEnabled ? 'no-preference' : 'reduce',
+      })
 
     async function send(page: Page, text: string) {
       await page.fill('#composer-input', text)
