@@ -48,6 +48,7 @@ export const chatActionRoutes = new Hono<AppEnv>()
         conversation={sent.conversation}
         messages={[sent.userMessage]}
         csrfToken={csrfToken}
+        focusComposer
         live={<LiveAnswer conversationId={conversationId} runId={runId} csrfToken={csrfToken} />}
       />,
       `/c/${encodeURIComponent(conversationId)}`,
@@ -66,7 +67,13 @@ export const chatActionRoutes = new Hono<AppEnv>()
       <>
         <UserMessage text={content.trim()} />
         <LiveAnswer conversationId={conversationId} runId={runId} csrfToken={csrfToken} />
-        <Composer csrfToken={csrfToken} conversationId={conversationId} target="#messages" oob />
+        <Composer
+          csrfToken={csrfToken}
+          conversationId={conversationId}
+          target="#messages"
+          oob
+          focus
+        />
       </>,
       `/c/${encodeURIComponent(conversationId)}`,
     )

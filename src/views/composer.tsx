@@ -9,6 +9,8 @@ export function Composer(props: {
   csrfToken: string
   conversationId?: string
   oob?: boolean
+  /** Put the caret back in the input (htmx responses, after a send replaced it). */
+  focus?: boolean
   /** Where htmx puts the response: the message list, or all of `main` for a new chat. */
   target: '#messages' | '#main'
 }) {
@@ -38,6 +40,7 @@ export function Composer(props: {
         required
         maxlength={32000}
         placeholder="Ask anything…"
+        autofocus={props.focus}
       />
       <button type="submit">Send</button>
     </form>

@@ -66,6 +66,8 @@ export function ConversationView(props: {
   csrfToken: string
   live?: Child
   after?: Child
+  /** After an htmx send: the caret goes back to the composer. */
+  focusComposer?: boolean
 }) {
   const base = `/c/${encodeURIComponent(props.conversation.id)}`
   const canRegenerate = props.messages.some((message) => message.role === 'user')

@@ -96,6 +96,10 @@ for (const runtime of ['bun', 'workers'] as const) {
       // Cut the stream mid-answer: htmx reconnects with Last-Event-ID and continues exactly.
       await send(page, 'Second question, to cut mid-answer')
       await page.locator('.live .step').first().waitFor()
+      // Keyboard users keep their place: the emptied composer has the focus again.
+      await expect
+        .poll(() => page.evaluate(() => document.activeElement?.id))
+        .toBe('composer-input')
       await page.waitForTimeout(300)
       await page.evaluate(() => {
         const sink = document.querySelector('.live .sse-sink') as
