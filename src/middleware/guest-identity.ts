@@ -65,7 +65,9 @@ export function guestIdentity(options: GuestIdentityOptions): MiddlewareHandler<
         path: '/',
         httpOnly: true,
         sameSite: 'Lax',
-        secure: new URL(c.req.url).protocol === 'https:',
+        // Behind a TLS-terminating proxy the app sees http; the proxy's header only adds Secure.
+        secure:
+          new URL(c.req.url).protocol === 'https:' || c.req.header('X-Forwarded-Proto') === 'https',
         maxAge: yearSeconds,
       })
     }

@@ -67,7 +67,14 @@ export async function serve(options: ServeOptions): Promise<void> {
       },
       sessionSecret: options.hasFileSystem
         ? () => {
-            sessionSecret ??= loadSessionSecret(config.DATA_DIR)
+            if (!sessionSecret) {
+              const loading = loadSessionSecret(config.DATA_DIR)
+              // A failed read or write is retried by the next request, not remembered.
+              loading.catch(() => {
+                if (sessionSecret === loading) sessionSecret = undefined
+              })
+              sessionSecret = loading
+            }
             return sessionSecret
           }
         : undefined,
