@@ -130,6 +130,22 @@ for (const runtime of ['bun', 'workers'] as const) {
       expect(watched.final).toBe(mine.final)
       await second.close()
 
+      // A tool call shows as a card; usage and cost open on demand.
+      await send(page, 'What is 12 * (3 + 4)?')
+      await page.locator('.live .tool-card').first().waitFor()
+      await followToTheEnd(page)
+      const card = page.locator('.message.assistant.final .tool-card').last()
+      await card.locator('summary').click()
+      expect(await card.textContent()).toContain('calculator')
+      await page.locator('.message.assistant.final .usage summary').last().click()
+      expect(await page.locator('.message.assistant.final .usage').last().textContent()).toMatch(
+        /input tokens/,
+      )
+      await page
+        .locator('.message.assistant.final')
+        .last()
+        .screenshot({ path: join(artifacts, `chat-${runtime}-js-tool-card.png`), caret: 'initial' })
+
       // Rename in place, then delete (htmx sends us home).
       await page.click('.conversation-tools summary')
       await page.fill('#rename-title', 'Renamed with htmx')
