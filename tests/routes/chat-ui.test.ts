@@ -1,175 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createApp } from '../../src/app.ts'
-import { createServices } from '../../src/core/services.ts'
-import { createBackgroundTasks } from '../../src/runtime/background-tasks.ts'
-
-const secret = 'test-session-secret-0123456789abcdef'
-const origin = 'http://localhost'
-
-function setup(vars: Record<string, string> = {}) {
-  const app = createApp({
-    platform: { runtime: 'node', hasFileSystem: false },
-    services: createServices,
-  })
-  const env = { LOG_LEVEL: 'error', DEMO_WORD_DELAY_MS: '0', SESSION_SECRET: secret, ...vars }
-  const background = createBackgroundTasks()
-  const request = (path: string, init: RequestInit = {}) =>
-    app.request(`${origin}${path}`, init, env, background)
-  return { app, request, background }
-}
-
-/** A browser: keeps its cookie and reads the CSRF token from the pages it gets. */
-async function browser(request: ReturnType<typeof setup>['request']) {
-  const home = await request('/', { headers: { Accept: 'text/html' } })
-  const setCookie = home.headers.get('Set-Cookie') ?? ''
-  const cookie = setCookie.split(';')[0] ?? ''
-  const html = await home.text()
-  const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? ''
-  const send = (path: string, init: RequestInit = {}) =>
-    request(path, {
-      ...init,
-      headers: { Accept: 'text/html', Cookie: cookie, ...(init.headers ?? {}) },
-    })
-  const post = (
-    path: string,
-    fields: Record<string, string>,
-    headers: Record<string, string> = {},
-  ) =>
-    send(path, {
-      method: 'POST',
-      headers: {
-        'Content-Type': 'application/x-www-form-urlencoded',
-        Origin: origin,
-        ...headers,
-      },
-      body: new URLSearchParams({ _csrf: token, ...fields }).toString(),
-    })
-  return { home, html, setCookie, cookie, token, send, post }
-}
-
-const runPath = /^\/c\/([^/]+)\/runs\/([^/]+)$/
-
-async function startChat(guest: Awaited<ReturnType<typeof browser>>, content = 'Hello there') {
-  const response = await guest.post('/c', { content })
-  expect(response.status).toBe(303)
-  const location = response.headers.get('Location') ?? ''
-  const [, conversationId = '', runId = ''] = runPath.exec(location) ?? []
-  return { location, conversationId, runId }
-}
-
-function frames(text: string) {
-  return text
-    .split('\n\n')
-    .filter((block) => block.trim())
-    .map((block) => {
-      const lines = block.split('\n')
-      const id = lines.find((l) => l.startsWith('id: '))?.slice(4)
-      const data = lines
-        .filter((l) => l.startsWith('data: '))
-        .map((l) => l.slice(6))
-        .join('\n')
-      return { id: id === undefined ? undefined : Number(id), data }
-    })
-}
-
-describe('guest identity', () => {
-  it('gives a new visitor a signed HttpOnly SameSite=Lax cookie and a CSRF token', async () => {
-    const { request } = setup()
-    const guest = await browser(request)
-    expect(guest.home.status).toBe(200)
-    expect(guest.setCookie).toMatch(/^outpost_guest=[^;]+\.[^;]+;/)
-    expect(guest.setCookie).toMatch(/HttpOnly/)
-    expect(guest.setCookie).toMatch(/SameSite=Lax/)
-    expect(guest.setCookie).not.toMatch(/Secure/)
-    expect(guest.token.length).toBeGreaterThan(20)
-    // A returning visitor keeps the same identity (no new cookie, same token).
-    const again = await guest.send('/')
-    expect(again.headers.get('Set-Cookie')).toBeNull()
-    expect(await again.text()).toContain(guest.token)
-  })
-
-  it('marks the cookie Secure on https, and ignores a forged cookie', async () => {
-    const { app } = setup()
-    const env = { LOG_LEVEL: 'error', SESSION_SECRET: secret }
-    const secure = await app.request('https://example.com/', {}, env)
-    expect(secure.headers.get('Set-Cookie')).toMatch(/Secure/)
-    const forged = await app.request(
-      'http://localhost/',
-      { headers: { Cookie: 'outpost_guest=someone-else.bad-signature' } },
-      env,
-    )
-    expect(forged.headers.get('Set-Cookie')).toMatch(/^outpost_guest=/)
-  })
-
-  it('announces sessions that will not survive when no secret can be kept', async () => {
-    const { request } = setup({ SESSION_SECRET: '' })
-    const guest = await browser(request)
-    expect(guest.html).toContain('data-notice="ephemeral-session"')
-    expect(guest.html).toContain('data-notice="demo-model"')
-  })
-
-  it("gives another browser 404 for someone else's conversation, run and events", async () => {
-    const { request } = setup()
-    const owner = await browser(request)
-    const { conversationId, runId, location } = await startChat(owner)
-    expect((await owner.send(`/c/${conversationId}`)).status).toBe(200)
-    const stranger = await browser(request)
-    for (const path of [`/c/${conversationId}`, location, `${location}/events`]) {
-      expect((await stranger.send(path)).status).toBe(404)
-    }
-    for (const path of [
-      `/c/${conversationId}/messages`,
-      `/c/${conversationId}/rename`,
-      `/c/${conversationId}/delete`,
-      `/c/${conversationId}/regenerate`,
-      `/c/${conversationId}/runs/${runId}/cancel`,
-    ]) {
-      expect((await stranger.post(path, { content: 'x', title: 'x' })).status).toBe(404)
-    }
-  })
-})
-
-describe('CSRF', () => {
-  it('refuses a form without the token, with a foreign token, or from another origin', async () => {
-    const { request } = setup()
-    const guest = await browser(request)
-    const other = await browser(request)
-    const missing = await guest.send('/c', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: origin },
-      body: 'content=hi',
-    })
-    expect(missing.status).toBe(403)
-    expect(await missing.text()).toContain('csrf_token_invalid')
-    const foreign = await guest.post('/c', { content: 'hi', _csrf: other.token })
-    expect(foreign.status).toBe(403)
-    const crossSite = await guest.post('/c', { content: 'hi' }, { Origin: 'https://evil.example' })
-    expect(crossSite.status).toBe(403)
-    expect(await crossSite.text()).toContain('csrf_origin_invalid')
-    const fragment = await guest.post(
-      '/c',
-      { content: 'hi', _csrf: 'nope' },
-      { 'HX-Request': 'true' },
-    )
-    expect(fragment.status).toBe(403)
-    expect(await fragment.text()).toMatch(/^<div class="error-notice" role="alert"/)
-  })
-
-  it('accepts the token in the X-CSRF-Token header', async () => {
-    const { request } = setup()
-    const guest = await browser(request)
-    const response = await guest.send('/c', {
-      method: 'POST',
-      headers: {
-        'Content-Type': 'application/x-www-form-urlencoded',
-        Origin: origin,
-        'X-CSRF-Token': guest.token,
-      },
-      body: 'content=hi',
-    })
-    expect(response.status).toBe(303)
-  })
-})
+import { browser, frames, runPath, setup, startChat } from '../support/chat-browser.ts'
 
 describe('without JavaScript', () => {
   it('posts, redirects to the run page, and streams the answer there as HTML', async () => {
@@ -315,66 +145,6 @@ describe('with htmx', () => {
   })
 })
 
-describe('page weight', () => {
-  it('keeps the conversation page (HTML, CSS, htmx, icon) under 60 KB compressed', async () => {
-    const { readFileSync } = await import('node:fs')
-    const { gzipSync } = await import('node:zlib')
-    const { request, background } = setup()
-    const guest = await browser(request)
-    const { conversationId, location } = await startChat(guest, 'What is 12 * (3 + 4)?')
-    await (await guest.send(location)).text()
-    await background.drain(1000)
-    await guest.post(`/c/${conversationId}/messages`, { content: 'And what time is it?' })
-    await background.drain(1000)
-    const html = await (await guest.send(`/c/${conversationId}`)).text()
-    const files = [
-      'public/styles.css',
-      'public/favicon.svg',
-      'node_modules/htmx.org/dist/htmx.min.js',
-      'node_modules/htmx.org/dist/ext/hx-sse.min.js',
-    ].map((path) => readFileSync(path))
-    const sizes = [Buffer.from(html), ...files].map((body) => gzipSync(body, { level: 9 }).length)
-    const total = sizes.reduce((sum, size) => sum + size, 0)
-    console.log(
-      `conversation page gzip bytes: html+css+icon+htmx+sse = ${sizes.join('+')} = ${total}`,
-    )
-    expect(total).toBeLessThan(60 * 1024)
-  })
-})
-
-describe('guest identity secrets', () => {
-  it("uses the platform's kept secret when SESSION_SECRET is unset (no notice)", async () => {
-    let asked = 0
-    const app = createApp({
-      platform: {
-        runtime: 'node',
-        hasFileSystem: false,
-        sessionSecret: async () => {
-          asked++
-          return 'kept-on-disk-secret-0123456789abcdef'
-        },
-      },
-      services: createServices,
-    })
-    const env = { LOG_LEVEL: 'error' }
-    const first = await app.request('http://localhost/', { headers: { Accept: 'text/html' } }, env)
-    const cookie = (first.headers.get('Set-Cookie') ?? '').split(';')[0] ?? ''
-    expect(await first.text()).not.toContain('ephemeral-session')
-    // A second app with the same kept secret (a restart) recognises the cookie.
-    const restarted = createApp({
-      platform: {
-        runtime: 'node',
-        hasFileSystem: false,
-        sessionSecret: async () => 'kept-on-disk-secret-0123456789abcdef',
-      },
-      services: createServices,
-    })
-    const again = await restarted.request('http://localhost/', { headers: { Cookie: cookie } }, env)
-    expect(again.headers.get('Set-Cookie')).toBeNull()
-    expect(asked).toBeGreaterThan(0)
-  })
-})
-
 describe('new chat with htmx', () => {
   it('answers with the whole conversation view and pushes its URL', async () => {
     const { request } = setup()
@@ -400,5 +170,31 @@ describe('delete with htmx', () => {
     expect(response.status).toBe(204)
     expect(response.headers.get('HX-Redirect')).toBe('/')
     expect((await guest.send(`/c/${conversationId}`)).status).toBe(404)
+  })
+})
+describe('page weight', () => {
+  it('keeps the conversation page (HTML, CSS, htmx, icon) under 60 KB compressed', async () => {
+    const { readFileSync } = await import('node:fs')
+    const { gzipSync } = await import('node:zlib')
+    const { request, background } = setup()
+    const guest = await browser(request)
+    const { conversationId, location } = await startChat(guest, 'What is 12 * (3 + 4)?')
+    await (await guest.send(location)).text()
+    await background.drain(1000)
+    await guest.post(`/c/${conversationId}/messages`, { content: 'And what time is it?' })
+    await background.drain(1000)
+    const html = await (await guest.send(`/c/${conversationId}`)).text()
+    const files = [
+      'public/styles.css',
+      'public/favicon.svg',
+      'node_modules/htmx.org/dist/htmx.min.js',
+      'node_modules/htmx.org/dist/ext/hx-sse.min.js',
+    ].map((path) => readFileSync(path))
+    const sizes = [Buffer.from(html), ...files].map((body) => gzipSync(body, { level: 9 }).length)
+    const total = sizes.reduce((sum, size) => sum + size, 0)
+    console.log(
+      `conversation page gzip bytes: html+css+icon+htmx+sse = ${sizes.join('+')} = ${total}`,
+    )
+    expect(total).toBeLessThan(60 * 1024)
   })
 })
