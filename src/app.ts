@@ -7,16 +7,20 @@ import { MethodNotAllowedError, NotFoundError } from './core/errors.ts'
 import { createServices, type PlatformCapabilities } from './core/services.ts'
 import { apiKeyAuth } from './middleware/api-key-auth.ts'
 import { configuredBodyLimit } from './middleware/body-limit.ts'
+import { csrfGuard } from './middleware/csrf-guard.ts'
 import { renderError } from './middleware/error-response.tsx'
+import { guestIdentity } from './middleware/guest-identity.ts'
 import { requestLog } from './middleware/request-log.ts'
 import { securityHeaders } from './middleware/security-headers.ts'
 import { type ServicesFactory, servicesMiddleware } from './middleware/services.ts'
+import { chatActionRoutes } from './routes/chat-actions.tsx'
+import { chatPageRoutes } from './routes/chat-pages.tsx'
 import { chatSocketRoutes } from './routes/chat-socket.ts'
 import { livenessRoutes, readinessRoutes } from './routes/health.ts'
-import { homeRoutes } from './routes/home.tsx'
 import type { OpenSockets } from './routes/open-sockets.ts'
 import { pingRoutes } from './routes/ping.ts'
 import { programRoutes } from './routes/program-routes.ts'
+import { runEventRoutes } from './routes/run-events.tsx'
 
 /** What a runtime entry (or a test) hands to `createApp`. */
 export interface AppOptions {
@@ -66,7 +70,20 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   app.use(requestLog())
   app.use(configuredBodyLimit())
   app.route('/', readinessRoutes)
-  app.route('/', homeRoutes)
+  // The chat UI. Browsers get a guest identity (also read by the WebSocket `/chat`); every
+  // state-changing request under /c must carry its CSRF token and come from our origin.
+  const guests = guestIdentity({
+    platform: options.platform,
+    // The socket recognises a browser's existing guest cookie but never mints one.
+    mintNew: (c) => c.req.path !== '/chat',
+  })
+  app.use('/', guests)
+  app.use('/c/*', guests)
+  app.use('/chat', guests)
+  app.use('/c/*', csrfGuard())
+  app.route('/', chatPageRoutes)
+  app.route('/', chatActionRoutes)
+  app.route('/', runEventRoutes)
   app.route('/', pingRoutes)
   // APIs for programs: /api REST, /v1 OpenAI- and Anthropic-compatible, /openapi.json, /docs.
   app.route('/', programRoutes())

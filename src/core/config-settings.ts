@@ -200,6 +200,13 @@ export const settings = {
     description:
       'API keys given as SHA-256 hashes of their secrets, for deployments without a database.',
   }),
+  SESSION_SECRET: def({
+    schema: z.string().min(32),
+    expects: 'a random string of at least 32 characters',
+    description:
+      'Signs guest cookies and CSRF tokens. Unset: generated under DATA_DIR (Bun, Deno, Node) or per isolate (Workers, sessions then do not survive).',
+    secret: true,
+  }),
 } satisfies Record<string, SettingDefinition<unknown>>
 
 /** Pairs that only make sense together: setting one without the other is a problem. */

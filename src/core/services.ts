@@ -52,6 +52,11 @@ export interface PlatformCapabilities {
    * opened once by the runtime entry. Absent on Workers.
    */
   openDatabase?: (config: Config) => Promise<SqlDatabase | undefined>
+  /**
+   * The secret that signs guest cookies when SESSION_SECRET is unset: generated once and kept
+   * under DATA_DIR by the runtime entry. Absent on Workers (no disk).
+   */
+  sessionSecret?: (config: Config) => Promise<string>
 }
 
 /** Builds the services for one configuration. */

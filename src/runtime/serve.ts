@@ -8,6 +8,7 @@ import { createLogger } from '../core/telemetry/logger.ts'
 import { createOpenSockets } from '../routes/open-sockets.ts'
 import { createBackgroundTasks } from './background-tasks.ts'
 import { openDatabase } from './open-database.ts'
+import { loadSessionSecret } from './session-secret.ts'
 
 /** A listening server, as each runtime's entry starts it. */
 export interface Listener {
@@ -57,6 +58,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   // and the first requests that need data wait for the database instead of failing.
   let database = openDatabase(config, { hasFileSystem: options.hasFileSystem })
   database.catch((error: unknown) => logger.error('database unavailable', { error: String(error) }))
+  let sessionSecret: Promise<string> | undefined
   const app = createApp({
     platform: {
       runtime: options.runtime,
@@ -68,6 +70,19 @@ export async function serve(options: ServeOptions): Promise<void> {
         )
         return database
       },
+      sessionSecret: options.hasFileSystem
+        ? () => {
+            if (!sessionSecret) {
+              const loading = loadSessionSecret(config.DATA_DIR)
+              // A failed read or write is retried by the next request, not remembered.
+              loading.catch(() => {
+                if (sessionSecret === loading) sessionSecret = undefined
+              })
+              sessionSecret = loading
+            }
+            return sessionSecret
+          }
+        : undefined,
     },
     staticFiles: options.staticFiles,
     upgradeWebSocket: options.upgradeWebSocket,

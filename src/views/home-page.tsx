@@ -1,19 +1,39 @@
+import type { Conversation } from '../core/memory/history-store.ts'
 import type { StoreDescription } from '../core/memory/store-description.ts'
 import { type RuntimeName, runtimeLabels } from '../core/runtime-name.ts'
-import { Layout } from './layout.tsx'
+import { Composer } from './composer.tsx'
+import { ConversationList } from './conversation-list.tsx'
+import { Layout, type PageNotices } from './layout.tsx'
 
-/** The landing page: what is running here and where its data lives. */
-export function HomePage(props: { runtime: RuntimeName; stores: readonly StoreDescription[] }) {
+/**
+ * The landing page: a composer for a new chat, the visitor's conversations, and what is
+ * running here and where its data lives.
+ */
+export function HomePage(props: {
+  runtime: RuntimeName
+  stores: readonly StoreDescription[]
+  conversations?: readonly Conversation[]
+  nextCursor?: string
+  csrfToken?: string
+  notices?: PageNotices
+}) {
   return (
-    <Layout title="Outpost">
+    <Layout title="Outpost" notices={props.notices}>
       <section class="panel" aria-labelledby="home-title">
         <h1 id="home-title">Outpost</h1>
         <p>
           An edge-first AI chat agent. This instance runs on{' '}
           <strong data-runtime={props.runtime}>{runtimeLabels[props.runtime]}</strong>.
         </p>
-        <StoreTable stores={props.stores} />
+        {props.csrfToken ? <Composer csrfToken={props.csrfToken} target="#main" /> : null}
       </section>
+      {props.conversations ? (
+        <ConversationList conversations={props.conversations} nextCursor={props.nextCursor} />
+      ) : null}
+      <details class="about">
+        <summary>Stores in use</summary>
+        <StoreTable stores={props.stores} />
+      </details>
     </Layout>
   )
 }

@@ -139,6 +139,7 @@ describe('parseConfig', () => {
         'ANTHROPIC_API_KEY',
         'DATABASE_URL',
         'OPENAI_API_KEY',
+        'SESSION_SECRET',
         'UPSTASH_REDIS_REST_TOKEN',
         'UPSTASH_VECTOR_REST_TOKEN',
       ].sort(),

@@ -1,14 +1,9 @@
-import { runTurn, type TurnInput } from '../agent/run-turn.ts'
 import { NotFoundError, ValidationError } from '../errors.ts'
-import type { Conversation, Message } from '../memory/history-store.ts'
-import type { ChatMessage } from '../models/chat-model.ts'
-import { type Tier, tiers } from '../models/model-catalog.ts'
-import { type StartedRun, startRun } from '../runs/start-run.ts'
+import type { Conversation, HistoryStore, Message } from '../memory/history-store.ts'
+import type { StartedRun } from '../runs/start-run.ts'
 import type { ChatDeps } from './chat-deps.ts'
 import { toChatHistory } from './history-messages.ts'
-import { recordTurn } from './record-turn.ts'
-import { recallMemories, rememberExchange } from './semantic-memory.ts'
-import { systemPrompt } from './system-prompt.ts'
+import { modelChoice, startAnswer } from './start-answer.ts'
 
 /** A user's message to send; without `conversationId` it starts a new conversation. */
 export interface SendMessageInput {
@@ -30,7 +25,7 @@ export interface SentMessage {
 /** The longest message accepted, in characters. */
 export const maxMessageChars = 32_000
 /** How many earlier messages go into the model's context. */
-const contextMessages = 20
+export const contextMessages = 20
 
 /**
  * Stores the user's message and starts a run answering it. The run belongs to the background
@@ -46,12 +41,12 @@ export async function sendMessage(deps: ChatDeps, input: SendMessageInput): Prom
       code: 'message_too_long',
     })
   }
-  const now = deps.now ?? Date.now
+  modelChoice(input.model)
   const { history } = deps
 
   const conversation = input.conversationId
     ? await history.getConversation(input.ownerId, input.conversationId)
-    : await history.createConversation(input.ownerId, { title: titleFrom(content) })
+    : await startConversation(history, input.ownerId, titleFrom(content))
   if (!conversation) throw new NotFoundError('No such conversation')
 
   const earlier = await history.listMessages(input.ownerId, conversation.id, {
@@ -63,81 +58,14 @@ export async function sendMessage(deps: ChatDeps, input: SendMessageInput): Prom
     (await history.appendMessages(input.ownerId, conversation.id, [
       { role: 'user', content: [{ type: 'text', text: content }] },
     ])) ?? []
-  const run = await history.createRun(input.ownerId, { conversationId: conversation.id })
-  if (!userMessage || !run) throw new NotFoundError('No such conversation')
+  if (!userMessage) throw new NotFoundError('No such conversation')
 
-  const turnInput: TurnInput = {
-    message: content,
-    history: context,
-    conversationId: conversation.id,
-    ...modelChoice(input.model),
-  }
-  const recall = async (turn: TurnInput, signal?: AbortSignal): Promise<ChatMessage[]> => {
-    const memories = await recallMemories(
-      deps,
-      { ownerId: input.ownerId, conversationId: conversation.id, question: content },
-      signal,
-    ).catch((error: unknown) => {
-      // Recall improves an answer; a vector store hiccup must not prevent one.
-      deps.logger.warn('recall failed', { error: String(error) })
-      return []
-    })
-    const note: ChatMessage[] =
-      memories.length > 0
-        ? [
-            {
-              role: 'system',
-              content: `From earlier conversations with this user:\n\n${memories.join('\n\n')}`,
-            },
-          ]
-        : []
-    return [...note, ...(turn.history ?? [])]
-  }
-
-  const started = await startRun(
-    {
-      runLog: deps.runLog,
-      defer: deps.defer,
-      id: run.id,
-      meta: { ownerId: input.ownerId, conversationId: conversation.id },
-      now,
-    },
-    (signal) =>
-      recordTurn(
-        {
-          history,
-          ownerId: input.ownerId,
-          conversationId: conversation.id,
-          runId: run.id,
-          now,
-          onAnswer: (answer) =>
-            deps.defer(
-              rememberExchange(deps, {
-                id: answer.messageId,
-                ownerId: input.ownerId,
-                conversationId: conversation.id,
-                question: content,
-                answer: answer.text,
-                at: now(),
-              }),
-            ),
-        },
-        runTurn(
-          { ...deps.turn, system: deps.turn.system ?? systemPrompt, recall },
-          turnInput,
-          signal,
-        ),
-      ),
-  ).catch(async (error: unknown) => {
-    // The run log could not take the run: record that, rather than a run forever "running".
-    await history
-      .updateRun(input.ownerId, run.id, {
-        status: 'failed',
-        error: { code: 'run_not_started', message: 'The run could not be started' },
-        finishedAt: now(),
-      })
-      .catch(() => {})
-    throw error
+  const started = await startAnswer(deps, {
+    ownerId: input.ownerId,
+    conversation,
+    question: content,
+    context,
+    model: input.model,
   })
   return { conversation, userMessage, run: started }
 }
@@ -148,13 +76,12 @@ export function titleFrom(content: string): string {
   return line.length > 60 ? `${line.slice(0, 59).trimEnd()}…` : line
 }
 
-function modelChoice(model: string | undefined): Pick<TurnInput, 'model' | 'tier'> {
-  if (!model || model === 'auto') return {}
-  if ((tiers as readonly string[]).includes(model)) return { tier: model as Tier }
-  if (!/^[a-z]+:\S+$/.test(model)) {
-    throw new ValidationError('model must be auto, a tier or provider:model', {
-      code: 'model_invalid',
-    })
-  }
-  return { model }
+/**
+ * A new conversation for `ownerId`, creating the user first: owners come from API keys
+ * provisioned by configuration and from guest cookies that outlived an in-memory history,
+ * and neither has a user row yet. Upserting only the id leaves an existing user unchanged.
+ */
+async function startConversation(history: HistoryStore, ownerId: string, title: string) {
+  await history.upsertUser({ id: ownerId })
+  return history.createConversation(ownerId, { title })
 }

@@ -264,3 +264,14 @@ describe('semantic memory with an embedding model (EMBEDDING_MODEL)', () => {
     }
   })
 })
+
+describe('owners without a user row', () => {
+  it('start a conversation all the same (keys from configuration, forgotten guests)', async () => {
+    const { deps } = await setup()
+    const sent = await sendMessage(deps, { ownerId: 'configured-key-user', content: 'hello' })
+    await collect(sent.run.events)
+    expect(await deps.history.getUser('configured-key-user')).toMatchObject({
+      id: 'configured-key-user',
+    })
+  })
+})

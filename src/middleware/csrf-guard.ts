@@ -1,0 +1,40 @@
+import type { MiddlewareHandler } from 'hono'
+import { csrf } from 'hono/csrf'
+import { HTTPException } from 'hono/http-exception'
+import type { AppEnv } from '../app-env.ts'
+import { CsrfError } from './csrf-error.ts'
+
+const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS'])
+/** The form field and the header that carry the token. */
+export const csrfField = '_csrf'
+export const csrfHeader = 'X-CSRF-Token'
+
+/**
+ * Refuses state-changing requests that do not prove they come from our own pages: the
+ * browser's Origin / Sec-Fetch-Site must be ours (hono/csrf), and the request must carry the
+ * guest's CSRF token (an HMAC of its user id, see `guestIdentity`) in the `_csrf` field or the
+ * `X-CSRF-Token` header. Runs after `guestIdentity`.
+ */
+export function csrfGuard(): MiddlewareHandler<AppEnv> {
+  const sameOrigin = csrf()
+  return async function csrfGuardMiddleware(c, next) {
+    if (safeMethods.has(c.req.method)) return next()
+    try {
+      await sameOrigin(c, async () => {})
+    } catch (error) {
+      if (error instanceof HTTPException) throw new CsrfError('origin', { cause: error })
+      throw error
+    }
+    let token = c.req.header(csrfHeader)
+    if (!token) {
+      const type = c.req.header('Content-Type') ?? ''
+      if (type.includes('form')) {
+        // parseBody caches the body, so the handler can read it again.
+        const field = (await c.req.parseBody())[csrfField]
+        token = typeof field === 'string' ? field : undefined
+      }
+    }
+    if (!c.var.guest?.verify(token)) throw new CsrfError('token')
+    await next()
+  }
+}

@@ -1,0 +1,127 @@
+import { type Context, Hono } from 'hono'
+import type { AppEnv } from '../app-env.ts'
+import { regenerate } from '../core/chat/regenerate.ts'
+import { cancelRun } from '../core/chat/run-access.ts'
+import { sendMessage } from '../core/chat/send-message.ts'
+import { NotFoundError, ValidationError } from '../core/errors.ts'
+import { Composer } from '../views/composer.tsx'
+import { ConversationHeader, ConversationView } from '../views/conversation-view.tsx'
+import { LiveAnswer, runPaths } from '../views/live-answer.tsx'
+import { UserMessage } from '../views/message-view.tsx'
+import { guestContext, renderToString } from './guest-context.ts'
+import { rememberLiveRun } from './live-run.ts'
+import { sseFrame, sseHeaders } from './sse-frame.ts'
+
+async function formField(c: Context<AppEnv>, name: string): Promise<string> {
+  const value = (await c.req.parseBody())[name]
+  if (typeof value !== 'string') {
+    throw new ValidationError(`${name} is required`, { code: 'field_missing', details: { name } })
+  }
+  return value
+}
+
+/** An htmx answer to a send: one event-stream frame with the fragments to swap in. */
+async function fragmentStream(c: Context<AppEnv>, html: unknown, pushUrl: string) {
+  return c.body(sseFrame({ data: await renderToString(html) }), 200, {
+    ...sseHeaders,
+    'HX-Push-Url': pushUrl,
+  })
+}
+
+/**
+ * The chat's state changes, each a form POST (CSRF-checked by `csrfGuard`): without
+ * JavaScript they answer `303` (to the run page that streams the answer, or back to the
+ * conversation); with htmx they answer the fragments to swap in.
+ */
+export const chatActionRoutes = new Hono<AppEnv>()
+  .post('/c', async (c) => {
+    const { ownerId, csrfToken, deps, htmx } = guestContext(c)
+    const content = await formField(c, 'content')
+    const sent = await sendMessage(deps, { ownerId, content })
+    const conversationId = sent.conversation.id
+    const runId = sent.run.run.id
+    await remember(c, conversationId, runId)
+    if (!htmx) return c.redirect(runPaths(conversationId, runId).page, 303)
+    return fragmentStream(
+      c,
+      <ConversationView
+        conversation={sent.conversation}
+        messages={[sent.userMessage]}
+        csrfToken={csrfToken}
+        focusComposer
+        live={<LiveAnswer conversationId={conversationId} runId={runId} csrfToken={csrfToken} />}
+      />,
+      `/c/${encodeURIComponent(conversationId)}`,
+    )
+  })
+  .post('/c/:id/messages', async (c) => {
+    const { ownerId, csrfToken, deps, htmx } = guestContext(c)
+    const conversationId = c.req.param('id')
+    const content = await formField(c, 'content')
+    const sent = await sendMessage(deps, { ownerId, conversationId, content })
+    const runId = sent.run.run.id
+    await remember(c, conversationId, runId)
+    if (!htmx) return c.redirect(runPaths(conversationId, runId).page, 303)
+    return fragmentStream(
+      c,
+      <>
+        <UserMessage text={content.trim()} />
+        <LiveAnswer conversationId={conversationId} runId={runId} csrfToken={csrfToken} />
+        <Composer
+          csrfToken={csrfToken}
+          conversationId={conversationId}
+          target="#messages"
+          oob
+          focus
+        />
+      </>,
+      `/c/${encodeURIComponent(conversationId)}`,
+    )
+  })
+  .post('/c/:id/regenerate', async (c) => {
+    const { ownerId, csrfToken, deps, htmx } = guestContext(c)
+    const conversationId = c.req.param('id')
+    const again = await regenerate(deps, { ownerId, conversationId })
+    const runId = again.run.run.id
+    await remember(c, conversationId, runId)
+    if (!htmx) return c.redirect(runPaths(conversationId, runId).page, 303)
+    return fragmentStream(
+      c,
+      <LiveAnswer conversationId={conversationId} runId={runId} csrfToken={csrfToken} />,
+      `/c/${encodeURIComponent(conversationId)}`,
+    )
+  })
+  .post('/c/:id/runs/:runId/cancel', async (c) => {
+    const { ownerId, deps, htmx } = guestContext(c)
+    const conversationId = c.req.param('id')
+    const runId = c.req.param('runId')
+    const run = await deps.history.getRun(ownerId, runId)
+    if (!run || run.conversationId !== conversationId) throw new NotFoundError('No such run')
+    await cancelRun(deps, ownerId, runId)
+    // htmx: the live answer's own stream shows the end; nothing to swap here.
+    if (htmx) return c.body(null, 204)
+    return c.redirect(runPaths(conversationId, runId).page, 303)
+  })
+  .post('/c/:id/rename', async (c) => {
+    const { ownerId, csrfToken, deps, htmx } = guestContext(c)
+    const conversationId = c.req.param('id')
+    const title = (await formField(c, 'title')).trim().slice(0, 200)
+    if (!title) throw new ValidationError('The title is empty', { code: 'title_empty' })
+    const renamed = await deps.history.renameConversation(ownerId, conversationId, title)
+    if (!renamed) throw new NotFoundError('No such conversation')
+    if (htmx) return c.html(<ConversationHeader conversation={renamed} csrfToken={csrfToken} />)
+    return c.redirect(`/c/${encodeURIComponent(conversationId)}`, 303)
+  })
+  .post('/c/:id/delete', async (c) => {
+    const { ownerId, deps, htmx } = guestContext(c)
+    const deleted = await deps.history.deleteConversation(ownerId, c.req.param('id'))
+    if (!deleted) throw new NotFoundError('No such conversation')
+    // htmx: the page it was on is gone, so leave it for the home page.
+    if (htmx) return c.body(null, 204, { 'HX-Redirect': '/' })
+    return c.redirect('/', 303)
+  })
+
+function remember(c: Context<AppEnv>, conversationId: string, runId: string) {
+  const { memory, config } = c.var.services
+  return rememberLiveRun(memory.kv, conversationId, runId, config.RUN_TTL_SECONDS * 1000)
+}

@@ -1,0 +1,44 @@
+import type { Context } from 'hono'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import type { AppEnv } from '../app-env.ts'
+import { type ChatDeps, chatDeps } from '../core/chat/chat-deps.ts'
+import { AppError } from '../core/errors.ts'
+import type { PageNotices } from '../views/layout.tsx'
+
+/** What every chat page and action needs from the request. */
+export interface GuestContext {
+  ownerId: string
+  csrfToken: string
+  notices: PageNotices
+  deps: ChatDeps
+  /** An htmx request (wants fragments), rather than a plain browser navigation. */
+  htmx: boolean
+}
+
+/** The guest's identity and the chat dependencies; the guest-identity middleware must run first. */
+export function guestContext(c: Context<AppEnv>): GuestContext {
+  const principal = c.var.principal
+  const guest = c.var.guest
+  if (!principal || !guest) {
+    // A wiring mistake, not a client error: these routes are always behind guestIdentity.
+    throw new AppError('guest_identity_missing', 'No guest identity', { status: 500 })
+  }
+  const services = c.var.services
+  return {
+    ownerId: principal.userId,
+    csrfToken: guest.csrfToken,
+    notices: { demoModel: services.models.catalog.demo, ephemeralSession: guest.ephemeral },
+    deps: chatDeps(services),
+    htmx: c.req.header('HX-Request') === 'true',
+  }
+}
+
+/** Hono JSX (sync or async) as a string. */
+export async function renderToString(node: unknown): Promise<string> {
+  return String(await (node as { toString(): unknown }).toString())
+}
+
+/** A full page, in standards mode: the doctype, then the rendered layout. */
+export async function htmlPage(c: Context<AppEnv>, node: unknown, status?: ContentfulStatusCode) {
+  return c.html(`<!doctype html>${await renderToString(node)}`, status)
+}

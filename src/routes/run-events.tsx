@@ -1,0 +1,63 @@
+import { Hono } from 'hono'
+import type { AppEnv } from '../app-env.ts'
+import { followRun, getRun } from '../core/chat/run-access.ts'
+import { NotFoundError } from '../core/errors.ts'
+import { answerFrame } from '../views/answer-frame.tsx'
+import { newAnswerState } from '../views/answer-state.ts'
+import { answerIds } from '../views/live-answer.tsx'
+import { guestContext, renderToString } from './guest-context.ts'
+import { sseFrame, sseHeaders, textStream } from './sse-frame.ts'
+
+/** The position to resume after: `Last-Event-ID` (a run-log seq), else `?after=`, else 0. */
+export function resumeAfter(lastEventId: string | undefined, after: string | undefined): number {
+  for (const value of [lastEventId, after]) {
+    if (value && /^\d{1,9}$/.test(value.trim())) return Number(value.trim())
+  }
+  return 0
+}
+
+/**
+ * `GET /c/:id/runs/:runId/events`: a run as `text/event-stream` of HTML fragments that htmx
+ * swaps into the live answer, each with `id:` = its run-log seq. With `Last-Event-ID` it
+ * continues after that event: the earlier ones are replayed into the renderer's state only,
+ * so nothing is lost and nothing is sent twice.
+ */
+export const runEventRoutes = new Hono<AppEnv>().get('/c/:id/runs/:runId/events', async (c) => {
+  const { ownerId, deps } = guestContext(c)
+  const id = c.req.param('id')
+  const runId = c.req.param('runId')
+  const { run, logged } = await getRun(deps, ownerId, runId)
+  if (run.conversationId !== id) throw new NotFoundError('No such run')
+  const after = resumeAfter(c.req.header('Last-Event-ID'), c.req.query('after'))
+  const body = textStream(async function* (signal) {
+    if (!logged) {
+      // The log expired: the answer (if any) is in history; ask the page to show it.
+      yield sseFrame({
+        data: await renderToString(
+          <ExpiredNotice runId={runId} href={`/c/${encodeURIComponent(id)}`} />,
+        ),
+      })
+      return
+    }
+    const state = newAnswerState()
+    for await (const entry of await followRun(deps, ownerId, runId, 0, signal)) {
+      const frame = answerFrame(runId, state, entry.event)
+      if (entry.seq <= after) continue
+      yield sseFrame({
+        id: entry.seq,
+        data: frame === null ? undefined : await renderToString(frame),
+      })
+    }
+  }, c.req.raw.signal)
+  return c.body(body, 200, sseHeaders)
+})
+
+function ExpiredNotice(props: { runId: string; href: string }) {
+  return (
+    <article class="message assistant" id={answerIds(props.runId).article} hx-swap-oob="true">
+      <p class="notice">
+        This answer is no longer live. <a href={props.href}>Reload the conversation</a> to see it.
+      </p>
+    </article>
+  )
+}

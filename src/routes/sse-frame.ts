@@ -1,0 +1,55 @@
+/**
+ * One server-sent event: `id:` (a run-log seq, so `Last-Event-ID` resumes exactly) and the
+ * data split into `data:` lines (a line break inside the data would otherwise end the field).
+ */
+export function sseFrame(frame: { id?: number; data?: string; event?: string }): string {
+  let text = ''
+  if (frame.event) text += `event: ${frame.event}\n`
+  if (frame.id !== undefined) text += `id: ${frame.id}\n`
+  if (frame.data !== undefined) {
+    for (const line of frame.data.split(/\r\n|\r|\n/)) text += `data: ${line}\n`
+  }
+  return `${text}\n`
+}
+
+/** Headers of every event stream we send. */
+export const sseHeaders = {
+  'Content-Type': 'text/event-stream; charset=utf-8',
+  'Cache-Control': 'no-cache, no-transform',
+  'X-Accel-Buffering': 'no',
+}
+
+/**
+ * A streamed response body from an async sequence of strings. Stops pulling (and aborts
+ * `controller`, which stops the run-log tail) when the client goes away.
+ */
+export function textStream(
+  pieces: (signal: AbortSignal) => AsyncIterable<string>,
+  requestSignal?: AbortSignal,
+): ReadableStream<Uint8Array> {
+  const controller = new AbortController()
+  requestSignal?.addEventListener('abort', () => controller.abort(), { once: true })
+  const encoder = new TextEncoder()
+  let iterator: AsyncIterator<string> | undefined
+  return new ReadableStream<Uint8Array>({
+    async pull(stream) {
+      iterator ??= pieces(controller.signal)[Symbol.asyncIterator]()
+      try {
+        // Pieces may be empty: pull until there is something to send, so the stream never
+        // stalls waiting for a pull that the queue will not ask for.
+        for (;;) {
+          const next = await iterator.next()
+          if (next.done) return stream.close()
+          if (next.value) return stream.enqueue(encoder.encode(next.value))
+        }
+      } catch (error) {
+        controller.abort()
+        stream.error(error)
+      }
+    },
+    async cancel() {
+      controller.abort()
+      await iterator?.return?.()
+    },
+  })
+}

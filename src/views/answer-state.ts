@@ -1,0 +1,75 @@
+import type { AgentEvent, TurnUsage } from '../core/agent/agent-event.ts'
+import type { ToolCardData } from './message-view.tsx'
+
+/** What a renderer knows about a run so far, rebuilt from its events in order. */
+export interface AnswerState {
+  tier?: string
+  reason?: string
+  model?: string
+  /** Steps that have a container on the page (text or tool cards). */
+  steps: Set<number>
+  tools: Map<string, ToolCardData & { step: number }>
+  end?: { reason: string; text: string; model?: string; usage: TurnUsage }
+  error?: { code: string; message: string }
+}
+
+/** A fresh state. */
+export function newAnswerState(): AnswerState {
+  return { steps: new Set(), tools: new Map() }
+}
+
+/**
+ * Applies one event. Renderers read the state before applying (to know whether a step is new)
+ * and after (for the final answer); replaying a log through it rebuilds the state exactly,
+ * which is how a resumed stream knows what the page already shows.
+ */
+export function applyEvent(state: AnswerState, event: AgentEvent): void {
+  switch (event.type) {
+    case 'route':
+      state.tier = event.tier
+      state.reason = event.reason
+      break
+    case 'text-delta':
+      state.steps.add(event.step)
+      break
+    case 'tool-call':
+      state.steps.add(event.step)
+      state.tools.set(event.id, {
+        id: event.id,
+        name: event.name,
+        input: event.input,
+        step: event.step,
+      })
+      break
+    case 'tool-result': {
+      const tool = state.tools.get(event.id)
+      if (tool) tool.result = { ok: event.ok, content: event.content }
+      break
+    }
+    case 'retry':
+      if (event.restart) {
+        state.steps.delete(event.step)
+        for (const [id, tool] of state.tools) if (tool.step === event.step) state.tools.delete(id)
+      }
+      break
+    case 'usage':
+      state.model = event.model
+      break
+    case 'error':
+      state.error = { code: event.code, message: event.message }
+      break
+    case 'turn-end':
+      state.end = {
+        reason: event.reason,
+        text: event.text,
+        model: event.model ?? state.model,
+        usage: event.usage,
+      }
+      break
+  }
+}
+
+/** A DOM-id-safe form of a run or tool id. */
+export function domId(...parts: string[]): string {
+  return parts.map((part) => part.replace(/[^\w-]/g, '_')).join('-')
+}

@@ -1,0 +1,48 @@
+import { CsrfInput } from './csrf-input.tsx'
+
+/**
+ * The message form. A plain POST without JavaScript (answered with a redirect to the run page
+ * that streams the answer); with htmx the same form posts in place and the answer streams
+ * into the conversation. `oob` re-sends it (emptied) out of band after a send.
+ */
+export function Composer(props: {
+  csrfToken: string
+  conversationId?: string
+  oob?: boolean
+  /** Put the caret back in the input (htmx responses, after a send replaced it). */
+  focus?: boolean
+  /** Where htmx puts the response: the message list, or all of `main` for a new chat. */
+  target: '#messages' | '#main'
+}) {
+  const action = props.conversationId
+    ? `/c/${encodeURIComponent(props.conversationId)}/messages`
+    : '/c'
+  return (
+    <form
+      id="composer"
+      class="composer"
+      method="post"
+      action={action}
+      hx-post={action}
+      hx-target={props.target}
+      hx-swap={props.target === '#main' ? 'innerHTML' : 'beforeend'}
+      hx-disable="find button"
+      hx-swap-oob={props.oob ? 'true' : undefined}
+    >
+      <CsrfInput token={props.csrfToken} />
+      <label for="composer-input">
+        {props.conversationId ? 'Your message' : 'Start a new chat'}
+      </label>
+      <textarea
+        id="composer-input"
+        name="content"
+        rows={3}
+        required
+        maxlength={32000}
+        placeholder="Ask anything…"
+        autofocus={props.focus}
+      />
+      <button type="submit">Send</button>
+    </form>
+  )
+}

@@ -1,0 +1,36 @@
+import type { Conversation } from '../core/memory/history-store.ts'
+
+/** The visitor's conversations, newest first, with a link to the next page. */
+export function ConversationList(props: {
+  conversations: readonly Conversation[]
+  nextCursor?: string
+}) {
+  return (
+    <section class="conversations" aria-labelledby="conversations-title">
+      <h2 id="conversations-title">Your conversations</h2>
+      {props.conversations.length === 0 ? (
+        <p class="empty">No conversations yet.</p>
+      ) : (
+        <ul class="conversation-list">
+          {props.conversations.map((conversation) => (
+            <li>
+              <a href={`/c/${encodeURIComponent(conversation.id)}`}>
+                {conversation.title || 'Untitled'}
+              </a>{' '}
+              <time datetime={new Date(conversation.updatedAt).toISOString()}>
+                {new Date(conversation.updatedAt).toISOString().slice(0, 16).replace('T', ' ')}
+              </time>
+            </li>
+          ))}
+        </ul>
+      )}
+      {props.nextCursor ? (
+        <p>
+          <a rel="next" href={`/?cursor=${encodeURIComponent(props.nextCursor)}`}>
+            Older conversations
+          </a>
+        </p>
+      ) : null}
+    </section>
+  )
+}

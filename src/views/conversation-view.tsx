@@ -1,0 +1,104 @@
+import type { Child } from 'hono/jsx'
+import type { Conversation, Message } from '../core/memory/history-store.ts'
+import { Composer } from './composer.tsx'
+import { CsrfInput } from './csrf-input.tsx'
+import { StoredAssistantMessage, textOf, UserMessage } from './message-view.tsx'
+
+/** The conversation's title with its rename and delete forms; htmx swaps it in place. */
+export function ConversationHeader(props: { conversation: Conversation; csrfToken: string }) {
+  const base = `/c/${encodeURIComponent(props.conversation.id)}`
+  return (
+    <header class="conversation-header" id="conversation-header">
+      <h1 id="conversation-title">{props.conversation.title || 'Untitled'}</h1>
+      <details class="conversation-tools">
+        <summary>Rename or delete</summary>
+        <form
+          method="post"
+          action={`${base}/rename`}
+          hx-post={`${base}/rename`}
+          hx-target="#conversation-header"
+          hx-swap="outerHTML"
+        >
+          <CsrfInput token={props.csrfToken} />
+          <label for="rename-title">New title</label>
+          <input
+            id="rename-title"
+            name="title"
+            required
+            maxlength={200}
+            value={props.conversation.title}
+          />
+          <button type="submit">Rename</button>
+        </form>
+        <form method="post" action={`${base}/delete`} hx-post={`${base}/delete`}>
+          <CsrfInput token={props.csrfToken} />
+          <button type="submit" class="button-danger">
+            Delete this conversation
+          </button>
+        </form>
+      </details>
+    </header>
+  )
+}
+
+/** Stored messages in order. */
+export function MessageList(props: { messages: readonly Message[] }) {
+  return (
+    <>
+      {props.messages.map((message) =>
+        message.role === 'user' ? (
+          <UserMessage text={textOf(message)} />
+        ) : message.role === 'assistant' ? (
+          <StoredAssistantMessage message={message} />
+        ) : null,
+      )}
+    </>
+  )
+}
+
+/**
+ * A conversation: header, messages (then `live`, a live answer, when there is one), the
+ * regenerate form and the composer. The page and htmx's new-chat response both use it.
+ */
+export function ConversationView(props: {
+  conversation: Conversation
+  messages: readonly Message[]
+  csrfToken: string
+  live?: Child
+  after?: Child
+  /** After an htmx send: the caret goes back to the composer. */
+  focusComposer?: boolean
+}) {
+  const base = `/c/${encodeURIComponent(props.conversation.id)}`
+  const canRegenerate = props.messages.some((message) => message.role === 'user')
+  return (
+    <>
+      <ConversationHeader conversation={props.conversation} csrfToken={props.csrfToken} />
+      <section class="messages" id="messages" aria-label="Messages">
+        <MessageList messages={props.messages} />
+        {props.live}
+      </section>
+      {props.after}
+      {canRegenerate ? (
+        <form
+          class="regenerate"
+          method="post"
+          action={`${base}/regenerate`}
+          hx-post={`${base}/regenerate`}
+          hx-target="#messages"
+          hx-swap="beforeend"
+        >
+          <CsrfInput token={props.csrfToken} />
+          <button type="submit" class="button-secondary">
+            Regenerate the last answer
+          </button>
+        </form>
+      ) : null}
+      <Composer
+        csrfToken={props.csrfToken}
+        conversationId={props.conversation.id}
+        target="#messages"
+      />
+    </>
+  )
+}

@@ -1,0 +1,155 @@
+import { raw } from 'hono/html'
+import type { Message, TokenUsage } from '../core/memory/history-store.ts'
+import { renderMarkdown } from './render-markdown.ts'
+
+/** A tool call and, once it came, its result, as a collapsible card. */
+export interface ToolCardData {
+  id: string
+  name: string
+  input: unknown
+  result?: { ok: boolean; content: string }
+}
+
+/** The visible text of a stored message. */
+export function textOf(message: Pick<Message, 'content'>): string {
+  return message.content
+    .map((part) => (part.type === 'text' && typeof part.text === 'string' ? part.text : ''))
+    .join('\n')
+}
+
+/** A user's message, as plain text (never markdown: it is shown as typed). */
+export function UserMessage(props: { text: string }) {
+  return (
+    <article class="message user" aria-label="You">
+      <p class="message-text">{props.text}</p>
+    </article>
+  )
+}
+
+/** Model output as sanitized HTML. */
+export function MarkdownBody(props: { text: string }) {
+  // The only raw() in the views: renderMarkdown escapes model text (markdown-it, html: false)
+  // and sanitizes the result with an allowlist, so no model-written HTML reaches the page.
+  return <div class="markdown">{raw(renderMarkdown(props.text))}</div>
+}
+
+/** Which model answered and why the router chose it. */
+export function ModelBadge(props: { model?: string; reason?: string; demo?: boolean }) {
+  const demo = props.demo || props.model?.startsWith('demo:')
+  return (
+    <p class="badge">
+      <span class="badge-model">{props.model ?? 'model pending'}</span>
+      {demo ? <span class="badge-demo"> (demo model)</span> : null}
+      {props.reason ? <span class="badge-reason"> · {props.reason}</span> : null}
+    </p>
+  )
+}
+
+/** A tool call and its result. */
+export function ToolCard(props: { tool: ToolCardData; id?: string; oob?: boolean }) {
+  const { tool } = props
+  const state = !tool.result ? 'running' : tool.result.ok ? 'ok' : 'failed'
+  return (
+    <details
+      class="tool-card"
+      id={props.id}
+      data-tool-state={state}
+      hx-swap-oob={props.oob ? 'true' : undefined}
+    >
+      <summary>
+        Tool <code>{tool.name}</code> <span class="tool-state">{state}</span>
+      </summary>
+      <p class="tool-label">Input</p>
+      <pre>{JSON.stringify(tool.input, null, 2)}</pre>
+      {tool.result ? (
+        <>
+          <p class="tool-label">Result</p>
+          <pre>{tool.result.content}</pre>
+        </>
+      ) : null}
+    </details>
+  )
+}
+
+/** Tokens and cost, shown on demand. */
+export function UsageDetails(props: { usage?: TokenUsage }) {
+  if (!props.usage) return null
+  const { inputTokens, outputTokens, costUsd } = props.usage
+  return (
+    <details class="usage">
+      <summary>Usage</summary>
+      <p>
+        {inputTokens} input tokens, {outputTokens} output tokens
+        {costUsd !== undefined ? `, $${costUsd.toFixed(6)}` : ', cost unknown'}
+      </p>
+    </details>
+  )
+}
+
+/** A finished assistant answer: badge, text, tool cards, usage. */
+export function AssistantMessage(props: {
+  id?: string
+  text: string
+  model?: string
+  reason?: string
+  tools?: readonly ToolCardData[]
+  usage?: TokenUsage
+  status?: string
+  error?: string
+  /** Swapped out of band over the live answer it ends (htmx). */
+  oob?: boolean
+}) {
+  return (
+    <article
+      class="message assistant final"
+      id={props.id}
+      data-status={props.status ?? 'done'}
+      hx-swap-oob={props.oob ? 'true' : undefined}
+    >
+      <ModelBadge model={props.model} reason={props.reason} />
+      {(props.tools ?? []).map((tool) => (
+        <ToolCard tool={tool} />
+      ))}
+      {props.text ? <MarkdownBody text={props.text} /> : null}
+      {props.status === 'cancelled' ? <p class="notice">Stopped before the end.</p> : null}
+      {props.error ? (
+        <p class="notice notice-error" role="alert">
+          {props.error}
+        </p>
+      ) : null}
+      <UsageDetails usage={props.usage} />
+    </article>
+  )
+}
+
+/** A stored assistant message with its recorded tool calls and results. */
+export function StoredAssistantMessage(props: { message: Message }) {
+  const { message } = props
+  const results = new Map((message.toolResults ?? []).map((r) => [r.toolCallId, r]))
+  const tools: ToolCardData[] = (message.toolCalls ?? []).map((call) => {
+    const result = results.get(call.id)
+    return {
+      id: call.id,
+      name: call.name,
+      input: call.input,
+      ...(result
+        ? {
+            result: {
+              ok: !result.isError,
+              content:
+                typeof result.output === 'string' ? result.output : JSON.stringify(result.output),
+            },
+          }
+        : {}),
+    }
+  })
+  return (
+    <AssistantMessage
+      id={`m-${message.id}`}
+      text={textOf(message)}
+      model={message.model}
+      tools={tools}
+      usage={message.usage}
+    />
+  )
+}
