@@ -148,8 +148,15 @@ export function StoredAssistantMessage(props: { message: Message }) {
       id={`m-${message.id}`}
       text={textOf(message)}
       model={message.model}
+      reason={routeReason(message)}
       tools={tools}
       usage={message.usage}
     />
   )
+}
+
+/** The router's reason recorded with an answer (a `route` content part), when there is one. */
+function routeReason(message: Message): string | undefined {
+  const part = message.content.find((p) => p.type === 'route')
+  return typeof part?.reason === 'string' ? part.reason : undefined
 }

@@ -25,6 +25,20 @@ describe('without JavaScript', () => {
     expect(reload.match(/class="message assistant final"/g)).toHaveLength(1)
   })
 
+  it("shows a stored answer's model and the router's reason on the conversation page", async () => {
+    const { request } = setup()
+    const guest = await browser(request)
+    const { location, conversationId } = await startChat(guest, 'Write a TypeScript function')
+    await (await guest.send(location)).text()
+    const page = await (await guest.send(`/c/${conversationId}`)).text()
+    const badge = page.slice(
+      page.indexOf('class="badge"'),
+      page.indexOf('</p>', page.indexOf('class="badge"')),
+    )
+    expect(badge).toContain('demo:demo')
+    expect(badge).toMatch(/class="badge-reason"> · [^<]*code/)
+  })
+
   it('renames and deletes a conversation', async () => {
     const { request } = setup()
     const guest = await browser(request)

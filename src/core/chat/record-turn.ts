@@ -1,5 +1,6 @@
 import type { AgentEvent, TurnUsage } from '../agent/agent-event.ts'
 import type {
+  ContentPart,
   HistoryStore,
   RunStatus,
   ToolCallRecord,
@@ -93,7 +94,11 @@ async function finish(
     const stored = await record.history.appendMessages(record.ownerId, record.conversationId, [
       {
         role: 'assistant',
-        content: end.text ? [{ type: 'text', text: end.text }] : [],
+        content: [
+          ...(end.text ? [{ type: 'text', text: end.text }] : []),
+          // Why this model answered, kept with the answer so pages can show it later.
+          ...(routePart(seen.route) ?? []),
+        ],
         ...(end.model ? { model: end.model } : {}),
         usage,
         ...(toolCalls.length > 0 ? { toolCalls } : {}),
@@ -117,4 +122,11 @@ function tokens(usage: TurnUsage) {
     outputTokens: usage.outputTokens,
     costUsd: usage.costUsd,
   }
+}
+
+/** The route event as a content part (`{ type: 'route', tier, reason }`); text readers skip it. */
+function routePart(route: unknown): ContentPart[] | undefined {
+  const event = route as Extract<AgentEvent, { type: 'route' }> | undefined
+  if (!event) return undefined
+  return [{ type: 'route', tier: event.tier, reason: event.reason }]
 }

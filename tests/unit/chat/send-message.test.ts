@@ -45,7 +45,12 @@ describe('sendMessage', () => {
 
     const messages = (await deps.history.listMessages(owner, sent.conversation.id))?.items ?? []
     expect(messages.map((m) => m.role)).toEqual(['user', 'assistant'])
-    expect(messages[1]?.content).toEqual([{ type: 'text', text: (end as { text: string }).text }])
+    const route = stream[0] as { tier: string; reason: string }
+    expect(messages[1]?.content).toEqual([
+      { type: 'text', text: (end as { text: string }).text },
+      // The router's choice is kept with the answer, so later pages can say why.
+      { type: 'route', tier: route.tier, reason: route.reason },
+    ])
     expect(messages[1]?.model).toMatch(/^demo:/)
     const { run } = await getRun(deps, owner, sent.run.run.id)
     expect(run).toMatchObject({ status: 'completed', route: { type: 'route' } })
