@@ -1,15 +1,34 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { browserAvailable, launchBrowser } from '../support/browser.ts'
+import { type MockLlm, startMockLlm } from '../support/mock-llm/index.ts'
 import { type RuntimeProcess, startRuntime, waitUntilReady } from '../support/runtime-process.ts'
 
 const artifacts = join(import.meta.dirname, '..', '..', 'test-results', 'e2e')
 const hasBrowser = browserAvailable()
-// Slow enough that a person (and a test) sees the answer grow word by word.
-const vars = { DEMO_WORD_DELAY_MS: '90', LOG_LEVEL: 'warn' }
 const words = (text: string) => text.replace(/\s+/g, ' ').trim()
+// Slow enough that a person (and a test) sees the answer grow word by word.
+const chunkDelayMs = 60
+
+/**
+ * The provider is the mock LLM server, as the app's OpenAI-compatible endpoint. Each step
+ * scripts an answer long enough for what it checks: a 120-word answer at 60 ms a word is
+ * still streaming when a second tab opens, whatever the machine's load.
+ */
+let mock: MockLlm
+beforeAll(async () => {
+  mock = await startMockLlm({ defaultChunkDelayMs: chunkDelayMs })
+})
+afterAll(() => mock?.close())
+beforeEach(() => mock?.reset())
+const answerSlowly = (topic: string, length: number) =>
+  mock.script({
+    kind: 'text',
+    text: Array.from({ length }, (_, i) => `${topic}${i + 1}`).join(' '),
+    chunkDelayMs,
+  })
 
 for (const runtime of ['bun', 'workers'] as const) {
   describe.skipIf(!hasBrowser)(`chat in Chromium on ${runtime}`, () => {
@@ -25,6 +44,7 @@ for (const runtime of ['bun', 'workers'] as const) {
 
     beforeAll(async () => {
       mkdirSync(artifacts, { recursive: true })
+      const vars = { OPENAI_BASE_URL: `${mock.url}/v1`, LOCAL_MODEL: 'mock-1', LOG_LEVEL: 'warn' }
       app = await startRuntime(
         runtime,
         runtime === 'bun'
@@ -79,6 +99,7 @@ for (const runtime of ['bun', 'workers'] as const) {
           problems.push(`${message.text()} at ${JSON.stringify(message.location())}`)
       })
       await page.goto(app.baseUrl)
+      answerSlowly('first', 40)
       await send(page, 'Hello from the browser, please answer slowly')
       await page.waitForURL(/\/c\/[^/]+$/)
       await page.locator('.live .step').first().waitFor()
@@ -90,10 +111,11 @@ for (const runtime of ['bun', 'workers'] as const) {
       await shot(page, 'js-streaming')
       const first = await followToTheEnd(page)
       expect(first.final.startsWith(first.draft)).toBe(true)
-      expect(await page.locator('.final .badge').innerText()).toContain('demo')
+      expect(await page.locator('.final .badge').innerText()).toContain('local:mock-1')
       await shot(page, 'js-answered')
 
       // Cut the stream mid-answer: htmx reconnects with Last-Event-ID and continues exactly.
+      answerSlowly('second', 60)
       await send(page, 'Second question, to cut mid-answer')
       await page.locator('.live .step').first().waitFor()
       // Keyboard users keep their place: the emptied composer has the focus again.
@@ -119,6 +141,7 @@ for (const runtime of ['bun', 'workers'] as const) {
       expect(stored).toBe(resumed.final)
 
       // A second tab sees a live answer as it streams.
+      answerSlowly('third', 120)
       await send(page, 'Third question, watched from a second tab')
       await page.locator('.live .step').first().waitFor()
       const second = await context.newPage()
@@ -131,6 +154,11 @@ for (const runtime of ['bun', 'workers'] as const) {
       await second.close()
 
       // A tool call shows as a card; usage and cost open on demand.
+      // The model asks for the calculator; the mock's default reply then reads its result.
+      mock.script({
+        kind: 'tool-calls',
+        calls: [{ name: 'calculator', arguments: { expression: '12 * (3 + 4)' } }],
+      })
       await send(page, 'What is 12 * (3 + 4)?')
       await page.locator('.live .tool-card').first().waitFor()
       await followToTheEnd(page)
@@ -153,6 +181,7 @@ for (const runtime of ['bun', 'workers'] as const) {
       await page.locator('h1:has-text("Renamed with htmx")').waitFor()
 
       // Stop a running answer.
+      answerSlowly('fourth', 200)
       await send(page, 'Fourth question, to be stopped')
       await page.locator('.live .step').first().waitFor()
       await page.click('.live button:has-text("Stop")')
@@ -171,6 +200,7 @@ for (const runtime of ['bun', 'workers'] as const) {
       const context = await newContext(false)
       const page = await context.newPage()
       await page.goto(app.baseUrl)
+      answerSlowly('plain', 120)
       await send(page, 'Hello without JavaScript')
       await page.waitForURL(/\/c\/[^/]+\/runs\/[^/]+$/, { waitUntil: 'commit' })
       await page.locator('.answer-live .step').first().waitFor()

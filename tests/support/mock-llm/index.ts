@@ -16,6 +16,8 @@ export interface MockLlmOptions {
   models?: string[]
   /** Length of embeddings when the request names no `dimensions`. Default 8. */
   embeddingDimensions?: number
+  /** Pause between chunks of unscripted (default) replies, so a person can watch them stream. */
+  defaultChunkDelayMs?: number
 }
 
 /** A running mock provider. `url` has no trailing slash and no `/v1`. */
@@ -105,7 +107,10 @@ export async function startMockLlm(options: MockLlmOptions = {}): Promise<MockLl
     if (req.method === 'POST' && (path === '/v1/chat/completions' || path === '/v1/messages')) {
       const gist = path === '/v1/messages' ? anthropicGist(body) : openAiGist(body)
       const scripted = queue.take(model)
-      const reply = scripted ?? defaultReply(gist, model)
+      const reply = scripted ?? {
+        ...defaultReply(gist, model),
+        chunkDelayMs: options.defaultChunkDelayMs,
+      }
       record(scripted ? scripted.kind : 'default')
       if (path === '/v1/messages') await answerAnthropic(res, body, gist, reply, ids)
       else await answerOpenAi(res, body, gist, reply, ids)
