@@ -77,10 +77,15 @@ for (const runtime of ['bun', 'workers'] as const) {
     /** Waits for the live answer to finish, remembering its last draft; returns both. */
     async function followToTheEnd(page: Page) {
       let draft = ''
-      for (let i = 0; i < 400; i++) {
-        if ((await page.locator('.live').count()) === 0) break
-        const live = page.locator('.live .answer-body')
-        if ((await live.count()) > 0) draft = words(await live.innerText())
+      for (let i = 0; i < 600; i++) {
+        // One snapshot per look: the live answer may be replaced by the final one at any
+        // moment, and a locator would then wait for an element that no longer exists.
+        const live = await page.evaluate(() => {
+          const answer = document.querySelector('.live')
+          return answer ? (answer.querySelector('.answer-body')?.textContent ?? '') : null
+        })
+        if (live === null) break
+        if (live) draft = words(live)
         await page.waitForTimeout(50)
       }
       const final = words(
@@ -160,7 +165,8 @@ for (const runtime of ['bun', 'workers'] as const) {
         calls: [{ name: 'calculator', arguments: { expression: '12 * (3 + 4)' } }],
       })
       await send(page, 'What is 12 * (3 + 4)?')
-      await page.locator('.live .tool-card').first().waitFor()
+      // The tool round trip is short; wait for its final card rather than race the live one.
+      await page.locator('.message.assistant.final .tool-card').first().waitFor()
       await followToTheEnd(page)
       const card = page.locator('.message.assistant.final .tool-card').last()
       await card.locator('summary').click()
