@@ -293,6 +293,7 @@ export function historyStoreContract(harness: () => HistoryStoreHarness) {
 
   it('fails retryably when the backend is down and not when it answers garbage', async (ctx) => {
     const { unreachable, garbage } = harness()
+    // In-memory and PGlite stores have no network backend that could be down or answer garbage.
     if (!unreachable || !garbage) ctx.skip()
     await expectStoreError(unreachable!().listConversations('someone'), true)
     await expectStoreError(unreachable!().getUser('someone'), true)

@@ -224,6 +224,7 @@ export function vectorStoreContract(
     })
 
     it('fails with a retryable StoreError when the backend is down', async (context) => {
+      // The in-memory store has no backend that could be down.
       if (!subject.unreachable) return context.skip()
       const down = await subject.unreachable()
       const errors = [
