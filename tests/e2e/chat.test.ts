@@ -14,7 +14,7 @@ const chunkDelayMs = 60
 
 /**
  * The provider is the mock LLM server, as the app's OpenAI-compatible endpoint. Each step
- * scripts an answer long enough for what it checks: a 120-word answer at 60 ms a word is
+ * scripts an answer long enough for what it checks: a 250-word answer at 60 ms a word is
  * still streaming when a second tab opens, whatever the machine's load.
  */
 let mock: MockLlm
@@ -77,7 +77,8 @@ for (const runtime of ['bun', 'workers'] as const) {
     /** Waits for the live answer to finish, remembering its last draft; returns both. */
     async function followToTheEnd(page: Page) {
       let draft = ''
-      for (let i = 0; i < 600; i++) {
+      const deadline = Date.now() + 60_000
+      while (Date.now() < deadline) {
         // One snapshot per look: the live answer may be replaced by the final one at any
         // moment, and a locator would then wait for an element that no longer exists.
         const live = await page.evaluate(() => {
@@ -146,7 +147,9 @@ for (const runtime of ['bun', 'workers'] as const) {
       expect(stored).toBe(resumed.final)
 
       // A second tab sees a live answer as it streams.
-      answerSlowly('third', 120)
+      // Long enough (15 s) to still be streaming when a second page has loaded, even on a
+      // machine running the whole suite at once.
+      answerSlowly('third', 250)
       await send(page, 'Third question, watched from a second tab')
       await page.locator('.live .step').first().waitFor()
       const second = await context.newPage()
@@ -200,7 +203,7 @@ for (const runtime of ['bun', 'workers'] as const) {
       await page.waitForURL(`${app.baseUrl}/`)
       expect((await page.goto(conversation))?.status()).toBe(404)
       await context.close()
-    }, 120_000)
+    }, 240_000)
 
     it('without JavaScript: streams into the run page, survives a reload, renames and deletes', async () => {
       const context = await newContext(false)
