@@ -14,7 +14,8 @@ import {
 } from './anthropic-request.ts'
 import type { ChatModel, ChatRequest, ModelEvent } from './chat-model.ts'
 import { ProviderError } from './provider-error.ts'
-import { providerError, truncatedStream } from './provider-failure.ts'
+import { truncatedStream } from './provider-failure.ts'
+import { sdkFailure } from './sdk-failure.ts'
 
 /** Options of `createAnthropicModel`. */
 export interface AnthropicModelOptions {
@@ -34,31 +35,14 @@ export function createAnthropicModel(options: AnthropicModelOptions): ChatModel 
   const { client, model } = options
   const provider = 'anthropic'
 
-  const fail = (error: unknown, signal: AbortSignal | undefined) => {
-    if (error instanceof APIUserAbortError || signal?.aborted) {
-      return providerError({ provider, model, kind: 'abort', cause: error })
-    }
-    if (error instanceof APIConnectionTimeoutError) {
-      return providerError({ provider, model, kind: 'timeout', cause: error })
-    }
-    if (error instanceof APIConnectionError) {
-      return providerError({ provider, model, kind: 'connection', cause: error })
-    }
-    if (error instanceof APIError) {
-      const body = error.error as { error?: { type?: string }; type?: string } | undefined
-      const errorType = body?.error?.type ?? body?.type
-      return providerError({
-        provider,
-        model,
-        kind: 'api',
-        status: error.status,
-        headers: error.headers,
-        errorType,
-        cause: error,
-      })
-    }
-    return providerError({ provider, model, kind: 'other', cause: error })
+  const classes = { APIUserAbortError, APIConnectionTimeoutError, APIConnectionError, APIError }
+  // Anthropic nests the type (`{ type: 'error', error: { type } }`); some proxies do not.
+  const errorType = (body: unknown) => {
+    const b = body as { error?: { type?: string }; type?: string } | undefined
+    return b?.error?.type ?? b?.type
   }
+  const fail = (error: unknown, signal: AbortSignal | undefined) =>
+    sdkFailure(error, signal, { provider, model, classes, errorType })
 
   async function* stream(request: ChatRequest, signal?: AbortSignal): AsyncGenerator<ModelEvent> {
     const params = toAnthropicParams(model, request, options.defaultMaxTokens ?? 4096)

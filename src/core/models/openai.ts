@@ -8,7 +8,8 @@ import {
 import type { ChatModel, ChatRequest, ModelEvent } from './chat-model.ts'
 import { finishReason, parsedCall, toOpenAiParams, usageEvent } from './openai-request.ts'
 import { ProviderError } from './provider-error.ts'
-import { providerError, truncatedStream } from './provider-failure.ts'
+import { truncatedStream } from './provider-failure.ts'
+import { sdkFailure } from './sdk-failure.ts'
 
 /** Options of `createOpenAiModel`. */
 export interface OpenAiModelOptions {
@@ -30,30 +31,10 @@ export function createOpenAiModel(options: OpenAiModelOptions): ChatModel {
   const { client, model } = options
   const provider = options.provider ?? 'openai'
 
-  const fail = (error: unknown, signal: AbortSignal | undefined) => {
-    if (error instanceof APIUserAbortError || signal?.aborted) {
-      return providerError({ provider, model, kind: 'abort', cause: error })
-    }
-    if (error instanceof APIConnectionTimeoutError) {
-      return providerError({ provider, model, kind: 'timeout', cause: error })
-    }
-    if (error instanceof APIConnectionError) {
-      return providerError({ provider, model, kind: 'connection', cause: error })
-    }
-    if (error instanceof APIError) {
-      const type = (error.error as { type?: string } | undefined)?.type
-      return providerError({
-        provider,
-        model,
-        kind: 'api',
-        status: error.status,
-        headers: error.headers,
-        errorType: type,
-        cause: error,
-      })
-    }
-    return providerError({ provider, model, kind: 'other', cause: error })
-  }
+  const classes = { APIUserAbortError, APIConnectionTimeoutError, APIConnectionError, APIError }
+  const errorType = (body: unknown) => (body as { type?: string } | undefined)?.type
+  const fail = (error: unknown, signal: AbortSignal | undefined) =>
+    sdkFailure(error, signal, { provider, model, classes, errorType })
 
   async function* stream(request: ChatRequest, signal?: AbortSignal): AsyncGenerator<ModelEvent> {
     const params = toOpenAiParams(model, request)
