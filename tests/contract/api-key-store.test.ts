@@ -1,6 +1,4 @@
-import { PGlite } from '@electric-sql/pglite'
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres'
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
 import pg from 'pg'
 import { afterAll, beforeAll, describe } from 'vitest'
 import { createInMemoryApiKeyStore } from '../../src/core/auth/in-memory-api-key-store.ts'
@@ -10,6 +8,7 @@ import {
   type PostgresDatabase,
 } from '../../src/core/memory/postgres-history-store.ts'
 import { migrateDatabase } from '../../src/runtime/migrate-database.ts'
+import { useMigratedPglite } from '../support/migrated-pglite.ts'
 import { serviceAvailable } from '../support/services.ts'
 import { createTemporaryDatabase, type TemporaryDatabase } from '../support/temporary-database.ts'
 import { type ApiKeyStoreHarness, apiKeyStoreContract } from './api-key-store.contract.ts'
@@ -33,17 +32,8 @@ describe('ApiKeyStore in memory', () => {
 })
 
 describe('ApiKeyStore on PGlite (drizzle pglite, in memory)', () => {
-  let client: PGlite
-  let db: PostgresDatabase
-  beforeAll(async () => {
-    client = await PGlite.create()
-    db = drizzlePglite({ client })
-    await migrateDatabase(db, { vector: false })
-  })
-  afterAll(async () => {
-    await client?.close()
-  })
-  apiKeyStoreContract(harnessFor(() => db))
+  const pglite = useMigratedPglite({ vector: false })
+  apiKeyStoreContract(harnessFor(pglite.db))
 })
 
 describe.skipIf(!postgresUp)('ApiKeyStore on PostgreSQL (node-postgres)', () => {

@@ -1,9 +1,7 @@
-import { PGlite } from '@electric-sql/pglite'
 import { Pool as NeonPool, neon, neonConfig } from '@neondatabase/serverless'
 import { drizzle as drizzleNeonHttp } from 'drizzle-orm/neon-http'
 import { drizzle as drizzleNeonWs } from 'drizzle-orm/neon-serverless'
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres'
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
 import pg from 'pg'
 import { afterAll, beforeAll, describe } from 'vitest'
 import { createInMemoryHistoryStore } from '../../src/core/memory/in-memory-history-store.ts'
@@ -18,6 +16,7 @@ import {
   startGarbageHttpServer,
   startGarbageTcpServer,
 } from '../support/broken-servers.ts'
+import { useMigratedPglite } from '../support/migrated-pglite.ts'
 import { configureNeonForBridge, type NeonBridge, startNeonBridge } from '../support/neon-bridge.ts'
 import { postgresAddress, serviceAvailable } from '../support/services.ts'
 import { createTemporaryDatabase, type TemporaryDatabase } from '../support/temporary-database.ts'
@@ -44,17 +43,8 @@ describe('HistoryStore in memory', () => {
 })
 
 describe('HistoryStore on PGlite (drizzle pglite, in memory)', () => {
-  let client: PGlite
-  let db: PostgresDatabase
-  beforeAll(async () => {
-    client = await PGlite.create()
-    db = drizzlePglite({ client })
-    await migrateDatabase(db, { vector: false })
-  })
-  afterAll(async () => {
-    await client?.close()
-  })
-  historyStoreContract(harnessFor(() => db))
+  const pglite = useMigratedPglite({ vector: false })
+  historyStoreContract(harnessFor(pglite.db))
 })
 
 describe.skipIf(!postgresUp)('HistoryStore on PostgreSQL', () => {

@@ -10,6 +10,7 @@ import { createPgVectorStore } from '../../src/core/memory/pgvector-store.ts'
 import type { PostgresDatabase } from '../../src/core/memory/postgres-history-store.ts'
 import type { VectorRecord, VectorStore } from '../../src/core/memory/vector-store.ts'
 import { migrateDatabase } from '../../src/runtime/migrate-database.ts'
+import { useMigratedPglite } from '../support/migrated-pglite.ts'
 import { configureNeonForBridge, type NeonBridge, startNeonBridge } from '../support/neon-bridge.ts'
 import { vectorStoreContract } from './vector-store.contract.ts'
 
@@ -150,18 +151,16 @@ function vectorStoreCases(get: () => { db: PostgresDatabase; store: VectorStore 
 }
 
 describe('VectorStore on pgvector (drizzle pglite)', () => {
+  const pglite = useMigratedPglite({ vector: 'auto' })
   let client: PGlite
   let db: PostgresDatabase
   let store: VectorStore
 
-  beforeAll(async () => {
-    client = await PGlite.create({ extensions: { vector } })
-    db = drizzle({ client })
-    expect(await migrateDatabase(db)).toEqual({ vector: true })
+  beforeAll(() => {
+    expect(pglite.migration()).toEqual({ vector: true })
+    client = pglite.client()
+    db = pglite.db()
     store = createPgVectorStore({ db, dimension })
-  })
-  afterAll(async () => {
-    await client?.close()
   })
 
   vectorStoreCases(() => ({ db, store }))
@@ -235,21 +234,11 @@ describe('VectorStore on pgvector (Neon HTTP -> bridge -> pglite-socket)', () =>
 })
 
 describe('pgvector against the shared VectorStore contract', () => {
-  let client: PGlite
-  let db: PostgresDatabase
-  beforeAll(async () => {
-    client = await PGlite.create({ extensions: { vector } })
-    db = drizzle({ client })
-    await migrateDatabase(db)
-  })
-  afterAll(async () => {
-    await client?.close()
-  })
-
+  const pglite = useMigratedPglite({ vector: 'auto' })
   vectorStoreContract('pgvector (PGlite)', async () => ({
-    store: createPgVectorStore({ db, dimension }),
+    store: createPgVectorStore({ db: pglite.db(), dimension }),
     cleanup: async () => {
-      await client.exec('delete from memories')
+      await pglite.client().exec('delete from memories')
     },
   }))
 })
