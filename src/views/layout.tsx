@@ -1,4 +1,5 @@
 import type { Child } from 'hono/jsx'
+import { vendorScriptPath } from './vendor-script.ts'
 
 /** Plain notices shown under the header on every page (demo model, sessions that end). */
 export interface PageNotices {
@@ -10,6 +11,7 @@ export interface PageNotices {
  * The document shell shared by every full page. Only our own stylesheet and scripts are
  * referenced, so the page works behind the CSP the security-headers middleware sets; htmx is
  * told not to inject its indicator styles (the CSP forbids inline styles; ours cover them).
+ * htmx and its SSE extension come as one script (see scripts/copy-vendor.mjs for why).
  */
 export function Layout(props: { title: string; children: Child; notices?: PageNotices }) {
   return (
@@ -22,8 +24,7 @@ export function Layout(props: { title: string; children: Child; notices?: PageNo
         <title>{props.title === 'Outpost' ? 'Outpost' : `${props.title} · Outpost`}</title>
         <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/styles.css" />
-        <script src="/vendor/htmx.min.js" defer />
-        <script src="/vendor/hx-sse.min.js" defer />
+        <script src={vendorScriptPath} defer />
       </head>
       <body>
         <a class="skip-link" href="#main">

@@ -133,4 +133,54 @@ export const apiScenarios: ApiScenario[] = [
       expect(all.at(-1)?.event).toBe('turn-end')
     },
   },
+  {
+    name: 'API: a follower who joins a live run gets its first event within 1 s, then all of it',
+    async run({ baseUrl, apiKey }) {
+      const headers = { Authorization: `Bearer ${apiKey}`, 'Content-Type': 'application/json' }
+      const created = await fetch(`${baseUrl}/api/conversations`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ title: 'followers' }),
+      })
+      const { id } = (await created.json()) as { id: string }
+      const sent = await fetch(`${baseUrl}/api/conversations/${id}/messages`, {
+        method: 'POST',
+        headers,
+        // The demo model echoes up to 120 characters: a long question makes a long answer.
+        body: JSON.stringify({
+          content: `Tell me a long story, to be watched twice, ${'about followers '.repeat(8)}`,
+        }),
+      })
+      const { events_url, run_url } = (await sent.json()) as { events_url: string; run_url: string }
+      const first = await fetch(baseUrl + events_url, { headers })
+      const firstReader = first.body!.getReader()
+      await firstReader.read()
+      // The run is live (the demo model writes a word every 40 ms for about 3 s): join it.
+      const status = (await (await fetch(baseUrl + run_url, { headers })).json()) as {
+        status: string
+      }
+      expect(status.status).toBe('running')
+      const joined = performance.now()
+      const second = await fetch(baseUrl + events_url, { headers })
+      const reader = second.body!.getReader()
+      const decoder = new TextDecoder()
+      let text = ''
+      while (!text.includes('\n\n')) {
+        const { done, value } = await reader.read()
+        if (done) break
+        text += decoder.decode(value, { stream: true })
+      }
+      const firstEventMs = performance.now() - joined
+      // A product requirement, not a benchmark: a second tab must not sit blank.
+      expect(firstEventMs).toBeLessThan(1000)
+      expect(text.split('\n\n')[0]).toMatch(/^id: 1$/m)
+      await reader.cancel()
+      await firstReader.cancel()
+      // Both see the same whole run, from its first event to its end.
+      const a = await readSse(await fetch(baseUrl + events_url, { headers }))
+      const b = await readSse(await fetch(baseUrl + events_url, { headers }))
+      expect(b).toEqual(a)
+      expect(a.at(-1)?.event).toBe('turn-end')
+    },
+  },
 ]

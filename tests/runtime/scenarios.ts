@@ -1,4 +1,5 @@
 import { expect } from 'vitest'
+import { vendorScriptPath } from '../../src/views/vendor-script.ts'
 
 /** How a scenario reaches the app: over a socket, or in process via `app.request`. */
 export type Fetcher = (path: string, init?: RequestInit) => Promise<Response>
@@ -79,7 +80,7 @@ export const scenarios: Scenario[] = [
       expect(css.status).toBe(200)
       expect(css.headers.get('content-type')).toMatch(/^text\/css/)
       expect(await css.text()).toContain('Outpost base styles')
-      const htmx = await fetch('/vendor/htmx.min.js')
+      const htmx = await fetch(vendorScriptPath)
       expect(htmx.status).toBe(200)
       expect(htmx.headers.get('content-type')).toMatch(/javascript/)
       expect((await htmx.text()).length).toBeGreaterThan(10_000)
