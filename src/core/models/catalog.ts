@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors.ts'
+import { defaultModels } from './default-models.ts'
 import { knownModels, unknownModel } from './known-models.ts'
 import type {
   CatalogEntry,
@@ -27,21 +28,6 @@ export interface CatalogOptions {
 }
 
 const OFFICIAL_OPENAI = /^https:\/\/api\.openai\.com(\/v1)?\/?$/
-
-const defaults: Record<'anthropic' | 'openai', Record<Exclude<Tier, 'local'>, string[]>> = {
-  anthropic: {
-    fast: ['claude-haiku-4-5'],
-    smart: ['claude-sonnet-4-5'],
-    code: ['claude-sonnet-4-5'],
-    vision: ['claude-sonnet-4-5'],
-  },
-  openai: {
-    fast: ['gpt-4.1-mini'],
-    smart: ['gpt-4.1'],
-    code: ['gpt-4.1'],
-    vision: ['gpt-4.1'],
-  },
-}
 
 /** When a tier has no candidate of its own, it borrows from these, in order. */
 const borrowFrom: Record<Tier, Tier[]> = {
@@ -97,7 +83,7 @@ export function createCatalog(options: CatalogOptions = {}): ModelCatalog {
   if (demo) for (const tier of tiers) lists[tier].push('demo:demo')
   for (const provider of ['anthropic', 'openai'] as const) {
     if (!connections[provider]) continue
-    for (const [tier, models] of Object.entries(defaults[provider])) {
+    for (const [tier, models] of Object.entries(defaultModels[provider])) {
       lists[tier as Tier].push(...models.map((model) => `${provider}:${model}`))
     }
   }

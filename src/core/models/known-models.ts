@@ -1,16 +1,37 @@
 import type { ModelCapabilities, ModelPrice } from './model-catalog.ts'
 
-/** Capabilities and list prices (USD per million tokens) of models Outpost knows by name. */
-export const knownModels: Readonly<
-  Record<string, { capabilities: ModelCapabilities; price: ModelPrice }>
-> = {
+/** What Outpost knows about a model by name. */
+export interface KnownModel {
+  capabilities: ModelCapabilities
+  /** List prices, USD per million tokens. */
+  price: ModelPrice
+  /**
+   * The provider's announced end of life (ISO date, UTC), when one is announced: requests fail
+   * from that day on. Anthropic's come from the SDK's table of deprecated models
+   * (`@anthropic-ai/sdk/internal/data/deprecated-models`); the openai SDK has no such table.
+   */
+  endOfLife?: string
+}
+
+/** Models Outpost knows by name: capabilities, list prices, end of life. */
+export const knownModels: Readonly<Record<string, KnownModel>> = {
   'claude-haiku-4-5': {
     capabilities: { tools: true, vision: true, contextWindow: 200_000 },
     price: { inputPerMTok: 1, outputPerMTok: 5 },
   },
+  'claude-sonnet-4-6': {
+    capabilities: { tools: true, vision: true, contextWindow: 200_000 },
+    price: { inputPerMTok: 3, outputPerMTok: 15 },
+  },
   'claude-sonnet-4-5': {
     capabilities: { tools: true, vision: true, contextWindow: 200_000 },
     price: { inputPerMTok: 3, outputPerMTok: 15 },
+    endOfLife: '2026-11-30',
+  },
+  'claude-opus-4-5': {
+    capabilities: { tools: true, vision: true, contextWindow: 200_000 },
+    price: { inputPerMTok: 5, outputPerMTok: 25 },
+    endOfLife: '2027-01-22',
   },
   'claude-opus-4-1': {
     capabilities: { tools: true, vision: true, contextWindow: 200_000 },

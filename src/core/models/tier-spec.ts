@@ -3,7 +3,7 @@ import { type Tier, tiers } from './model-catalog.ts'
 
 /**
  * Parses a tier override text such as
- * `fast=local:qwen2.5,anthropic:claude-haiku-4-5; code=anthropic:claude-sonnet-4-5`
+ * `fast=local:qwen2.5,anthropic:claude-haiku-4-5; code=anthropic:claude-sonnet-4-6`
  * (tiers separated by `;`, candidates by `,`, best first). Throws `ConfigError` naming
  * `variable` when the text is malformed.
  */

@@ -64,7 +64,7 @@ describe('runTurn end to end against the mock, through the official SDKs', () =>
     expect(code[0]).toMatchObject({ type: 'route', tier: 'code', intent: 'code' })
     expect(mock.requests.at(-1)).toMatchObject({
       protocol: 'anthropic',
-      model: 'claude-sonnet-4-5',
+      model: 'claude-sonnet-4-6',
     })
     const chat = await collect(runTurn(deps(), { message: 'hi!' }))
     expect(chat[0]).toMatchObject({ type: 'route', tier: 'fast' })
@@ -111,7 +111,7 @@ describe('runTurn end to end against the mock, through the official SDKs', () =>
   it('falls back across a 429 and a mid-stream cut without losing or duplicating text', async () => {
     const options = {
       overrides: {
-        fast: ['anthropic:claude-haiku-4-5', 'local:llama3.2', 'anthropic:claude-sonnet-4-5'],
+        fast: ['anthropic:claude-haiku-4-5', 'local:llama3.2', 'anthropic:claude-sonnet-4-6'],
       },
     }
     mock.script(
@@ -124,18 +124,18 @@ describe('runTurn end to end against the mock, through the official SDKs', () =>
     )
     mock.script(
       { kind: 'text', text: 'The whole answer, exactly once.', usage: { input: 10, output: 7 } },
-      { model: 'claude-sonnet-4-5' },
+      { model: 'claude-sonnet-4-6' },
     )
     const events = await collect(runTurn(deps(options), { message: 'hi' }))
     const retries = events.filter((e) => e.type === 'retry')
     expect(retries.map((r) => [r.from, r.to, r.restart])).toEqual([
       ['anthropic:claude-haiku-4-5', 'local:llama3.2', false],
-      ['local:llama3.2', 'anthropic:claude-sonnet-4-5', true],
+      ['local:llama3.2', 'anthropic:claude-sonnet-4-6', true],
     ])
     const end = events.at(-1) as End
     expect(end.text).toBe('The whole answer, exactly once.')
     expect(rendered(events)).toBe(end.text)
-    expect(end).toMatchObject({ reason: 'done', model: 'anthropic:claude-sonnet-4-5' })
+    expect(end).toMatchObject({ reason: 'done', model: 'anthropic:claude-sonnet-4-6' })
   })
 
   it('ends with an explicit error, never a silent truncation, when every candidate fails', async () => {

@@ -20,12 +20,12 @@ describe('createCatalog', () => {
     expect(catalog.demo).toBe(false)
     expect(ids(catalog)).toEqual({
       fast: ['anthropic:claude-haiku-4-5'],
-      smart: ['anthropic:claude-sonnet-4-5'],
-      code: ['anthropic:claude-sonnet-4-5'],
-      vision: ['anthropic:claude-sonnet-4-5'],
+      smart: ['anthropic:claude-sonnet-4-6'],
+      code: ['anthropic:claude-sonnet-4-6'],
+      vision: ['anthropic:claude-sonnet-4-6'],
       local: ['anthropic:claude-haiku-4-5'],
     })
-    expect(catalog.get('anthropic:claude-sonnet-4-5')).toMatchObject({
+    expect(catalog.get('anthropic:claude-sonnet-4-6')).toMatchObject({
       capabilities: { tools: true, vision: true, contextWindow: 200_000 },
       price: { inputPerMTok: 3, outputPerMTok: 15 },
     })
@@ -42,7 +42,7 @@ describe('createCatalog', () => {
     // A custom base URL means the OpenAI key belongs to that endpoint, not to api.openai.com.
     expect(ids(catalog).fast).toEqual(['anthropic:claude-haiku-4-5', 'local:qwen2.5-coder'])
     expect(ids(catalog).local).toEqual(['local:qwen2.5-coder'])
-    expect(ids(catalog).vision).toEqual(['anthropic:claude-sonnet-4-5'])
+    expect(ids(catalog).vision).toEqual(['anthropic:claude-sonnet-4-6'])
     expect(catalog.connections.local).toEqual({ apiKey: 'o', baseUrl: 'http://127.0.0.1:11434/v1' })
   })
 

@@ -61,7 +61,7 @@ describe('createModelProvider', () => {
         },
       },
     })
-    const ids = ['anthropic:claude-haiku-4-5', 'anthropic:claude-sonnet-4-5', 'local:llama3.2']
+    const ids = ['anthropic:claude-haiku-4-5', 'anthropic:claude-sonnet-4-6', 'local:llama3.2']
     const models = await Promise.all(
       Array.from({ length: 50 }, (_, i) => provider.get(ids[i % 3] as string)),
     )

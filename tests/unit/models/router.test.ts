@@ -94,7 +94,7 @@ describe('createRouter', () => {
     const code = await ask('Why does my React useEffect run twice?')
     expect(code).toMatchObject({ intent: 'code', tier: 'code', source: 'heuristic' })
     expect(code.candidates.map((c) => c.id)).toEqual([
-      'anthropic:claude-sonnet-4-5',
+      'anthropic:claude-sonnet-4-6',
       'local:llama3.2',
     ])
     expect(code.reason).toContain('programming')
