@@ -119,6 +119,26 @@ describe('CSRF', () => {
     expect(await fragment.text()).toMatch(/^<div class="error-notice" role="alert"/)
   })
 
+  it('accepts a form without Origin when its Referer is ours, refuses one with neither', async () => {
+    const { request } = setup()
+    const guest = await browser(request)
+    const form = (headers: Record<string, string>) =>
+      guest.send('/c', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
+        body: new URLSearchParams({ _csrf: guest.token, content: 'hi' }).toString(),
+      })
+    expect((await form({ Referer: `${origin}/c/abc` })).status).toBe(303)
+    const neither = await form({})
+    expect(neither.status).toBe(403)
+    expect(await neither.text()).toContain('csrf_origin_invalid')
+    const foreign = await form({ Referer: 'https://evil.example/page' })
+    expect(foreign.status).toBe(403)
+    expect((await form({ Referer: 'not a url' })).status).toBe(403)
+    // A foreign Origin is not rescued by a Referer that looks like ours.
+    expect((await form({ Origin: 'https://evil.example', Referer: `${origin}/` })).status).toBe(403)
+  })
+
   it('accepts the token in the X-CSRF-Token header', async () => {
     const { request } = setup()
     const guest = await browser(request)
