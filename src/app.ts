@@ -64,10 +64,10 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   if (options.staticFiles) app.use(options.staticFiles)
   app.route('/', livenessRoutes)
 
+  app.use(requestLog())
   app.use(
     servicesMiddleware({ platform: options.platform, build: options.services ?? createServices }),
   )
-  app.use(requestLog())
   app.use(configuredBodyLimit())
   app.route('/', readinessRoutes)
   // The chat UI. Browsers get a guest identity (also read by the WebSocket `/chat`); every

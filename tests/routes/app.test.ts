@@ -6,6 +6,7 @@ import { parseConfig } from '../../src/core/config.ts'
 import { AppError, StoreError } from '../../src/core/errors.ts'
 import type { PostgresDatabase } from '../../src/core/memory/postgres-history-store.ts'
 import { createServices, type Services } from '../../src/core/services.ts'
+import { createLogger } from '../../src/core/telemetry/logger.ts'
 import { createBackgroundTasks } from '../../src/runtime/background-tasks.ts'
 import { scenarios } from '../runtime/scenarios.ts'
 
@@ -293,5 +294,37 @@ describe('services', () => {
       'provider:anthropic',
       'provider:local',
     ])
+  })
+})
+
+describe('request log', () => {
+  it('counts the wait for services (and the database) in duration_ms', async () => {
+    const lines: Record<string, unknown>[] = []
+    const app = createApp({
+      platform,
+      services: async (config, p) => {
+        // As on a first start, where building services waits for the embedded database.
+        await new Promise((r) => setTimeout(r, 200))
+        const base = await createServices(config, p)
+        const logger = createLogger({
+          level: 'info',
+          write: (_level, line) => lines.push(JSON.parse(line)),
+        })
+        return { ...base, logger }
+      },
+    })
+    const response = await app.request(
+      '/api/ping',
+      {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ message: 'hi' }),
+      },
+      env,
+    )
+    expect(response.status).toBe(200)
+    const record = lines.find((line) => line.message === 'request')
+    expect(record).toMatchObject({ path: '/api/ping', status: 200 })
+    expect(record?.duration_ms).toBeGreaterThanOrEqual(190)
   })
 })
