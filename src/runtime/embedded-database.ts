@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises'
+import { access, mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { vector } from '@electric-sql/pglite-pgvector'
@@ -21,6 +21,16 @@ export interface EmbeddedDatabase {
 export interface EmbeddedDatabaseOptions {
   /** The app's data directory (default `.data`); the database lives in its `pglite` folder. */
   dataDir?: string
+}
+
+/** Whether the data directory already holds an embedded database (false: the next open creates it). */
+export async function embeddedDatabaseExists(dataDir = '.data'): Promise<boolean> {
+  try {
+    await access(join(dataDir, 'pglite', 'PG_VERSION'))
+    return true
+  } catch {
+    return false
+  }
 }
 
 const opened = new Map<string, Promise<EmbeddedDatabase>>()

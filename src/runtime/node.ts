@@ -13,7 +13,7 @@ await serve({
   staticFiles: serveStatic({ root: './public' }),
   upgradeWebSocket: webSockets.upgradeWebSocket,
   listen: (fetch, config) =>
-    new Promise((resolve) => {
+    new Promise((resolve, reject) => {
       const server = serveNode({ fetch, port: config.PORT, hostname: config.HOST }, () =>
         resolve({
           close: () =>
@@ -31,6 +31,8 @@ await serve({
             }),
         }),
       )
+      // A port in use arrives as an 'error' event; rejecting lets serve() say so in one line.
+      server.once('error', reject)
       webSockets.inject(server as Server, fetch)
     }),
   onSignal: (signal, handler) => process.once(signal, handler),

@@ -7,7 +7,8 @@ import type { RuntimeName } from '../core/runtime-name.ts'
 import { createLogger } from '../core/telemetry/logger.ts'
 import { createOpenSockets } from '../routes/open-sockets.ts'
 import { createBackgroundTasks } from './background-tasks.ts'
-import { openDatabase } from './open-database.ts'
+import { embeddedDatabaseExists } from './embedded-database.ts'
+import { type OpenedDatabase, openDatabase } from './open-database.ts'
 import { loadSessionSecret } from './session-secret.ts'
 
 /** A listening server, as each runtime's entry starts it. */
@@ -54,10 +55,13 @@ export async function serve(options: ServeOptions): Promise<void> {
   const logger = createLogger({ level: config.LOG_LEVEL })
   const background = createBackgroundTasks()
   const sockets = createOpenSockets()
-  // Opened (and migrated) now, while the server starts listening: liveness answers at once,
-  // and the first requests that need data wait for the database instead of failing.
-  let database = openDatabase(config, { hasFileSystem: options.hasFileSystem })
-  database.catch((error: unknown) => logger.error('database unavailable', { error: String(error) }))
+  const embedded = options.hasFileSystem && !config.DATABASE_URL
+  const databaseExisted = embedded ? await embeddedDatabaseExists(config.DATA_DIR) : true
+  // Opened (and migrated) right after the port is bound: a port in use is reported at once
+  // (and never interrupts a database being created), liveness answers during the wait, and
+  // requests that need data wait for the database instead of failing.
+  let database: Promise<OpenedDatabase | undefined> | undefined
+  const open = () => openDatabase(config, { hasFileSystem: options.hasFileSystem })
   let sessionSecret: Promise<string> | undefined
   const app = createApp({
     platform: {
@@ -65,9 +69,7 @@ export async function serve(options: ServeOptions): Promise<void> {
       hasFileSystem: options.hasFileSystem,
       openDatabase: () => {
         // A failed open is retried by the next request rather than remembered forever.
-        database = database.catch(() =>
-          openDatabase(config, { hasFileSystem: options.hasFileSystem }),
-        )
+        database = database ? database.catch(open) : open()
         return database
       },
       sessionSecret: options.hasFileSystem
@@ -88,15 +90,21 @@ export async function serve(options: ServeOptions): Promise<void> {
     upgradeWebSocket: options.upgradeWebSocket,
     sockets,
   })
-  const listener = await options.listen(
-    (request) => app.fetch(request, options.env, background),
-    config,
-  )
-  logger.info('listening', {
-    runtime: options.runtime,
-    url: `http://${config.HOST}:${config.PORT}`,
-  })
-
+  let listener: Listener
+  try {
+    listener = await options.listen(
+      (request) => app.fetch(request, options.env, background),
+      config,
+    )
+  } catch (error) {
+    if (!isAddressInUse(error)) throw error
+    console.error(
+      `outpost: ${config.HOST}:${config.PORT} is already in use (another Outpost?); stop it or set PORT`,
+    )
+    options.exit(1)
+    return
+  }
+  // Registered before the database wait: a stop during creation lets it finish and close.
   let stopping = false
   const stop = async (signal: string) => {
     if (stopping) return
@@ -113,9 +121,44 @@ export async function serve(options: ServeOptions): Promise<void> {
     await closing
     const left = await background.drain(drainTimeoutMs)
     if (left > 0) logger.warn('background tasks cut off at shutdown', { left })
-    await database.then((opened) => opened?.close()).catch(() => {})
+    await database?.then((opened) => opened?.close()).catch(() => {})
     options.exit(0)
   }
   options.onSignal('SIGTERM', () => void stop('SIGTERM'))
   options.onSignal('SIGINT', () => void stop('SIGINT'))
+
+  const opening = database ?? open()
+  database = opening
+  opening.catch((error: unknown) => logger.error('database unavailable', { error: String(error) }))
+  if (embedded) {
+    // Say what the wait is, and claim to listen only once the first page can answer at once.
+    const started = performance.now()
+    logger.info(
+      databaseExisted
+        ? 'opening the embedded database'
+        : 'creating the embedded database (first start only, takes a few seconds)',
+      { data_dir: config.DATA_DIR },
+    )
+    if (
+      await opening.then(
+        () => true,
+        () => false,
+      )
+    ) {
+      logger.info(databaseExisted ? 'embedded database opened' : 'embedded database created', {
+        duration_ms: Math.round(performance.now() - started),
+      })
+    }
+  }
+  logger.info('listening', {
+    runtime: options.runtime,
+    url: `http://${config.HOST}:${config.PORT}`,
+  })
+}
+
+/** Bun and Node report a taken port as `EADDRINUSE`, Deno as `Deno.errors.AddrInUse`. */
+function isAddressInUse(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false
+  const { code, name } = error as { code?: unknown; name?: unknown }
+  return code === 'EADDRINUSE' || name === 'AddrInUse'
 }

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs'
+import { type AddressInfo, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -208,6 +209,25 @@ Connection: close`,
           'UPSTASH_REDIS_REST_TOKEN: required when UPSTASH_REDIS_REST_URL is set',
         )
         expect(log).not.toContain(secret)
+      }, 60_000)
+
+      it('a port already in use: one clear line, no stack trace, exit 1', async () => {
+        const taken = createServer()
+        const port = await new Promise<number>((bound) =>
+          taken.listen(0, '127.0.0.1', () => bound((taken.address() as AddressInfo).port)),
+        )
+        const proc = await startRuntime(runtime, { PORT: String(port) })
+        try {
+          const code = await proc.exited
+          const log = proc.log().trim()
+          expect(code, log).toBe(1)
+          expect(log).toBe(
+            `outpost: 127.0.0.1:${port} is already in use (another Outpost?); stop it or set PORT`,
+          )
+        } finally {
+          await proc.stop()
+          await new Promise((closed) => taken.close(closed))
+        }
       }, 60_000)
     }
   })
