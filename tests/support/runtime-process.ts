@@ -10,7 +10,11 @@ const root = resolve(import.meta.dirname, '..', '..')
 const bin = (name: string) => join(root, 'node_modules', '.bin', name)
 
 /** The command that starts each runtime from its real entry file. */
-function commandFor(runtime: RuntimeId, port: number, vars: Record<string, string>) {
+function commandFor(
+  runtime: RuntimeId,
+  port: number,
+  vars: Record<string, string>,
+): { command: string; args: string[]; temporaryDir?: string } {
   switch (runtime) {
     case 'node':
       return { command: process.execPath, args: ['--import', 'tsx', 'src/runtime/node.ts'] }
@@ -35,6 +39,7 @@ function commandFor(runtime: RuntimeId, port: number, vars: Record<string, strin
       const varArgs = Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`])
       const state = mkdtempSync(join(tmpdir(), 'outpost-wrangler-'))
       return {
+        temporaryDir: state,
         command: process.execPath,
         args: [
           join(root, 'node_modules', 'wrangler', 'bin', 'wrangler.js'),
@@ -88,9 +93,15 @@ export async function startRuntime(
   vars: Record<string, string> = {},
 ): Promise<RuntimeProcess> {
   const port = await freePort()
-  const { command, args } = commandFor(runtime, port, vars)
-  // Each process gets its own embedded database, removed when it stops.
+  const { command, args, temporaryDir } = commandFor(runtime, port, vars)
+  // Each process gets its own embedded database, removed when it exits (also when it exits on
+  // its own, as with a bad configuration), together with wrangler's state folder.
   const dataDir = mkdtempSync(join(tmpdir(), 'outpost-data-'))
+  const removeTemporary = () => {
+    for (const dir of [dataDir, temporaryDir]) {
+      if (dir) rmSync(dir, { recursive: true, force: true })
+    }
+  }
   const env = {
     ...process.env,
     DATA_DIR: dataDir,
@@ -115,9 +126,13 @@ export async function startRuntime(
     output += chunk
   })
   const exited = new Promise<number | string>((done) => {
-    child.once('exit', (code, signal) => done(code ?? signal ?? 'unknown'))
+    child.once('exit', (code, signal) => {
+      removeTemporary()
+      done(code ?? signal ?? 'unknown')
+    })
     child.once('error', (error) => {
       output += `\n[spawn error] ${error.message}`
+      removeTemporary()
       done('spawn-error')
     })
   })
@@ -143,7 +158,7 @@ export async function startRuntime(
       clearTimeout(timer)
       // wrangler leaves workerd in the group; make sure nothing outlives the test.
       signal('SIGKILL')
-      rmSync(dataDir, { recursive: true, force: true })
+      removeTemporary()
     },
   }
 }
