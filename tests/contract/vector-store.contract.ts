@@ -225,7 +225,11 @@ export function vectorStoreContract(
 
     it('fails with a retryable StoreError when the backend is down', async (context) => {
       // The in-memory store has no backend that could be down.
-      if (!subject.unreachable) return context.skip()
+      if (!subject.unreachable) {
+        const reason = 'in-process store: no network backend to be down'
+        console.warn(`[skip] ${context.task.fullName}: ${reason}`)
+        return context.skip(reason)
+      }
       const down = await subject.unreachable()
       const errors = [
         await storeError(down.query(axis(0), { filter: { owner: 'x' } })),
