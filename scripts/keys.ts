@@ -8,11 +8,15 @@
  *
  * `--user` defaults to `default`; the user is created when missing. Only a SHA-256 hash of the
  * secret is stored: a lost key cannot be shown again, only revoked and replaced.
+ *
+ * The embedded database allows one process at a time: while the server runs on it, this
+ * refuses with exit code 1 and says what to do (stop the server first, or use DATABASE_URL).
  */
 import { parseArgs } from 'node:util'
 import { createPostgresApiKeyStore } from '../src/core/auth/postgres-api-key-store.ts'
 import { parseConfig } from '../src/core/config.ts'
 import { createPostgresHistoryStore } from '../src/core/memory/postgres-history-store.ts'
+import { EmbeddedDatabaseBusyError } from '../src/runtime/embedded-database-lock.ts'
 import { openDatabase } from '../src/runtime/open-database.ts'
 
 const usage = 'usage: npm run keys -- create --name NAME [--user ID] | list [--user ID] | revoke ID'
@@ -27,7 +31,12 @@ if (!command || !['create', 'list', 'revoke'].includes(command)) fail(usage)
 if (command === 'create' && !values.name?.trim()) fail('create needs --name NAME')
 if (command === 'revoke' && !id) fail('revoke needs the key id (see `list`)')
 
-const database = await openDatabase(parseConfig(process.env), { hasFileSystem: true })
+const database = await openDatabase(parseConfig(process.env), { hasFileSystem: true }).catch(
+  (error: unknown) => {
+    if (error instanceof EmbeddedDatabaseBusyError) fail(`outpost keys: ${error.message}`, 1)
+    throw error
+  },
+)
 if (!database) fail('no database: set DATABASE_URL or DATA_DIR')
 const keys = createPostgresApiKeyStore({ db: database.db })
 const userId = values.user as string
@@ -57,7 +66,7 @@ try {
   await database.close()
 }
 
-function fail(message: string): never {
+function fail(message: string, code = 2): never {
   console.error(message)
-  process.exit(2)
+  process.exit(code)
 }

@@ -4,6 +4,7 @@ import { PGlite } from '@electric-sql/pglite'
 import { vector } from '@electric-sql/pglite-pgvector'
 import { drizzle } from 'drizzle-orm/pglite'
 import type { PostgresDatabase } from '../core/memory/postgres-history-store.ts'
+import { lockEmbeddedDatabase } from './embedded-database-lock.ts'
 import { migrateDatabase } from './migrate-database.ts'
 
 /** The embedded PostgreSQL (PGlite + pgvector) of a Bun, Deno or Node process. */
@@ -44,19 +45,28 @@ const opened = new Map<string, Promise<EmbeddedDatabase>>()
 export function openEmbeddedDatabase(
   options: EmbeddedDatabaseOptions = {},
 ): Promise<EmbeddedDatabase> {
-  const path = resolve(join(options.dataDir ?? '.data', 'pglite'))
+  const dataDir = options.dataDir ?? '.data'
+  const path = resolve(join(dataDir, 'pglite'))
   let pending = opened.get(path)
   if (!pending) {
-    pending = open(path)
+    pending = open(dataDir, path)
     opened.set(path, pending)
     pending.catch(() => opened.delete(path))
   }
   return pending
 }
 
-async function open(path: string): Promise<EmbeddedDatabase> {
+async function open(dataDir: string, path: string): Promise<EmbeddedDatabase> {
   await mkdir(path, { recursive: true })
-  const client = await PGlite.create(path, { extensions: { vector } })
+  // One process at a time (see EmbeddedDatabaseBusyError): refuse before touching the files.
+  const lock = await lockEmbeddedDatabase(dataDir)
+  let client: PGlite
+  try {
+    client = await PGlite.create(path, { extensions: { vector } })
+  } catch (error) {
+    await lock.release()
+    throw error
+  }
   try {
     const db = drizzle({ client })
     await migrateDatabase(db, { vector: true })
@@ -67,10 +77,12 @@ async function open(path: string): Promise<EmbeddedDatabase> {
       async close() {
         opened.delete(path)
         await client.close()
+        await lock.release()
       },
     }
   } catch (error) {
     await client.close().catch(() => {})
+    await lock.release()
     throw error
   }
 }

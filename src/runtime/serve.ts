@@ -8,6 +8,7 @@ import { createLogger } from '../core/telemetry/logger.ts'
 import { createOpenSockets } from '../routes/open-sockets.ts'
 import { createBackgroundTasks } from './background-tasks.ts'
 import { embeddedDatabaseExists } from './embedded-database.ts'
+import { EmbeddedDatabaseBusyError } from './embedded-database-lock.ts'
 import { type OpenedDatabase, openDatabase } from './open-database.ts'
 import { loadSessionSecret } from './session-secret.ts'
 
@@ -139,12 +140,18 @@ export async function serve(options: ServeOptions): Promise<void> {
         : 'creating the embedded database (first start only, takes a few seconds)',
       { data_dir: config.DATA_DIR },
     )
-    if (
-      await opening.then(
-        () => true,
-        () => false,
-      )
-    ) {
+    const failure = await opening.then(
+      () => undefined,
+      (error: unknown) => error ?? 'failed',
+    )
+    if (failure instanceof EmbeddedDatabaseBusyError) {
+      // Another Outpost (or `npm run keys`) has it: serving without it would lose data.
+      console.error(`outpost: ${failure.message}`)
+      await listener.close()
+      options.exit(1)
+      return
+    }
+    if (failure === undefined) {
       logger.info(databaseExisted ? 'embedded database opened' : 'embedded database created', {
         duration_ms: Math.round(performance.now() - started),
       })

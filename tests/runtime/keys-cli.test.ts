@@ -1,9 +1,13 @@
-import { execFile } from 'node:child_process'
+import { execFile, spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { drizzle } from 'drizzle-orm/node-postgres'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createPostgresApiKeyStore } from '../../src/core/auth/postgres-api-key-store.ts'
+import { type RuntimeProcess, startRuntime, waitUntilReady } from '../support/runtime-process.ts'
 import { serviceAvailable } from '../support/services.ts'
 import { createTemporaryDatabase, type TemporaryDatabase } from '../support/temporary-database.ts'
 
@@ -56,3 +60,58 @@ describe.skipIf(!postgresUp)('scripts/keys.ts (npm run keys) with DATABASE_URL',
     expect(error).toMatchObject({ code: 2, stderr: expect.stringContaining('--name') })
   })
 })
+
+describe('scripts/keys.ts on the embedded database while the server runs', () => {
+  let dataDir: string
+  beforeAll(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'outpost-keys-embedded-'))
+  })
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
+
+  const keys = (...args: string[]) =>
+    run(process.execPath, ['--import', 'tsx', 'scripts/keys.ts', ...args], {
+      env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir },
+    })
+
+  it('refuses with a clear message while the server has it open, works once it stops', async () => {
+    const server = await startRuntime('node', { DATA_DIR: dataDir })
+    try {
+      await waitUntilReady(server)
+      // `listening` comes once the database is open (and locked).
+      await waitForLog(server, '"listening"')
+      const refused = await keys('create', '--name', 'bot').catch(
+        (error: { code: number; stderr: string }) => error,
+      )
+      expect(refused).toMatchObject({ code: 1 })
+      expect((refused as { stderr: string }).stderr).toContain(
+        `is open in another process (pid ${server.child.pid})`,
+      )
+      expect((refused as { stderr: string }).stderr).toContain('stop the server')
+
+      // A second server on the same folder says the same and exits 1.
+      const second = await startRuntime('node', { DATA_DIR: dataDir })
+      expect(await second.exited).toBe(1)
+      expect(second.log()).toContain('is open in another process')
+    } finally {
+      await server.stop()
+    }
+    const created = await keys('create', '--name', 'bot')
+    expect(created.stdout.trim().split('\n').at(-1)).toMatch(/^op_/)
+  }, 120_000)
+
+  it('takes over a lock left by a process that no longer runs', async () => {
+    const gone = spawnSync(process.execPath, ['-e', '']).pid
+    writeFileSync(join(dataDir, 'pglite.lock'), String(gone))
+    const listed = await keys('list')
+    expect(listed.stdout).toContain('live')
+    expect(existsSync(join(dataDir, 'pglite.lock'))).toBe(false)
+  }, 60_000)
+})
+
+async function waitForLog(proc: RuntimeProcess, text: string, timeoutMs = 90_000) {
+  const started = Date.now()
+  while (!proc.log().includes(text)) {
+    if (Date.now() - started > timeoutMs) throw new Error(`no ${text} in:\n${proc.log()}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
