@@ -66,6 +66,7 @@ export async function createServices(
 ): Promise<Services> {
   const database = await platform.openDatabase?.(config)
   const memory = createMemory({ config, database })
+  const logger = createLogger({ level: config.LOG_LEVEL })
   const models = createModels({
     anthropicApiKey: config.ANTHROPIC_API_KEY,
     anthropicBaseUrl: config.ANTHROPIC_BASE_URL,
@@ -76,6 +77,7 @@ export async function createServices(
     classifyWhenUnsure: config.ROUTER_CLASSIFIER,
     kv: memory.kv,
     demo: { wordDelayMs: config.DEMO_WORD_DELAY_MS },
+    logger,
   })
   const tools = createToolRegistry({
     tools: [currentTimeTool, calculatorTool],
@@ -95,7 +97,7 @@ export async function createServices(
   return {
     config,
     runtime: platform.runtime,
-    logger: createLogger({ level: config.LOG_LEVEL }),
+    logger,
     memory,
     models,
     tools,

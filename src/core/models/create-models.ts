@@ -1,8 +1,10 @@
 import type { KvStore } from '../memory/kv-store.ts'
+import type { Logger } from '../telemetry/logger.ts'
 import { type CircuitBreaker, createBreaker } from './breaker.ts'
 import { type CatalogOptions, createCatalog } from './catalog.ts'
 import type { DemoModelOptions } from './demo.ts'
 import { createModelClassifier } from './intent-classifier.ts'
+import { loggedModelProvider } from './logged-model-provider.ts'
 import type { ModelCatalog } from './model-catalog.ts'
 import { type ClientFactories, createModelProvider, type ModelProvider } from './model-provider.ts'
 import { createRouter, type Router } from './router.ts'
@@ -16,6 +18,8 @@ export interface CreateModelsOptions extends CatalogOptions {
   now?: () => number
   demo?: DemoModelOptions
   clients?: Partial<ClientFactories>
+  /** Where a failing provider is reported (once per episode); unlogged without it. */
+  logger?: Logger
 }
 
 /** The model half of the services: what `runTurn` takes as `router`, `models`, `breaker`. */
@@ -32,7 +36,8 @@ export interface Models {
  */
 export function createModels(options: CreateModelsOptions): Models {
   const catalog = createCatalog(options)
-  const models = createModelProvider({ catalog, demo: options.demo, clients: options.clients })
+  const provider = createModelProvider({ catalog, demo: options.demo, clients: options.clients })
+  const models = options.logger ? loggedModelProvider(provider, options.logger) : provider
   const fast = catalog.tiers.fast[0]
   const classify =
     options.classifyWhenUnsure && !catalog.demo && fast
