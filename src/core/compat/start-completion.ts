@@ -103,5 +103,5 @@ export function modelChoice(model: string | undefined): Pick<RouteRequest, 'mode
 /** The route as one header-safe line, for `x-outpost-route`. */
 export function routeHeader(route: RouteDecision): string {
   const text = `${route.source}; tier=${route.tier}; ${route.reason}`
-  return text.replace(/[^\x20-\x7e]/g, '?').slice(0, 300)
+  return text.slice(0, 300).replace(/[^\x20-\x7e]/g, '?')
 }

@@ -1,3 +1,4 @@
+import { scanWindow } from '../text/scan-window.ts'
 import type { ChatMessage, ChatModel, ChatRequest, ModelEvent, ToolCall } from './chat-model.ts'
 import { ProviderError } from './provider-error.ts'
 import { abortableSleep } from './sleep.ts'
@@ -14,6 +15,7 @@ export interface DemoModelOptions {
 const LABEL = '[Demo model]'
 const timeQuestion =
   /\b(what(?:'s| is) the (?:time|date)|what time|current (?:time|date)|time is it|today'?s date|what day is)\b/i
+const operation = /\d[ \t]{0,8}[-+*/%^][ \t]{0,8}[\d(a-z]|\b[a-z]{1,5}\(/i
 const mathRun = /(?:\b(?:sqrt|abs|round|min|max|pi)\b|\d+(?:\.\d+)?|[-+*/%^(),]|[ \t])+/gi
 
 /**
@@ -64,7 +66,8 @@ export function createDemoModel(options: DemoModelOptions = {}): ChatModel {
 function plan(request: ChatRequest, newId: () => string): { text: string; call?: ToolCall } {
   const last = request.messages.at(-1)
   if (last?.role === 'tool') return { text: fromToolResult(last) }
-  const question = lastUserText(request.messages)
+  // The patterns below look at a bounded slice; the excerpt quotes the head anyway.
+  const question = scanWindow(lastUserText(request.messages))
   const offered = new Set((request.tools ?? []).map((tool) => tool.name))
   if (request.toolChoice !== 'none') {
     if (offered.has('current_time') && timeQuestion.test(question)) {
@@ -120,8 +123,6 @@ function lastUserText(messages: ChatMessage[]): string {
 /** The longest run that looks like arithmetic: at least one digit and one operator. */
 function arithmeticIn(text: string): string | undefined {
   const runs = (text.match(mathRun) ?? []).map((run) => run.trim())
-  const candidates = runs.filter(
-    (run) => /\d/.test(run) && /\d\s*[-+*/%^]\s*[\d(a-z]|[a-z]+\(/i.test(run),
-  )
+  const candidates = runs.filter((run) => /\d/.test(run) && operation.test(run))
   return candidates.sort((a, b) => b.length - a.length)[0]
 }

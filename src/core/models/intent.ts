@@ -1,3 +1,4 @@
+import { scanWindow } from '../text/scan-window.ts'
 import type { ChatMessage } from './chat-model.ts'
 
 /** What a request is about, as far as choosing a model goes. */
@@ -18,7 +19,11 @@ export interface IntentGuess {
 type Signal = [name: string, pattern: RegExp, weight: number]
 
 const codeSignals: Signal[] = [
-  ['code block', /```|=>|\(\)\s*[;{]|\bdef \w+\(|\bconst \w+\s*[:=]|;\s*\}|\w+\.\w+\(/, 3],
+  [
+    'code block',
+    /```|=>|\(\)\s{0,8}[;{]|\bdef \w{1,64}\(|\bconst \w{1,64}\s{0,8}[:=]|;\s{0,8}\}|\b\w{1,64}\.\w{1,64}\(/,
+    3,
+  ],
   [
     'language',
     /\b(java|kotlin|python|javascript|typescript|rust|golang|c\+\+|c#|php|ruby|swift|scala|sql|bash|zsh|powershell|html|css)\b|\bin Go\b|\bC program/i,
@@ -31,15 +36,19 @@ const codeSignals: Signal[] = [
   ],
   [
     'error',
-    /\b\w*(Error|Exception):|\b(stack trace|segfault|crashloopbackoff|exit(s|ed)? .*code \d+|ERESOLVE|null pointer|undefined is not|cannot read propert)/i,
+    /\b\w{0,64}(Error|Exception):|\b(stack trace|segfault|crashloopbackoff|exit(s|ed)? .{0,80}?code \d{1,6}|ERESOLVE|null pointer|undefined is not|cannot read propert)/i,
     2,
   ],
   [
     'programming',
-    /\b(refactor|implement\w*|compile[sd]?|unit tests?|functions?|class|variables?|loop|arrays?|pointers?|closures?|async|lifetime|time complexity|algorithm|quer(y|ies)|migration|script|middleware|pull request|diff|repo|deploy|debug|bug|mock|struct|O\(\w+\)|seq scan|commit|container|pod)\b/i,
+    /\b(refactor|implement\w*|compile[sd]?|unit tests?|functions?|class|variables?|loop|arrays?|pointers?|closures?|async|lifetime|time complexity|algorithm|quer(y|ies)|migration|script|middleware|pull request|diff|repo|deploy|debug|bug|mock|struct|O\(\w{1,16}\)|seq scan|commit|container|pod)\b/i,
     1.5,
   ],
-  ['identifier', /\b[a-z]+[A-Z]\w*\b|\b\w+_\w+\(|\.(tsx?|jsx?|py|rs|go|java|sql|sh)\b/, 1],
+  [
+    'identifier',
+    /\b[a-z]{1,32}[A-Z]\w{0,64}|\b\w{1,64}_\w{1,64}\(|\.(tsx?|jsx?|py|rs|go|java|sql|sh)\b/,
+    1,
+  ],
 ]
 
 const reasoningSignals: Signal[] = [
@@ -59,15 +68,15 @@ const reasoningSignals: Signal[] = [
     /\b(analy[sz]e|evaluate|assess\w*|compared?|estimate|prioriti[sz]e|strategy|decid\w*|approach|worth the risk|probability|expected value|ethical|rational|causes?|caused)\b/i,
     2,
   ],
-  ['hypothetical', /\bwhat would happen\b|\bwhat could go wrong\b|\bif all\b.*\bsome\b/i, 2],
-  ['why', /^\s*why\b|\bexplain (why|how)\b/i, 1],
+  ['hypothetical', /\bwhat would happen\b|\bwhat could go wrong\b|\bif all\b.{0,200}?\bsome\b/i, 2],
+  ['why', /^\s{0,64}why\b|\bexplain (why|how)\b/i, 1],
   ['should', /\bshould (we|our|i)\b|\bconsider(ing)?\b/i, 1],
 ]
 
 const writingSignals: Signal[] = [
   [
     'writing verb',
-    /\b(write|draft|compose|rewrite|proofread|paraphrase|summari[sz]e|shorten|translate|reword|polish|word (a|the|my) \w+|write back)\b|\bmake (this|it) (sound|more|punchier|shorter)|\bturn (these|this|my) notes\b/i,
+    /\b(write|draft|compose|rewrite|proofread|paraphrase|summari[sz]e|shorten|translate|reword|polish|word (a|the|my) \w{1,64}|write back)\b|\bmake (this|it) (sound|more|punchier|shorter)|\bturn (these|this|my) notes\b/i,
     2.5,
   ],
   [
@@ -77,8 +86,19 @@ const writingSignals: Signal[] = [
   ],
 ]
 
+// Compiled once, with the global flag `score` needs to see every distinct term.
+const everyMatch = (signals: Signal[]): Signal[] =>
+  signals.map(([name, pattern, weight]) => [
+    name,
+    new RegExp(pattern.source, `${pattern.flags}g`),
+    weight,
+  ])
+const codePatterns = everyMatch(codeSignals)
+const reasoningPatterns = everyMatch(reasoningSignals)
+const writingPatterns = everyMatch(writingSignals)
+
 const depthMarkers =
-  /\b(detailed|in depth|comprehensive|thorough|step by step|\d{3,}[- ]word|essay|nuanced)\b/i
+  /\b(detailed|in depth|comprehensive|thorough|step by step|\d{3,6}[- ]word|essay|nuanced)\b/i
 
 /** The text of the last user message, and whether any user message carries an image. */
 export function lastUserContent(messages: readonly ChatMessage[]): {
@@ -105,7 +125,9 @@ export function lastUserContent(messages: readonly ChatMessage[]): {
  * explainable. Images always mean `vision` (only a vision model can read them). A short
  * message with no strong signal is quick chat.
  */
-export function guessIntent(text: string, hasImage: boolean): IntentGuess {
+export function guessIntent(fullText: string, hasImage: boolean): IntentGuess {
+  // Every pattern below runs on a bounded slice, so a megabyte of input costs what 8 KB does.
+  const text = scanWindow(fullText)
   const words = text.trim().split(/\s+/).filter(Boolean).length
   const numbers = text.match(/\d+(\.\d+)?/g)?.length ?? 0
   const deep = depthMarkers.test(text)
@@ -123,7 +145,7 @@ export function guessIntent(text: string, hasImage: boolean): IntentGuess {
     let total = 0
     const names: string[] = []
     for (const [name, pattern, weight] of signals) {
-      const found = text.match(new RegExp(pattern.source, `${pattern.flags}g`)) ?? []
+      const found = text.match(pattern) ?? []
       const distinct = new Set(found.map((m) => m.toLowerCase().trim())).size
       if (distinct === 0) continue
       total += weight * Math.min(distinct, 2)
@@ -132,9 +154,9 @@ export function guessIntent(text: string, hasImage: boolean): IntentGuess {
     return { total, names }
   }
   const scores = {
-    code: score(codeSignals),
-    reasoning: score(reasoningSignals),
-    writing: score(writingSignals),
+    code: score(codePatterns),
+    reasoning: score(reasoningPatterns),
+    writing: score(writingPatterns),
   }
   // A word problem: several numbers in a sentence or two that asks for a result.
   if (numbers >= 2 && words >= 15) {
