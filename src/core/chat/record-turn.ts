@@ -6,6 +6,8 @@ import type {
   ToolCallRecord,
   ToolResultRecord,
 } from '../memory/history-store.ts'
+import type { Logger } from '../telemetry/logger.ts'
+import { storableJson, storableText } from '../text/storable-text.ts'
 
 /** Where a turn's outcome is written. */
 export interface TurnRecord {
@@ -14,6 +16,8 @@ export interface TurnRecord {
   conversationId: string
   runId: string
   now: () => number
+  /** Where a failure to record is reported (by code, never with the text). */
+  logger?: Logger
   /** Called once the answer is stored, with its text (for semantic memory). */
   onAnswer?: (answer: { messageId: string; text: string }) => void
 }
@@ -58,20 +62,25 @@ export async function* recordTurn(
       case 'tool-call':
         calls.set(event.step, [
           ...(calls.get(event.step) ?? []),
-          { id: event.id, name: event.name, input: event.input },
+          { id: event.id, name: storableText(event.name), input: storableJson(event.input) },
         ])
         break
       case 'tool-result':
         results.set(event.step, [
           ...(results.get(event.step) ?? []),
-          { toolCallId: event.id, output: event.content, isError: !event.ok },
+          { toolCallId: event.id, output: storableText(event.content), isError: !event.ok },
         ])
         break
       case 'error':
-        error = { code: event.code, message: event.message }
+        error = { code: event.code, message: storableText(event.message) }
         break
       case 'turn-end':
-        await finish(record, event, { route, error, calls, results })
+        try {
+          await finish(record, event, { route, error, calls, results })
+        } catch (failure) {
+          await recordFailure(record, failure)
+          throw failure
+        }
         break
     }
   }
@@ -90,12 +99,15 @@ async function finish(
   const toolCalls = [...seen.calls.values()].flat()
   const toolResults = [...seen.results.values()].flat()
   const usage = tokens(end.usage)
-  if (end.text || toolCalls.length > 0) {
+  // Model output may hold U+0000 or half a surrogate pair, which PostgreSQL refuses: the answer
+  // is stored without them rather than lost.
+  const text = end.text ? storableText(end.text) : ''
+  if (text || toolCalls.length > 0) {
     const stored = await record.history.appendMessages(record.ownerId, record.conversationId, [
       {
         role: 'assistant',
         content: [
-          ...(end.text ? [{ type: 'text', text: end.text }] : []),
+          ...(text ? [{ type: 'text', text }] : []),
           // Why this model answered, kept with the answer so pages can show it later.
           ...(routePart(seen.route) ?? []),
         ],
@@ -106,7 +118,7 @@ async function finish(
       },
     ])
     const message = stored?.[0]
-    if (message && end.text) record.onAnswer?.({ messageId: message.id, text: end.text })
+    if (message && text) record.onAnswer?.({ messageId: message.id, text })
   }
   await record.history.updateRun(record.ownerId, record.runId, {
     status: statusByReason[end.reason] ?? 'failed',
@@ -114,6 +126,22 @@ async function finish(
     usage,
     finishedAt: record.now(),
   })
+}
+
+/** Marks the run failed when its outcome could not be stored, so it never stays `running`. */
+async function recordFailure(record: TurnRecord, failure: unknown) {
+  const code = (failure as { code?: unknown }).code
+  record.logger?.error('run not recorded', {
+    run_id: record.runId,
+    code: typeof code === 'string' ? code : 'unknown',
+  })
+  await record.history
+    .updateRun(record.ownerId, record.runId, {
+      status: 'failed',
+      error: { code: 'record_failed', message: 'The answer could not be stored' },
+      finishedAt: record.now(),
+    })
+    .catch(() => {})
 }
 
 function tokens(usage: TurnUsage) {
@@ -128,5 +156,5 @@ function tokens(usage: TurnUsage) {
 function routePart(route: unknown): ContentPart[] | undefined {
   const event = route as Extract<AgentEvent, { type: 'route' }> | undefined
   if (!event) return undefined
-  return [{ type: 'route', tier: event.tier, reason: event.reason }]
+  return [{ type: 'route', tier: event.tier, reason: storableText(event.reason) }]
 }

@@ -69,6 +69,7 @@ export async function startAnswer(deps: ChatDeps, request: AnswerRequest): Promi
       id: run.id,
       meta: { ownerId, conversationId: conversation.id },
       now,
+      logger: deps.logger,
     },
     (signal) =>
       recordTurn(
@@ -78,6 +79,7 @@ export async function startAnswer(deps: ChatDeps, request: AnswerRequest): Promi
           conversationId: conversation.id,
           runId: run.id,
           now,
+          logger: deps.logger,
           onAnswer: (answer) =>
             deps.defer(
               rememberExchange(deps, {

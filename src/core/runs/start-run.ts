@@ -1,4 +1,5 @@
 import type { AgentEvent } from '../agent/agent-event.ts'
+import type { Logger } from '../telemetry/logger.ts'
 import type { RunEntry, RunInfo, RunLog, RunStatus } from './run-log.ts'
 
 /** What `startRun` needs. */
@@ -9,6 +10,8 @@ export interface StartRunOptions {
   id?: string
   meta?: Record<string, unknown>
   now?: () => number
+  /** Where a failed run is reported, by error code (never with user or model text). */
+  logger?: Logger
   /** How often the producer looks for a cancellation asked from another isolate. 500 ms. */
   cancelCheckMs?: number
 }
@@ -73,7 +76,13 @@ export async function startRun(
           if (await runLog.cancelRequested(run.id)) controller.abort()
         }
       }
-    } catch {
+    } catch (failure) {
+      const code = (failure as { code?: unknown } | undefined)?.code
+      options.logger?.error('run failed', {
+        run_id: run.id,
+        code: typeof code === 'string' ? code : 'unknown',
+        name: failure instanceof Error ? failure.name : typeof failure,
+      })
       pending.push({
         type: 'error',
         code: 'internal_error',
@@ -83,7 +92,14 @@ export async function startRun(
       status = 'failed'
     } finally {
       await flush()
-      await runLog.finish(run.id, lost ? 'failed' : status)
+      if (lost) options.logger?.error('run events not stored', { run_id: run.id })
+      await runLog.finish(run.id, lost ? 'failed' : status).catch((failure: unknown) => {
+        const code = (failure as { code?: unknown } | undefined)?.code
+        options.logger?.error('run not finished', {
+          run_id: run.id,
+          code: typeof code === 'string' ? code : 'unknown',
+        })
+      })
     }
   }
   options.defer(produce())
