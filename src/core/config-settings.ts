@@ -73,6 +73,20 @@ export const settings = {
     expects: 'an integer number of milliseconds from 50 to 30000',
     description: 'How long `/readyz` waits for each store and provider.',
   }),
+  STREAM_HEARTBEAT_MS: def({
+    schema: integer(100, 60000),
+    default: 5000,
+    expects: 'an integer number of milliseconds from 100 to 60000',
+    description:
+      'Silence after which an event stream sends a keep-alive (an SSE comment, or an HTML comment on the no-JavaScript run page), so proxies and idle timeouts never cut a thinking model.',
+  }),
+  IDLE_TIMEOUT_SECONDS: def({
+    schema: integer(10, 255),
+    default: 120,
+    expects: 'an integer number of seconds from 10 to 255',
+    description:
+      'Bun closes a connection that sends and receives nothing for this long (Bun allows at most 255); streams stay alive through their heartbeats.',
+  }),
   DATA_DIR: def({
     schema: z.string().min(1),
     default: '.data',

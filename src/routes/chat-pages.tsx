@@ -90,14 +90,20 @@ export const chatPageRoutes = new Hono<AppEnv>()
       </Layout>,
     )
     const [head = '', tail = ''] = page.split(slot)
-    const body = textStream(async function* (signal) {
-      yield `<!doctype html>${head}`
-      yield* streamedAnswer(
-        { conversationId: id, runId, csrfToken },
-        await followRun(deps, ownerId, runId, 0, signal),
-      )
-      yield tail
-    }, c.req.raw.signal)
+    // An HTML comment is the one chunk that changes nothing wherever the answer has got to.
+    const keepAlive = { everyMs: c.var.services.config.STREAM_HEARTBEAT_MS, text: '<!-- -->\n' }
+    const body = textStream(
+      async function* (signal) {
+        yield `<!doctype html>${head}`
+        yield* streamedAnswer(
+          { conversationId: id, runId, csrfToken },
+          await followRun(deps, ownerId, runId, 0, signal),
+        )
+        yield tail
+      },
+      c.req.raw.signal,
+      keepAlive,
+    )
     return c.body(body, 200, {
       'Content-Type': 'text/html; charset=utf-8',
       // Compression would buffer the stream (workerd compresses text/html by itself unless the

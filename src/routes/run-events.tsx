@@ -6,6 +6,7 @@ import { answerFrame } from '../views/answer-frame.tsx'
 import { newAnswerState } from '../views/answer-state.ts'
 import { answerIds } from '../views/live-answer.tsx'
 import { guestContext, renderToString } from './guest-context.ts'
+import { sseKeepAlive } from './heartbeat.ts'
 import { sseFrame, sseHeaders, textStream } from './sse-frame.ts'
 
 /** The position to resume after: `Last-Event-ID` (a run-log seq), else `?after=`, else 0. */
@@ -29,26 +30,31 @@ export const runEventRoutes = new Hono<AppEnv>().get('/c/:id/runs/:runId/events'
   const { run, logged } = await getRun(deps, ownerId, runId)
   if (run.conversationId !== id) throw new NotFoundError('No such run')
   const after = resumeAfter(c.req.header('Last-Event-ID'), c.req.query('after'))
-  const body = textStream(async function* (signal) {
-    if (!logged) {
-      // The log expired: the answer (if any) is in history; ask the page to show it.
-      yield sseFrame({
-        data: await renderToString(
-          <ExpiredNotice runId={runId} href={`/c/${encodeURIComponent(id)}`} />,
-        ),
-      })
-      return
-    }
-    const state = newAnswerState()
-    for await (const entry of await followRun(deps, ownerId, runId, 0, signal)) {
-      const frame = answerFrame(runId, state, entry.event)
-      if (entry.seq <= after) continue
-      yield sseFrame({
-        id: entry.seq,
-        data: frame === null ? undefined : await renderToString(frame),
-      })
-    }
-  }, c.req.raw.signal)
+  const keepAlive = { everyMs: c.var.services.config.STREAM_HEARTBEAT_MS, text: sseKeepAlive }
+  const body = textStream(
+    async function* (signal) {
+      if (!logged) {
+        // The log expired: the answer (if any) is in history; ask the page to show it.
+        yield sseFrame({
+          data: await renderToString(
+            <ExpiredNotice runId={runId} href={`/c/${encodeURIComponent(id)}`} />,
+          ),
+        })
+        return
+      }
+      const state = newAnswerState()
+      for await (const entry of await followRun(deps, ownerId, runId, 0, signal)) {
+        const frame = answerFrame(runId, state, entry.event)
+        if (entry.seq <= after) continue
+        yield sseFrame({
+          id: entry.seq,
+          data: frame === null ? undefined : await renderToString(frame),
+        })
+      }
+    },
+    c.req.raw.signal,
+    keepAlive,
+  )
   return c.body(body, 200, sseHeaders)
 })
 

@@ -1,3 +1,5 @@
+import { HEARTBEAT, withHeartbeat } from './heartbeat.ts'
+
 /**
  * One server-sent event: `id:` (a run-log seq, so `Last-Event-ID` resumes exactly) and the
  * data split into `data:` lines (a line break inside the data would otherwise end the field).
@@ -19,14 +21,29 @@ export const sseHeaders = {
   'X-Accel-Buffering': 'no',
 }
 
+/** A keep-alive for `textStream`: `text` is sent after every `everyMs` of silence. */
+export interface StreamHeartbeat {
+  everyMs: number
+  text: string
+}
+
+async function* beating(pieces: AsyncIterable<string>, heartbeat: StreamHeartbeat) {
+  for await (const piece of withHeartbeat(pieces, heartbeat.everyMs)) {
+    yield piece === HEARTBEAT ? heartbeat.text : piece
+  }
+}
+
 /**
  * A streamed response body from an async sequence of strings. Stops pulling (and aborts
- * `controller`, which stops the run-log tail) when the client goes away.
+ * `controller`, which stops the run-log tail) when the client goes away. With `heartbeat`,
+ * its text fills every silence, so the connection never looks idle.
  */
 export function textStream(
-  pieces: (signal: AbortSignal) => AsyncIterable<string>,
+  source: (signal: AbortSignal) => AsyncIterable<string>,
   requestSignal?: AbortSignal,
+  heartbeat?: StreamHeartbeat,
 ): ReadableStream<Uint8Array> {
+  const pieces = heartbeat ? (signal: AbortSignal) => beating(source(signal), heartbeat) : source
   const controller = new AbortController()
   requestSignal?.addEventListener('abort', () => controller.abort(), { once: true })
   const encoder = new TextEncoder()

@@ -10,7 +10,15 @@ await serve({
   staticFiles: serveStatic({ root: './public' }),
   upgradeWebSocket,
   listen: (fetch, config) => {
-    const server = Bun.serve({ fetch, websocket, port: config.PORT, hostname: config.HOST })
+    // Bun's default idle timeout (10 s) cut streams while a model thinks; heartbeats keep
+    // streams busy, so this only frees silent keep-alive sockets.
+    const server = Bun.serve({
+      fetch,
+      websocket,
+      port: config.PORT,
+      hostname: config.HOST,
+      idleTimeout: config.IDLE_TIMEOUT_SECONDS,
+    })
     // hono/bun's upgrade finds the server at `c.env.server`. It goes on the one bindings object
     // every request shares (the services cache keys on its identity), and not enumerable, so
     // it is never read as configuration or printed.

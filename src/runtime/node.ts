@@ -34,6 +34,12 @@ await serve({
       // A port in use arrives as an 'error' event; rejecting lets serve() say so in one line.
       server.once('error', reject)
       webSockets.inject(server as Server, fetch)
+      // Set on purpose: these bound receiving a request (slow clients), never a streamed answer.
+      Object.assign(server, {
+        requestTimeout: 60_000,
+        headersTimeout: 20_000,
+        keepAliveTimeout: 5_000,
+      })
     }),
   onSignal: (signal, handler) => process.once(signal, handler),
   exit: (code) => process.exit(code),

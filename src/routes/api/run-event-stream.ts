@@ -2,6 +2,7 @@ import type { Context } from 'hono'
 import { streamSSE } from 'hono/streaming'
 import type { AppEnv } from '../../app-env.ts'
 import type { RunEntry } from '../../core/runs/run-log.ts'
+import { HEARTBEAT, sseKeepAlive, withHeartbeat } from '../heartbeat.ts'
 
 /**
  * Streams run entries as Server-Sent Events: `id` is the entry's seq (what a reconnect sends
@@ -11,9 +12,14 @@ import type { RunEntry } from '../../core/runs/run-log.ts'
 export function runEventStream(c: Context<AppEnv>, entries: AsyncIterable<RunEntry>): Response {
   c.header('Cache-Control', 'no-store')
   c.header('X-Accel-Buffering', 'no')
+  const everyMs = c.var.services.config.STREAM_HEARTBEAT_MS
   return streamSSE(c, async (stream) => {
-    for await (const entry of entries) {
+    for await (const entry of withHeartbeat(entries, everyMs)) {
       if (stream.aborted) break
+      if (entry === HEARTBEAT) {
+        await stream.write(sseKeepAlive)
+        continue
+      }
       await stream.writeSSE({
         id: String(entry.seq),
         event: entry.event.type,

@@ -5,6 +5,7 @@ import { routeHeader, startCompletion } from '../../core/compat/start-completion
 import { toAppError } from '../../middleware/error-response.tsx'
 import { openAiErrorBody } from '../../middleware/surface-error-body.ts'
 import { bearerSecurity, createOpenApiApp } from '../api/openapi-app.ts'
+import { HEARTBEAT, sseKeepAlive, withHeartbeat } from '../heartbeat.ts'
 import { ignoredNote } from './ignored-parameters.ts'
 import { fromOpenAiRequest } from './openai-request.ts'
 import { chatCompletionView, createChunker } from './openai-response.ts'
@@ -80,10 +81,15 @@ export const chatCompletionsRoutes = createOpenApiApp().openapi(completions, asy
     includeUsage: body.stream_options?.include_usage === true,
   })
   c.header('Cache-Control', 'no-store')
+  const heartbeatMs = c.var.services.config.STREAM_HEARTBEAT_MS
   return streamSSE(c, async (stream) => {
     try {
       await stream.writeSSE({ data: JSON.stringify(chunker.start()) })
-      for await (const event of completion.events) {
+      for await (const event of withHeartbeat(completion.events, heartbeatMs)) {
+        if (event === HEARTBEAT) {
+          await stream.write(sseKeepAlive)
+          continue
+        }
         for (const chunk of chunker.event(event)) {
           await stream.writeSSE({ data: JSON.stringify(chunk) })
         }

@@ -5,6 +5,7 @@ import { routeHeader, startCompletion } from '../../core/compat/start-completion
 import { toAppError } from '../../middleware/error-response.tsx'
 import { anthropicErrorBody } from '../../middleware/surface-error-body.ts'
 import { createOpenApiApp } from '../api/openapi-app.ts'
+import { HEARTBEAT, sseKeepAlive, withHeartbeat } from '../heartbeat.ts'
 import { fromAnthropicRequest } from './anthropic-request.ts'
 import { createAnthropicFramer, messageView } from './anthropic-response.ts'
 import {
@@ -68,13 +69,16 @@ export const messagesRoutes = createOpenApiApp().openapi(messages, async (c) => 
 
   const framer = createAnthropicFramer({ id, model: () => completion.model })
   c.header('Cache-Control', 'no-store')
+  const heartbeatMs = c.var.services.config.STREAM_HEARTBEAT_MS
   return streamSSE(c, async (stream) => {
     const write = (frame: { event: string; data: unknown }) =>
       stream.writeSSE({ event: frame.event, data: JSON.stringify(frame.data) })
     try {
       await write(framer.start())
-      for await (const event of completion.events) {
-        for (const frame of framer.event(event)) await write(frame)
+      for await (const event of withHeartbeat(completion.events, heartbeatMs)) {
+        // Anthropic's own keep-alive is a `ping` event; a comment is what every SSE client skips.
+        if (event === HEARTBEAT) await stream.write(sseKeepAlive)
+        else for (const frame of framer.event(event)) await write(frame)
       }
     } catch (thrown) {
       // Headers are gone: the failure travels in the stream, as Anthropic sends it.
