@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { AppEnv } from '../app-env.ts'
 import { AppError, MethodNotAllowedError } from '../core/errors.ts'
+import { errorFields } from '../core/telemetry/error-fields.ts'
 import { createLogger } from '../core/telemetry/logger.ts'
 import { ErrorFragment } from '../views/error-fragment.tsx'
 import { ErrorPage } from '../views/error-page.tsx'
@@ -70,8 +71,8 @@ export function renderError(c: Context<AppEnv>, thrown: unknown): Response | Pro
     const logger = c.get('services')?.logger ?? fallbackLogger
     logger.error('request failed', {
       request_id: requestId,
+      ...errorFields(error.cause ?? error),
       code: error.code,
-      error: String(error.cause ?? error),
     })
   }
   const status = error.status as ContentfulStatusCode

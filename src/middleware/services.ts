@@ -3,6 +3,7 @@ import type { AppEnv } from '../app-env.ts'
 import type { Config } from '../core/config.ts'
 import { type Bindings, parseConfig } from '../core/config.ts'
 import type { PlatformCapabilities, RequestServices, Services } from '../core/services.ts'
+import { errorFields } from '../core/telemetry/error-fields.ts'
 
 /** Builds services for a configuration; `createServices` in production, fakes in tests. */
 export type ServicesFactory = (config: Config, platform: PlatformCapabilities) => Promise<Services>
@@ -47,7 +48,7 @@ function deferOn(
   const guarded = promise.catch((error: unknown) => {
     services.logger.error('background task failed', {
       request_id: c.get('requestId'),
-      error: String(error),
+      ...errorFields(error),
     })
   })
   let context: { waitUntil(p: Promise<unknown>): void } | undefined

@@ -4,6 +4,7 @@ import { regenerate } from '../core/chat/regenerate.ts'
 import { cancelRun } from '../core/chat/run-access.ts'
 import { sendMessage } from '../core/chat/send-message.ts'
 import { NotFoundError, ValidationError } from '../core/errors.ts'
+import { cutText, requirePlainText } from '../core/text/plain-text.ts'
 import { Composer } from '../views/composer.tsx'
 import { ConversationHeader, ConversationView } from '../views/conversation-view.tsx'
 import { LiveAnswer, runPaths } from '../views/live-answer.tsx'
@@ -105,7 +106,7 @@ export const chatActionRoutes = new Hono<AppEnv>()
   .post('/c/:id/rename', async (c) => {
     const { ownerId, csrfToken, deps, htmx } = guestContext(c)
     const conversationId = c.req.param('id')
-    const title = (await formField(c, 'title')).trim().slice(0, 200)
+    const title = cutText(requirePlainText(await formField(c, 'title'), 'title').trim(), 200)
     if (!title) throw new ValidationError('The title is empty', { code: 'title_empty' })
     const renamed = await deps.history.renameConversation(ownerId, conversationId, title)
     if (!renamed) throw new NotFoundError('No such conversation')

@@ -3,6 +3,7 @@ import { cancelRun, followRun, getRun } from '../core/chat/run-access.ts'
 import { sendMessage } from '../core/chat/send-message.ts'
 import { AppError, isAppError } from '../core/errors.ts'
 import type { RunEntry } from '../core/runs/run-log.ts'
+import { errorFields } from '../core/telemetry/error-fields.ts'
 import { type ClientFrame, parseFrame, type ServerFrame } from './chat-socket-frames.ts'
 
 /** What a session needs: the chat core's dependencies, whose socket it is, and a way out. */
@@ -41,7 +42,10 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
     if (socket.signal.aborted) return
     const known = isAppError(error)
     if (!known || error.status >= 500) {
-      deps.logger.error('chat socket frame failed', { request, error: String(error) })
+      deps.logger.error('chat socket frame failed', {
+        request: typeof request === 'string' ? request.slice(0, 100) : undefined,
+        ...errorFields(error),
+      })
     }
     const shown = known && error.expose
     send({

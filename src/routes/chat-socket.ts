@@ -5,6 +5,7 @@ import type { Principal } from '../core/auth/principal.ts'
 import { chatDeps } from '../core/chat/chat-deps.ts'
 import { AppError } from '../core/errors.ts'
 import type { RequestServices } from '../core/services.ts'
+import { errorFields } from '../core/telemetry/error-fields.ts'
 import type { ServerFrame } from './chat-socket-frames.ts'
 import { createChatSession } from './chat-socket-session.ts'
 import type { OpenSockets } from './open-sockets.ts'
@@ -95,7 +96,7 @@ export function chatSocketRoutes(options: ChatSocketOptions): Hono<AppEnv> {
         onClose: end,
         onError: (event, _ws) => {
           const cause = 'error' in event ? event.error : event.type
-          services.logger.warn('chat socket error', { error: String(cause) })
+          services.logger.warn('chat socket error', errorFields(cause))
           end()
         },
       }

@@ -20,6 +20,7 @@ describe('withHeartbeat', () => {
 
   it('passes a failure of the source on', async () => {
     async function* failing(): AsyncGenerator<string> {
+      yield 'a'
       await pause(5)
       throw new Error('boom')
     }

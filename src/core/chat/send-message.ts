@@ -1,6 +1,7 @@
 import { NotFoundError, ValidationError } from '../errors.ts'
 import type { Conversation, HistoryStore, Message } from '../memory/history-store.ts'
 import type { StartedRun } from '../runs/start-run.ts'
+import { cutText, requirePlainText } from '../text/plain-text.ts'
 import type { ChatDeps } from './chat-deps.ts'
 import { toChatHistory } from './history-messages.ts'
 import { modelChoice, startAnswer } from './start-answer.ts'
@@ -34,7 +35,7 @@ export const contextMessages = 20
  * for a conversation the owner cannot see.
  */
 export async function sendMessage(deps: ChatDeps, input: SendMessageInput): Promise<SentMessage> {
-  const content = input.content.trim()
+  const content = requirePlainText(input.content, 'message').trim()
   if (!content) throw new ValidationError('The message is empty', { code: 'message_empty' })
   if (content.length > maxMessageChars) {
     throw new ValidationError(`The message is longer than ${maxMessageChars} characters`, {
@@ -73,7 +74,7 @@ export async function sendMessage(deps: ChatDeps, input: SendMessageInput): Prom
 /** A conversation title from its first message: the first line, at most 60 characters. */
 export function titleFrom(content: string): string {
   const line = content.split('\n', 1)[0]?.trim() ?? ''
-  return line.length > 60 ? `${line.slice(0, 59).trimEnd()}…` : line
+  return line.length > 60 ? `${cutText(line, 59).trimEnd()}…` : line
 }
 
 /**

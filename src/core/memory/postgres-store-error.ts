@@ -1,17 +1,25 @@
 import { DrizzleQueryError } from 'drizzle-orm'
-import { AppError, StoreError } from '../errors.ts'
+import { AppError, StoreError, ValidationError } from '../errors.ts'
 
 /**
  * Turns whatever a PostgreSQL driver threw (pg, PGlite, Neon HTTP or WebSocket, wrapped by
  * drizzle) into a `StoreError`, deciding `retryable` from the cause chain: network failures,
  * timeouts, connection exceptions (SQLSTATE 08), shutdowns (57P01-57P03), resource limits
  * (53), serialization failures and deadlocks can pass; constraint, syntax and malformed
- * answers cannot. Our own `AppError`s pass through unchanged.
+ * answers cannot. Data exceptions (SQLSTATE class 22) are the client's: `ValidationError`. Our own `AppError`s pass through unchanged.
  */
 export function toPostgresStoreError(store: string, operation: string, error: unknown): AppError {
   if (error instanceof AppError) return error
   const chain = causeChain(error)
   const sqlState = chain.map(sqlStateOf).find((code) => code !== undefined)
+  // Class 22 (data exception: U+0000 in text or jsonb, an invalid byte sequence, a value too
+  // long) is the input's fault: a 400 the client can fix, not a 503 it would retry forever.
+  if (sqlState?.startsWith('22')) {
+    return new ValidationError(`The ${store} store cannot keep this input (SQLSTATE ${sqlState})`, {
+      code: 'input_rejected',
+      cause: error,
+    })
+  }
   const retryable = chain.some(isTransient)
   const code = retryable
     ? 'store_unavailable'

@@ -2,6 +2,7 @@ import { createRoute } from '@hono/zod-openapi'
 import { chatDeps } from '../../core/chat/chat-deps.ts'
 import { sendMessage } from '../../core/chat/send-message.ts'
 import { NotFoundError } from '../../core/errors.ts'
+import { requirePlainText } from '../../core/text/plain-text.ts'
 import {
   ConversationListSchema,
   ConversationSchema,
@@ -114,7 +115,7 @@ export const conversationRoutes = createOpenApiApp()
     const { history } = c.var.services.memory
     await history.upsertUser({ id: owner })
     const conversation = await history.createConversation(owner, {
-      title: c.req.valid('json').title ?? '',
+      title: requirePlainText(c.req.valid('json').title ?? '', 'title'),
     })
     return c.json(conversationView(conversation), 201)
   })
@@ -140,7 +141,7 @@ export const conversationRoutes = createOpenApiApp()
     const conversation = await c.var.services.memory.history.renameConversation(
       ownerOf(c),
       id,
-      c.req.valid('json').title,
+      requirePlainText(c.req.valid('json').title, 'title'),
     )
     if (!conversation) throw new NotFoundError('No such conversation')
     return c.json(conversationView(conversation), 200)

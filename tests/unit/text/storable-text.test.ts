@@ -38,3 +38,19 @@ describe('storable text', () => {
     expect(JSON.stringify(storableJson(deep, 3))).toBe('[[[null]]]')
   })
 })
+
+describe('plain user text', () => {
+  it('refuses U+0000 and lone surrogates with a 400 text_invalid, and passes other text', async () => {
+    const { requirePlainText, cutText } = await import('../../../src/core/text/plain-text.ts')
+    for (const bad of ['a\u0000b', 'x\ud800', '\udc00y']) {
+      expect(() => requirePlainText(bad, 'message')).toThrow(
+        expect.objectContaining({ code: 'text_invalid', status: 400 }),
+      )
+    }
+    for (const good of ['\ufeffBOM', 'tab\tand\u0007bell', 'emoji 😀', '\u2028']) {
+      expect(requirePlainText(good, 'message')).toBe(good)
+    }
+    expect(cutText('ab😀', 3)).toBe('ab')
+    expect(cutText('ab😀', 4)).toBe('ab😀')
+  })
+})
