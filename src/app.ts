@@ -10,6 +10,7 @@ import { configuredBodyLimit } from './middleware/body-limit.ts'
 import { csrfGuard } from './middleware/csrf-guard.ts'
 import { renderError } from './middleware/error-response.tsx'
 import { guestIdentity } from './middleware/guest-identity.ts'
+import { requestBodyGuard } from './middleware/request-body-guard.ts'
 import { requestLog } from './middleware/request-log.ts'
 import { securityHeaders } from './middleware/security-headers.ts'
 import { type ServicesFactory, servicesMiddleware } from './middleware/services.ts'
@@ -69,6 +70,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     servicesMiddleware({ platform: options.platform, build: options.services ?? createServices }),
   )
   app.use(configuredBodyLimit())
+  app.use(requestBodyGuard())
   app.route('/', readinessRoutes)
   // The chat UI. Browsers get a guest identity (also read by the WebSocket `/chat`); every
   // state-changing request under /c must carry its CSRF token and come from our origin.

@@ -153,11 +153,20 @@ function requirements(request: ChatRequest): Requirements {
       m.content.some((p) => p.type === 'image'),
   )
   // About four characters per token; images are counted by the provider, not here.
-  const chars = JSON.stringify(request.messages).length + JSON.stringify(request.tools ?? []).length
+  const chars = jsonLength(request.messages) + jsonLength(request.tools ?? [])
   return {
     tools: (request.tools?.length ?? 0) > 0,
     vision,
     tokens: Math.ceil(chars / 4) + (request.maxTokens ?? 0),
+  }
+}
+
+/** The length of a value as JSON; a value too deep to serialize fits no context window. */
+function jsonLength(value: unknown): number {
+  try {
+    return JSON.stringify(value)?.length ?? 0
+  } catch {
+    return Number.POSITIVE_INFINITY
   }
 }
 

@@ -5,6 +5,7 @@ import type {
   ContentPart,
   ToolChoice,
 } from '../../core/models/chat-model.ts'
+import { requireShallowJson } from '../../core/text/json-depth.ts'
 import type { ChatCompletionRequest } from './openai-schemas.ts'
 
 type Body = ChatCompletionRequest
@@ -102,9 +103,11 @@ function toPart(
 
 // Models sometimes send arguments that are not JSON; they go on as text, as the client sent.
 function parseArguments(text: string): unknown {
+  let parsed: unknown
   try {
-    return JSON.parse(text)
+    parsed = JSON.parse(text)
   } catch {
     return text
   }
+  return requireShallowJson(parsed, 'tool call arguments')
 }
