@@ -55,3 +55,19 @@ describe('deep nesting', () => {
     expect(ok.status).toBe(200)
   })
 })
+
+describe('compressed bodies', () => {
+  it('are a 415 unsupported_encoding, not malformed JSON', async () => {
+    for (const encoding of ['gzip', 'br', 'deflate, gzip']) {
+      const response = await post('/api/conversations', '{"title":"x"}', {
+        'Content-Encoding': encoding,
+      })
+      expect(response.status).toBe(415)
+      expect((await response.json()).error.code).toBe('unsupported_encoding')
+    }
+    const identity = await post('/api/conversations', '{"title":"x"}', {
+      'Content-Encoding': 'identity',
+    })
+    expect(identity.status).toBe(201)
+  })
+})
