@@ -71,3 +71,33 @@ describe('compressed bodies', () => {
     expect(identity.status).toBe(201)
   })
 })
+
+describe('a request larger than every context window', () => {
+  const huge = 'word '.repeat(40_000)
+
+  it('is a 400 context_length_exceeded on /v1/chat/completions', async () => {
+    const response = await post(
+      '/v1/chat/completions',
+      JSON.stringify({ model: 'auto', messages: [{ role: 'user', content: huge }] }),
+    )
+    expect(response.status).toBe(400)
+    const body = await response.json()
+    expect(body.error.code).toBe('context_length_exceeded')
+    expect(body.error.type).toBe('invalid_request_error')
+  })
+
+  it('is a 400 invalid_request_error on /v1/messages', async () => {
+    const response = await post(
+      '/v1/messages',
+      JSON.stringify({
+        model: 'auto',
+        max_tokens: 10,
+        messages: [{ role: 'user', content: huge }],
+      }),
+    )
+    expect(response.status).toBe(400)
+    const body = await response.json()
+    expect(body.type).toBe('error')
+    expect(body.error.type).toBe('invalid_request_error')
+  })
+})

@@ -56,6 +56,14 @@ export async function* streamWithFallback(
   const needs = requirements(request)
   const eligible = candidates.filter((c) => missing(c, needs) === undefined)
   if (eligible.length === 0) {
+    // Only size stands in the way: that is the request's fault, not a service failure.
+    if (candidates.some((c) => missing(c, { ...needs, tokens: 0 }) === undefined)) {
+      throw new ProviderError(
+        'context_length_exceeded',
+        `The request (about ${needs.tokens} tokens) is larger than the context window of every model that could answer it`,
+        { provider: 'none', model: 'none', retryable: false },
+      )
+    }
     const why =
       candidates.length === 0
         ? 'no models are configured for this tier'

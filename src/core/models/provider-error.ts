@@ -14,6 +14,7 @@ export type ProviderErrorCode =
   | 'provider_error'
   | 'provider_aborted'
   | 'no_candidate'
+  | 'context_length_exceeded'
 
 /** What a `ProviderError` is built from. */
 export interface ProviderErrorOptions {
@@ -64,5 +65,7 @@ function statusFor(code: ProviderErrorCode): number {
   if (code === 'provider_aborted') return 499
   if (code === 'provider_rate_limited' || code === 'provider_overloaded') return 503
   if (code === 'no_candidate') return 503
+  // The request itself is too large for every model: the client's to shorten (OpenAI's code).
+  if (code === 'context_length_exceeded') return 400
   return 502
 }
