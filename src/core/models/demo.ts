@@ -98,12 +98,15 @@ function fromToolResult(message: Extract<ChatMessage, { role: 'tool' }>): string
   if (message.isError) {
     return `${LABEL} The ${message.toolName} tool failed: ${message.content}`
   }
-  let value: Record<string, unknown> = {}
+  let parsed: unknown
   try {
-    value = JSON.parse(message.content) as Record<string, unknown>
+    parsed = JSON.parse(message.content)
   } catch {
     return `${LABEL} The ${message.toolName} tool answered: ${message.content}`
   }
+  // JSON is not always an object: `42`, `null` and `"text"` are results too.
+  const value: Record<string, unknown> =
+    parsed !== null && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {}
   if (message.toolName === 'current_time' && typeof value.local === 'string') {
     return `${LABEL} According to the current_time tool, it is ${value.local}.`
   }

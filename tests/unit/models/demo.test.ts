@@ -92,6 +92,15 @@ describe('createDemoModel', () => {
     expect(textOf(failed)).toContain('calculator tool failed: Division by zero')
   })
 
+  it('answers from a tool result that is JSON but not an object (42, null, a string)', async () => {
+    for (const content of ['42', 'null', '"text"', '[1,2]']) {
+      const events = await ask({
+        messages: [{ role: 'tool', toolCallId: 'x', toolName: 'calculator', content }],
+      })
+      expect(textOf(events)).toContain(`calculator tool answered: ${content}`)
+    }
+  })
+
   it('stops promptly when aborted', async () => {
     const controller = new AbortController()
     const slow = createDemoModel({
