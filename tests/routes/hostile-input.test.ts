@@ -101,3 +101,24 @@ describe('a request larger than every context window', () => {
     expect(body.error.type).toBe('invalid_request_error')
   })
 })
+
+describe('parameters out of range', () => {
+  const messages = [{ role: 'user', content: 'Hello there' }]
+  it.each([
+    ['/v1/chat/completions', { model: 'auto', messages, top_p: 2 }],
+    ['/v1/chat/completions', { model: 'auto', messages, stop: Array(1000).fill('x') }],
+    ['/v1/chat/completions', { model: 'auto', messages, presence_penalty: 1e308 }],
+    ['/v1/messages', { model: 'auto', max_tokens: 10, messages, top_p: 2 }],
+    [
+      '/v1/messages',
+      { model: 'auto', max_tokens: 10, messages, stop_sequences: Array(1000).fill('x') },
+    ],
+  ])('%s refuses %j with a 400 in its dialect', async (path, body) => {
+    const response = await post(path, JSON.stringify(body))
+    expect(response.status).toBe(400)
+    const json = await response.json()
+    expect(path === '/v1/messages' ? json.error.type : json.error.type).toBe(
+      'invalid_request_error',
+    )
+  })
+})

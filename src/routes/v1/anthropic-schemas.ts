@@ -61,7 +61,10 @@ export const MessagesRequestSchema = z
       .optional(),
     stream: z.boolean().optional(),
     temperature: z.number().min(0).max(1).optional(),
-    stop_sequences: z.array(z.string()).optional(),
+    // Ignored, but held to the vendor's ranges: a client sending nonsense should hear so.
+    top_p: z.number().min(0).max(1).optional(),
+    top_k: z.number().int().min(0).optional(),
+    stop_sequences: z.array(z.string().max(1000)).max(16).optional(),
   })
   .loose()
   .openapi('MessagesRequest')

@@ -71,12 +71,17 @@ export const ChatCompletionRequestSchema = z
       .optional(),
     n: z.number().int().nullable().optional().openapi({ description: 'Only 1 is supported' }),
     stop: z
-      .union([z.string(), z.array(z.string()).max(4)])
+      .union([z.string().max(1000), z.array(z.string().max(1000)).max(4)])
       .nullable()
       .optional(),
     max_tokens: z.number().int().positive().nullable().optional(),
     max_completion_tokens: z.number().int().positive().nullable().optional(),
     temperature: z.number().min(0).max(2).nullable().optional(),
+    // Ignored, but held to the vendor's ranges: a client sending nonsense should hear so.
+    top_p: z.number().min(0).max(1).nullable().optional(),
+    frequency_penalty: z.number().min(-2).max(2).nullable().optional(),
+    presence_penalty: z.number().min(-2).max(2).nullable().optional(),
+    seed: z.number().int().nullable().optional(),
     user: z.string().max(256).optional(),
   })
   .loose()
