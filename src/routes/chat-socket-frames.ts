@@ -2,6 +2,7 @@ import * as z from 'zod'
 import type { AgentEvent } from '../core/agent/agent-event.ts'
 import { maxMessageChars } from '../core/chat/send-message.ts'
 import { type AppError, ValidationError } from '../core/errors.ts'
+import { parseSeq } from '../core/runs/parse-seq.ts'
 
 // A `send` frame is mostly its content; JSON escaping can grow text up to six times.
 const maxFrameChars = maxMessageChars * 6 + 4096
@@ -22,10 +23,13 @@ const sendFrame = z
 /** `cancel`: stop a live run. */
 const cancelFrame = z.object({ type: z.literal('cancel'), run_id: id }).strict()
 
+// The one position parser every surface shares (`Last-Event-ID` too).
+const seq = z.custom<number>((value) => parseSeq(value) !== undefined, {
+  message: 'after_seq must be a non-negative decimal integer',
+})
+
 /** `resume`: the run's events after `after_seq` (0 for all of them), then live ones. */
-const resumeFrame = z
-  .object({ type: z.literal('resume'), run_id: id, after_seq: z.number().int().min(0) })
-  .strict()
+const resumeFrame = z.object({ type: z.literal('resume'), run_id: id, after_seq: seq }).strict()
 
 /** Every frame a client may send on `/chat`. */
 export const clientFrame = z.discriminatedUnion('type', [sendFrame, cancelFrame, resumeFrame])

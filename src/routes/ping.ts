@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import { streamSSE } from 'hono/streaming'
 import * as z from 'zod'
 import type { AppEnv } from '../app-env.ts'
+import { parseSeq } from '../core/runs/parse-seq.ts'
 import { jsonBody, queryParams } from './json-body.ts'
 
 const pingBody = z.object({ message: z.string().max(1000) }).strict()
@@ -10,8 +11,6 @@ const pingStreamQuery = z.object({
   count: z.coerce.number().int().min(1).max(100).default(3),
   interval_ms: z.coerce.number().int().min(0).max(5000).default(250),
 })
-
-const lastEventId = z.coerce.number().int().min(0)
 
 /**
  * Deployment diagnostics for programs and operators.
@@ -28,8 +27,8 @@ export const pingRoutes = new Hono<AppEnv>()
   })
   .get('/api/ping/stream', queryParams(pingStreamQuery), (c) => {
     const { count, interval_ms } = c.req.valid('query')
-    const resumeAfter = lastEventId.safeParse(c.req.header('Last-Event-ID'))
-    const first = resumeAfter.success ? resumeAfter.data + 1 : 1
+    const resumeAfter = parseSeq(c.req.header('Last-Event-ID'))
+    const first = resumeAfter === undefined ? 1 : resumeAfter + 1
     c.header('Cache-Control', 'no-store')
     return streamSSE(c, async (stream) => {
       for (let seq = first; seq <= count && !stream.aborted; seq++) {

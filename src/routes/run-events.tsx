@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import type { AppEnv } from '../app-env.ts'
 import { followRun, getRun } from '../core/chat/run-access.ts'
 import { NotFoundError } from '../core/errors.ts'
+import { parseSeq } from '../core/runs/parse-seq.ts'
 import { answerFrame } from '../views/answer-frame.tsx'
 import { newAnswerState } from '../views/answer-state.ts'
 import { answerIds } from '../views/live-answer.tsx'
@@ -11,10 +12,7 @@ import { sseFrame, sseHeaders, textStream } from './sse-frame.ts'
 
 /** The position to resume after: `Last-Event-ID` (a run-log seq), else `?after=`, else 0. */
 export function resumeAfter(lastEventId: string | undefined, after: string | undefined): number {
-  for (const value of [lastEventId, after]) {
-    if (value && /^\d{1,9}$/.test(value.trim())) return Number(value.trim())
-  }
-  return 0
+  return parseSeq(lastEventId) ?? parseSeq(after) ?? 0
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Context } from 'hono'
 import { streamSSE } from 'hono/streaming'
 import type { AppEnv } from '../../app-env.ts'
+import { parseSeq } from '../../core/runs/parse-seq.ts'
 import type { RunEntry } from '../../core/runs/run-log.ts'
 import { HEARTBEAT, sseKeepAlive, withHeartbeat } from '../heartbeat.ts'
 
@@ -31,6 +32,5 @@ export function runEventStream(c: Context<AppEnv>, entries: AsyncIterable<RunEnt
 
 /** The seq a reconnecting client last saw, from `Last-Event-ID`; 0 when absent or malformed. */
 export function lastEventId(c: Context<AppEnv>): number {
-  const value = Number(c.req.header('Last-Event-ID'))
-  return Number.isSafeInteger(value) && value > 0 ? value : 0
+  return parseSeq(c.req.header('Last-Event-ID')) ?? 0
 }
