@@ -1,0 +1,3 @@
+import { defineHostileSuite } from './define-hostile-suite.ts'
+
+defineHostileSuite('bun')
