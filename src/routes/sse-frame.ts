@@ -1,4 +1,5 @@
 import { HEARTBEAT, withHeartbeat } from './heartbeat.ts'
+import { STALLED_WRITE_MS, STREAM_BUFFER_BYTES } from './stalled-writes.ts'
 
 /**
  * One server-sent event: `id:` (a run-log seq, so `Last-Event-ID` resumes exactly) and the
@@ -48,25 +49,43 @@ export function textStream(
   requestSignal?.addEventListener('abort', () => controller.abort(), { once: true })
   const encoder = new TextEncoder()
   let iterator: AsyncIterator<string> | undefined
-  return new ReadableStream<Uint8Array>({
-    async pull(stream) {
-      iterator ??= pieces(controller.signal)[Symbol.asyncIterator]()
-      try {
-        // Pieces may be empty: pull until there is something to send, so the stream never
-        // stalls waiting for a pull that the queue will not ask for.
-        for (;;) {
-          const next = await iterator.next()
-          if (next.done) return stream.close()
-          if (next.value) return stream.enqueue(encoder.encode(next.value))
-        }
-      } catch (error) {
-        controller.abort()
-        stream.error(error)
-      }
-    },
-    async cancel() {
+  // Set while the queue is full: a reader that takes nothing for too long is cut off.
+  let stalled: ReturnType<typeof setTimeout> | undefined
+  const watch = (stream: ReadableStreamDefaultController<Uint8Array>) => {
+    if ((stream.desiredSize ?? 1) > 0) return
+    stalled = setTimeout(() => {
       controller.abort()
-      await iterator?.return?.()
+      stream.error(new Error('the reader stopped reading'))
+      void iterator?.return?.()
+    }, STALLED_WRITE_MS)
+  }
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(stream) {
+        clearTimeout(stalled)
+        iterator ??= pieces(controller.signal)[Symbol.asyncIterator]()
+        try {
+          // Pieces may be empty: pull until there is something to send, so the stream never
+          // stalls waiting for a pull that the queue will not ask for.
+          for (;;) {
+            const next = await iterator.next()
+            if (next.done) return stream.close()
+            if (next.value) {
+              stream.enqueue(encoder.encode(next.value))
+              return watch(stream)
+            }
+          }
+        } catch (error) {
+          controller.abort()
+          stream.error(error)
+        }
+      },
+      async cancel() {
+        clearTimeout(stalled)
+        controller.abort()
+        await iterator?.return?.()
+      },
     },
-  })
+    new ByteLengthQueuingStrategy({ highWaterMark: STREAM_BUFFER_BYTES }),
+  )
 }

@@ -45,3 +45,19 @@ describe('withHeartbeat', () => {
     expect(text.endsWith('data: 2\n\n')).toBe(true)
   })
 })
+
+describe('textStream buffering', () => {
+  it('queues at most about 64 KB for a reader that does not read', async () => {
+    let produced = 0
+    const body = textStream(async function* () {
+      for (;;) {
+        produced++
+        yield 'x'.repeat(1024)
+      }
+    })
+    const reader = body.getReader()
+    await pause(50)
+    expect(produced).toBeLessThanOrEqual(66)
+    await reader.cancel()
+  })
+})

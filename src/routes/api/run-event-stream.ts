@@ -4,6 +4,7 @@ import type { AppEnv } from '../../app-env.ts'
 import { parseSeq } from '../../core/runs/parse-seq.ts'
 import type { RunEntry } from '../../core/runs/run-log.ts'
 import { HEARTBEAT, sseKeepAlive, withHeartbeat } from '../heartbeat.ts'
+import { writtenWithin } from '../stalled-writes.ts'
 
 /**
  * Streams run entries as Server-Sent Events: `id` is the entry's seq (what a reconnect sends
@@ -17,15 +18,19 @@ export function runEventStream(c: Context<AppEnv>, entries: AsyncIterable<RunEnt
   return streamSSE(c, async (stream) => {
     for await (const entry of withHeartbeat(entries, everyMs)) {
       if (stream.aborted) break
-      if (entry === HEARTBEAT) {
-        await stream.write(sseKeepAlive)
-        continue
+      const written =
+        entry === HEARTBEAT
+          ? stream.write(sseKeepAlive)
+          : stream.writeSSE({
+              id: String(entry.seq),
+              event: entry.event.type,
+              data: JSON.stringify(entry.event),
+            })
+      // A reader that stopped reading is cut off; it can resume with Last-Event-ID.
+      if (!(await writtenWithin(written))) {
+        stream.abort()
+        break
       }
-      await stream.writeSSE({
-        id: String(entry.seq),
-        event: entry.event.type,
-        data: JSON.stringify(entry.event),
-      })
     }
   })
 }
