@@ -18,7 +18,7 @@ export interface CreateModelsOptions extends CatalogOptions {
   now?: () => number
   demo?: DemoModelOptions
   clients?: Partial<ClientFactories>
-  /** Where a failing provider is reported (once per episode); unlogged without it. */
+  /** Where a failing provider is reported (once per episode) and the SDKs' warnings go. */
   logger?: Logger
 }
 
@@ -36,7 +36,12 @@ export interface Models {
  */
 export function createModels(options: CreateModelsOptions): Models {
   const catalog = createCatalog(options)
-  const provider = createModelProvider({ catalog, demo: options.demo, clients: options.clients })
+  const provider = createModelProvider({
+    catalog,
+    demo: options.demo,
+    clients: options.clients,
+    logger: options.logger,
+  })
   const models = options.logger ? loggedModelProvider(provider, options.logger) : provider
   const fast = catalog.tiers.fast[0]
   const classify =

@@ -1,6 +1,8 @@
 import type { Anthropic } from '@anthropic-ai/sdk'
 import type { OpenAI } from 'openai'
 import { AppError } from '../errors.ts'
+import type { Logger } from '../telemetry/logger.ts'
+import { sdkLogger } from '../telemetry/sdk-logger.ts'
 import type { ChatModel } from './chat-model.ts'
 import type { DemoModelOptions } from './demo.ts'
 import { createLazyCache } from './lazy-cache.ts'
@@ -19,8 +21,8 @@ export interface ModelProvider {
 
 /** Builds SDK clients; injectable so tests can count builds or wrap fetch. */
 export interface ClientFactories {
-  anthropic(connection: ProviderConnection): Anthropic | Promise<Anthropic>
-  openai(connection: ProviderConnection): OpenAI | Promise<OpenAI>
+  anthropic(connection: ProviderConnection, logger?: Logger): Anthropic | Promise<Anthropic>
+  openai(connection: ProviderConnection, logger?: Logger): OpenAI | Promise<OpenAI>
 }
 
 /** Options of `createModelProvider`. */
@@ -28,6 +30,8 @@ export interface ModelProviderOptions {
   catalog: ModelCatalog
   clients?: Partial<ClientFactories>
   demo?: DemoModelOptions
+  /** Where the SDKs' own warnings go (as JSON lines), instead of the console. */
+  logger?: Logger
 }
 
 /**
@@ -36,16 +40,22 @@ export interface ModelProviderOptions {
  * retrying is the fallback layer's job, with breakers and other candidates.
  */
 const defaultClients: ClientFactories = {
-  async anthropic(connection) {
+  async anthropic(connection, logger) {
     const { Anthropic } = await import('@anthropic-ai/sdk')
-    return new Anthropic({ apiKey: connection.apiKey, baseURL: connection.baseUrl, maxRetries: 0 })
+    return new Anthropic({
+      apiKey: connection.apiKey,
+      baseURL: connection.baseUrl,
+      maxRetries: 0,
+      ...(logger ? { logger: sdkLogger(logger, 'anthropic') } : {}),
+    })
   },
-  async openai(connection) {
+  async openai(connection, logger) {
     const { OpenAI } = await import('openai')
     return new OpenAI({
       apiKey: connection.apiKey ?? 'not-needed',
       baseURL: connection.baseUrl,
       maxRetries: 0,
+      ...(logger ? { logger: sdkLogger(logger, 'openai') } : {}),
     })
   },
 }
@@ -64,7 +74,9 @@ export function createModelProvider(options: ModelProviderOptions): ModelProvide
       provider: string
       connection: ProviderConnection
     }
-    return provider === 'anthropic' ? factories.anthropic(connection) : factories.openai(connection)
+    return provider === 'anthropic'
+      ? factories.anthropic(connection, options.logger)
+      : factories.openai(connection, options.logger)
   })
   const clientFor = (provider: string) => {
     const connection = catalog.connections[provider as keyof typeof catalog.connections]
