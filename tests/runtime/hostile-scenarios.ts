@@ -203,6 +203,45 @@ export const hostileScenarios: HostileScenario[] = [
     },
   },
   {
+    name: '4 (UI): U+0000 in a form (htmx or not) is a 400 page or fragment, never 503',
+    async run(context) {
+      // A browser's guest session: its cookie, the CSRF token of its forms, our own Origin.
+      const home = await fetch(`${context.baseUrl}/`, { headers: { Accept: 'text/html' } })
+      const cookie = (home.headers.get('set-cookie') ?? '').split(';')[0] ?? ''
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(await home.text())?.[1] ?? ''
+      expect(csrf).not.toBe('')
+      const form = (path: string, fields: Record<string, string>, htmx: boolean) =>
+        fetch(`${context.baseUrl}${path}`, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: {
+            Cookie: cookie,
+            Origin: context.baseUrl,
+            Accept: 'text/html',
+            'Content-Type': 'application/x-www-form-urlencoded',
+            ...(htmx ? { 'HX-Request': 'true' } : {}),
+          },
+          body: new URLSearchParams({ _csrf: csrf, ...fields }).toString(),
+        })
+      // A form is UTF-8 on the wire, where half a surrogate pair cannot be written (it arrives
+      // as U+FFFD); U+0000 can.
+      for (const bad of ['a\u0000b', 'ends in \u0000']) {
+        for (const htmx of [false, true]) {
+          const sent = await form('/c', { content: bad }, htmx)
+          expect(sent.status).toBe(400)
+          expect(sent.headers.get('content-type')).toMatch(/^text\/html/)
+          expect(await sent.text()).toContain('text_invalid')
+        }
+      }
+      const good = await form('/c', { content: 'A fine question' }, false)
+      expect(good.status).toBe(303)
+      const conversation = (good.headers.get('location') ?? '').split('/runs/')[0] ?? ''
+      const rename = await form(`${conversation}/rename`, { title: 'nul \u0000' }, true)
+      expect(rename.status).toBe(400)
+      expect(await rename.text()).toContain('text_invalid')
+    },
+  },
+  {
     name: '5: nesting 100,000 deep is a 400 in each dialect, not a 500',
     async run(context) {
       const deep = nested(100_000)

@@ -181,6 +181,11 @@ export const webSocketScenarios: WebSocketScenario[] = [
       await expectError(socket, 'message_empty', 'send')
       socket.send(new TextEncoder().encode('{"type":"send","content":"binary"}'))
       await expectError(socket, 'invalid_frame')
+      // Text a database cannot store is the client's mistake (400), never a store failure.
+      socket.send('{"type":"send","content":"nul \\u0000 here"}')
+      await expectError(socket, 'text_invalid', 'send')
+      socket.send('{"type":"send","content":"half \\ud800 a pair"}')
+      await expectError(socket, 'text_invalid', 'send')
 
       socket.send({ type: 'send', content: 'still here' })
       const run = await started(socket)
