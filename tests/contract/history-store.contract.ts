@@ -276,19 +276,24 @@ export function historyStoreContract(harness: () => HistoryStoreHarness) {
     }
   })
 
-  it('reports rejected writes as non-retryable StoreErrors', async () => {
+  it("reports rejected writes: a broken reference is a StoreError, bad data the input's fault", async () => {
     const store = harness().store()
     // The owner must exist (foreign key).
     await expectStoreError(store.createConversation(unique('nobody')), false)
     if (!harness().rejectsNul) return
     const owner = await newUser(store)
     const conversation = await store.createConversation(owner)
-    await expectStoreError(
-      store.appendMessages(owner, conversation.id, [
+    // Data the database cannot keep (SQLSTATE class 22) is a 400 the client can fix, not a 503.
+    const error = await store
+      .appendMessages(owner, conversation.id, [
         { role: 'user', content: [{ type: 'text', text: 'a\u0000b' }] },
-      ]),
-      false,
-    )
+      ])
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      )
+    expect(error).toBeInstanceOf(ValidationError)
+    expect(error).toMatchObject({ code: 'input_rejected', status: 400, retryable: false })
   })
 
   it('fails retryably when the backend is down and not when it answers garbage', async (ctx) => {
