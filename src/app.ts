@@ -12,12 +12,14 @@ import { renderError } from './middleware/error-response.tsx'
 import { guestIdentity } from './middleware/guest-identity.ts'
 import { requestBodyGuard } from './middleware/request-body-guard.ts'
 import { requestLog } from './middleware/request-log.ts'
+import { requestTelemetry } from './middleware/request-telemetry.ts'
 import { securityHeaders } from './middleware/security-headers.ts'
 import { type ServicesFactory, servicesMiddleware } from './middleware/services.ts'
 import { chatActionRoutes } from './routes/chat-actions.tsx'
 import { chatPageRoutes } from './routes/chat-pages.tsx'
 import { chatSocketRoutes } from './routes/chat-socket.ts'
 import { livenessRoutes, readinessRoutes } from './routes/health.ts'
+import { metricsRoutes, type RemoteAddress } from './routes/metrics.ts'
 import type { OpenSockets } from './routes/open-sockets.ts'
 import { pingRoutes } from './routes/ping.ts'
 import { programRoutes } from './routes/program-routes.ts'
@@ -34,6 +36,8 @@ export interface AppOptions {
   upgradeWebSocket?: UpgradeWebSocket
   /** Open sockets, closed by the runtime's shutdown. */
   sockets?: OpenSockets
+  /** The peer's socket address (Bun, Deno, Node); lets loopback scrape `/metrics` untokened. */
+  remoteAddress?: RemoteAddress
 }
 
 const requestIdPattern = /^[\w.:-]{1,128}$/
@@ -69,9 +73,11 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   app.use(
     servicesMiddleware({ platform: options.platform, build: options.services ?? createServices }),
   )
+  app.use(requestTelemetry())
   app.use(configuredBodyLimit())
   app.use(requestBodyGuard())
   app.route('/', readinessRoutes)
+  app.route('/', metricsRoutes({ remoteAddress: options.remoteAddress }))
   // The chat UI. Browsers get a guest identity (also read by the WebSocket `/chat`); every
   // state-changing request under /c must carry its CSRF token and come from our origin.
   const guests = guestIdentity({

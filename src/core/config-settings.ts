@@ -221,6 +221,38 @@ export const settings = {
       'Signs guest cookies and CSRF tokens. Unset: generated under DATA_DIR (Bun, Deno, Node) or per isolate (Workers, sessions then do not survive).',
     secret: true,
   }),
+  OTEL_EXPORTER_OTLP_ENDPOINT: def({
+    schema: httpUrl,
+    expects: 'an http(s) URL of an OTLP/HTTP collector, such as http://127.0.0.1:4318',
+    description:
+      'Sends traces (OTLP/HTTP JSON) to `{endpoint}/v1/traces`. Unset: no tracing, at no cost.',
+  }),
+  OTEL_EXPORTER_OTLP_HEADERS: def({
+    schema: z.string(),
+    expects: 'key=value pairs separated by commas (values URL-encoded)',
+    description: "Headers sent with every trace export, e.g. a hosted collector's API key.",
+    secret: true,
+  }),
+  OTEL_SERVICE_NAME: def({
+    schema: z.string().min(1).max(100),
+    default: 'outpost',
+    expects: 'a service name of at most 100 characters',
+    description: 'The `service.name` of exported traces.',
+  }),
+  METRICS_TOKEN: def({
+    schema: z.string().min(16),
+    expects: 'a random string of at least 16 characters',
+    description:
+      'Bearer token for `GET /metrics`. Unset: only loopback clients may scrape (Bun, Deno, Node); Workers refuse.',
+    secret: true,
+  }),
+  METRICS_FLUSH_SECONDS: def({
+    schema: integer(0, 300),
+    default: 10,
+    expects: 'an integer number of seconds from 0 to 300',
+    description:
+      'Workers: how often an isolate adds its metric changes to the shared counters in the KV store (0: after every request).',
+  }),
 } satisfies Record<string, SettingDefinition<unknown>>
 
 /** Pairs that only make sense together: setting one without the other is a problem. */

@@ -12,6 +12,12 @@ import type { ProviderName } from './models/model-catalog.ts'
 import { createRunLog, type RunLog } from './runs/run-log.ts'
 import type { RuntimeName } from './runtime-name.ts'
 import { createLogger, type Logger } from './telemetry/logger.ts'
+import { observeModelProvider } from './telemetry/observe-model-provider.ts'
+import { observeRunLog } from './telemetry/observe-run-log.ts'
+import { observeStore } from './telemetry/observe-store.ts'
+import { observeToolRegistry } from './telemetry/observe-tool-registry.ts'
+import { createTelemetry, parseOtlpHeaders, type Telemetry } from './telemetry/telemetry.ts'
+import { tracePropagatingFetch } from './telemetry/trace-propagating-fetch.ts'
 
 export type { StoreDescription }
 
@@ -23,6 +29,8 @@ export interface Services {
   readonly config: Config
   readonly runtime: RuntimeName
   readonly logger: Logger
+  /** Spans (when a collector is configured) and the metrics behind `/metrics`. */
+  readonly telemetry: Telemetry
   readonly memory: Memory
   readonly models: Models
   readonly tools: ToolRegistry
@@ -65,9 +73,28 @@ export async function createServices(
   platform: PlatformCapabilities,
 ): Promise<Services> {
   const database = await platform.openDatabase?.(config)
-  const memory = createMemory({ config, database })
+  const plainMemory = createMemory({ config, database })
+  const telemetry = createTelemetry({
+    runtime: platform.runtime,
+    endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
+    headers: parseOtlpHeaders(config.OTEL_EXPORTER_OTLP_HEADERS),
+    serviceName: config.OTEL_SERVICE_NAME,
+    // Each Workers scrape reaches a random isolate: they add their numbers up in the KV store.
+    sharedMetrics:
+      platform.runtime === 'workers'
+        ? { kv: plainMemory.kv, flushIntervalMs: config.METRICS_FLUSH_SECONDS * 1000 }
+        : undefined,
+  })
+  // Telemetry attaches here, around the seams, so no business code carries it.
+  const tracer = telemetry.tracing?.tracer
+  const memory = {
+    ...plainMemory,
+    kv: observeStore(plainMemory.kv, 'kv', tracer),
+    history: observeStore(plainMemory.history, 'history', tracer),
+    semantic: observeStore(plainMemory.semantic, 'semantic', tracer),
+  }
   const logger = createLogger({ level: config.LOG_LEVEL })
-  const models = createModels({
+  const modelParts = createModels({
     anthropicApiKey: config.ANTHROPIC_API_KEY,
     anthropicBaseUrl: config.ANTHROPIC_BASE_URL,
     openaiApiKey: config.OPENAI_API_KEY,
@@ -78,12 +105,30 @@ export async function createServices(
     kv: memory.kv,
     demo: { wordDelayMs: config.DEMO_WORD_DELAY_MS },
     logger,
+    // Provider requests carry the active span's traceparent.
+    fetch: telemetry.tracing ? tracePropagatingFetch(telemetry.tracing) : undefined,
   })
-  const tools = createToolRegistry({
-    tools: [currentTimeTool, calculatorTool],
-    defaultTimeoutMs: config.TOOL_TIMEOUT_MS,
-  })
-  const runLog = createRunLog({ kv: memory.kv, ttlMs: config.RUN_TTL_SECONDS * 1000 })
+  const models: Models = {
+    ...modelParts,
+    models: observeModelProvider(modelParts.models, {
+      metrics: telemetry.metrics,
+      tracer,
+      toolCallParents: telemetry.toolCallParents,
+      catalog: modelParts.catalog,
+    }),
+  }
+  const tools = observeToolRegistry(
+    createToolRegistry({
+      tools: [currentTimeTool, calculatorTool],
+      defaultTimeoutMs: config.TOOL_TIMEOUT_MS,
+    }),
+    { metrics: telemetry.metrics, tracer, toolCallParents: telemetry.toolCallParents },
+  )
+  // The run log polls its store while tailing: it gets the plain store, not a span per poll.
+  const runLog = observeRunLog(
+    createRunLog({ kv: plainMemory.kv, ttlMs: config.RUN_TTL_SECONDS * 1000 }),
+    telemetry.metrics,
+  )
   const providers = Object.keys(models.catalog.connections).filter(
     (name) => name !== 'demo',
   ) as ProviderName[]
@@ -98,6 +143,7 @@ export async function createServices(
     config,
     runtime: platform.runtime,
     logger,
+    telemetry,
     memory,
     models,
     tools,

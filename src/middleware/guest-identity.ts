@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import { getSignedCookie, setSignedCookie } from 'hono/cookie'
 import type { AppEnv } from '../app-env.ts'
+import { constantTimeEqual } from '../core/auth/constant-time-equal.ts'
 import type { Config } from '../core/config.ts'
 import type { PlatformCapabilities } from '../core/services.ts'
 import type { GuestSession } from './guest-session.ts'
@@ -100,13 +101,6 @@ async function sign(key: CryptoKey, text: string): Promise<string> {
   let binary = ''
   for (const byte of mac) binary += String.fromCharCode(byte)
   return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
-}
-
-function constantTimeEqual(a: string, b: string): boolean {
-  if (a.length !== b.length) return false
-  let difference = 0
-  for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i)
-  return difference === 0
 }
 
 function randomHex(bytes: number): string {

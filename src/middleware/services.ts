@@ -33,7 +33,14 @@ export function servicesMiddleware(options: {
     const shared = await pending
     const requestServices: RequestServices = {
       ...shared,
-      defer: (p) => deferOn(c, shared, p),
+      // Spans and metric changes made by background work are handed on when it ends (on
+      // Workers the isolate may stop right after).
+      defer: (p) =>
+        deferOn(
+          c,
+          shared,
+          p.finally(() => shared.telemetry.settle()),
+        ),
     }
     c.set('services', requestServices)
     await next()

@@ -70,6 +70,9 @@ export function chatSocketRoutes(options: ChatSocketOptions): Hono<AppEnv> {
         send,
       })
       let forget: (() => void) | undefined
+      const connections = services.telemetry.metrics.openConnections
+      connections.add({ kind: 'websocket' }, 1)
+      let counted = true
       const attach = (ws: WSContext) => {
         socket ??= ws
         forget ??= options.sockets?.add({
@@ -82,6 +85,8 @@ export function chatSocketRoutes(options: ChatSocketOptions): Hono<AppEnv> {
         })
       }
       const end = () => {
+        if (counted) connections.add({ kind: 'websocket' }, -1)
+        counted = false
         closed = true
         session.close()
         forget?.()

@@ -14,22 +14,28 @@ await serve({
   upgradeWebSocket: webSockets.upgradeWebSocket,
   listen: (fetch, config) =>
     new Promise((resolve, reject) => {
-      const server = serveNode({ fetch, port: config.PORT, hostname: config.HOST }, () =>
-        resolve({
-          close: () =>
-            new Promise<void>((done) => {
-              // Keep-alive sockets turn idle as their last response ends; close them as they
-              // do, or close() would wait for their timeout.
-              const sweep = setInterval(() => {
+      const server = serveNode(
+        {
+          fetch: (request, bindings) => fetch(request, bindings.incoming.socket.remoteAddress),
+          port: config.PORT,
+          hostname: config.HOST,
+        },
+        () =>
+          resolve({
+            close: () =>
+              new Promise<void>((done) => {
+                // Keep-alive sockets turn idle as their last response ends; close them as they
+                // do, or close() would wait for their timeout.
+                const sweep = setInterval(() => {
+                  if ('closeIdleConnections' in server) server.closeIdleConnections()
+                }, 100)
+                server.close(() => {
+                  clearInterval(sweep)
+                  done()
+                })
                 if ('closeIdleConnections' in server) server.closeIdleConnections()
-              }, 100)
-              server.close(() => {
-                clearInterval(sweep)
-                done()
-              })
-              if ('closeIdleConnections' in server) server.closeIdleConnections()
-            }),
-        }),
+              }),
+          }),
       )
       // A port in use arrives as an 'error' event; rejecting lets serve() say so in one line.
       server.once('error', reject)

@@ -6,6 +6,7 @@ import { ConfigError } from '../core/errors.ts'
 import type { RuntimeName } from '../core/runtime-name.ts'
 import { createLogger } from '../core/telemetry/logger.ts'
 import { createOpenSockets } from '../routes/open-sockets.ts'
+import { enableAsyncContext } from './async-context.ts'
 import { createBackgroundTasks } from './background-tasks.ts'
 import { embeddedDatabaseExists } from './embedded-database.ts'
 import { EmbeddedDatabaseBusyError } from './embedded-database-lock.ts'
@@ -27,8 +28,9 @@ export interface ServeOptions {
   staticFiles: MiddlewareHandler
   /** The runtime's WebSocket upgrade, for `/chat`. */
   upgradeWebSocket?: UpgradeWebSocket
+  /** Starts serving; the runtime passes each request's peer address along with it. */
   listen(
-    fetch: (request: Request) => Response | Promise<Response>,
+    fetch: (request: Request, remoteAddress?: string) => Response | Promise<Response>,
     config: Config,
   ): Listener | Promise<Listener>
   onSignal(signal: 'SIGTERM' | 'SIGINT', handler: () => void): void
@@ -54,6 +56,9 @@ export async function serve(options: ServeOptions): Promise<void> {
   }
 
   const logger = createLogger({ level: config.LOG_LEVEL })
+  enableAsyncContext()
+  // Peer addresses by request, for `/metrics` without a token (loopback only).
+  const remoteAddresses = new WeakMap<Request, string>()
   const background = createBackgroundTasks()
   const sockets = createOpenSockets()
   const embedded = options.hasFileSystem && !config.DATABASE_URL
@@ -90,13 +95,14 @@ export async function serve(options: ServeOptions): Promise<void> {
     staticFiles: options.staticFiles,
     upgradeWebSocket: options.upgradeWebSocket,
     sockets,
+    remoteAddress: (c) => remoteAddresses.get(c.req.raw),
   })
   let listener: Listener
   try {
-    listener = await options.listen(
-      (request) => app.fetch(request, options.env, background),
-      config,
-    )
+    listener = await options.listen((request, remoteAddress) => {
+      if (remoteAddress) remoteAddresses.set(request, remoteAddress)
+      return app.fetch(request, options.env, background)
+    }, config)
   } catch (error) {
     if (!isAddressInUse(error)) throw error
     console.error(

@@ -138,7 +138,9 @@ describe('parseConfig', () => {
       [
         'ANTHROPIC_API_KEY',
         'DATABASE_URL',
+        'METRICS_TOKEN',
         'OPENAI_API_KEY',
+        'OTEL_EXPORTER_OTLP_HEADERS',
         'SESSION_SECRET',
         'UPSTASH_REDIS_REST_TOKEN',
         'UPSTASH_VECTOR_REST_TOKEN',

@@ -1,4 +1,5 @@
 import type { KvStore } from '../memory/kv-store.ts'
+import type { FetchFunction } from '../telemetry/fetch-function.ts'
 import type { Logger } from '../telemetry/logger.ts'
 import { type CircuitBreaker, createBreaker } from './breaker.ts'
 import { type CatalogOptions, createCatalog } from './catalog.ts'
@@ -20,6 +21,8 @@ export interface CreateModelsOptions extends CatalogOptions {
   clients?: Partial<ClientFactories>
   /** Where a failing provider is reported (once per episode) and the SDKs' warnings go. */
   logger?: Logger
+  /** The fetch of the default SDK clients (see `ModelProviderOptions.fetch`). */
+  fetch?: FetchFunction
 }
 
 /** The model half of the services: what `runTurn` takes as `router`, `models`, `breaker`. */
@@ -41,6 +44,7 @@ export function createModels(options: CreateModelsOptions): Models {
     demo: options.demo,
     clients: options.clients,
     logger: options.logger,
+    fetch: options.fetch,
   })
   const models = options.logger ? loggedModelProvider(provider, options.logger) : provider
   const fast = catalog.tiers.fast[0]

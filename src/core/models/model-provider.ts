@@ -1,6 +1,7 @@
 import type { Anthropic } from '@anthropic-ai/sdk'
 import type { OpenAI } from 'openai'
 import { AppError } from '../errors.ts'
+import type { FetchFunction } from '../telemetry/fetch-function.ts'
 import type { Logger } from '../telemetry/logger.ts'
 import { sdkLogger } from '../telemetry/sdk-logger.ts'
 import type { ChatModel } from './chat-model.ts'
@@ -32,6 +33,11 @@ export interface ModelProviderOptions {
   demo?: DemoModelOptions
   /** Where the SDKs' own warnings go (as JSON lines), instead of the console. */
   logger?: Logger
+  /**
+   * The fetch the default SDK clients use; telemetry passes one that adds the active span's
+   * `traceparent` to every provider request.
+   */
+  fetch?: FetchFunction
 }
 
 /**
@@ -39,7 +45,7 @@ export interface ModelProviderOptions {
  * only one provider) never loads the others. Clients are created with `maxRetries: 0`:
  * retrying is the fallback layer's job, with breakers and other candidates.
  */
-const defaultClients: ClientFactories = {
+const defaultClients = (fetch: FetchFunction | undefined): ClientFactories => ({
   async anthropic(connection, logger) {
     const { Anthropic } = await import('@anthropic-ai/sdk')
     return new Anthropic({
@@ -47,6 +53,7 @@ const defaultClients: ClientFactories = {
       baseURL: connection.baseUrl,
       maxRetries: 0,
       ...(logger ? { logger: sdkLogger(logger, 'anthropic') } : {}),
+      ...(fetch ? { fetch } : {}),
     })
   },
   async openai(connection, logger) {
@@ -56,9 +63,10 @@ const defaultClients: ClientFactories = {
       baseURL: connection.baseUrl,
       maxRetries: 0,
       ...(logger ? { logger: sdkLogger(logger, 'openai') } : {}),
+      ...(fetch ? { fetch } : {}),
     })
   },
-}
+})
 
 /**
  * Creates chat models for catalog ids. One client per provider connection and one model per
@@ -66,7 +74,7 @@ const defaultClients: ClientFactories = {
  */
 export function createModelProvider(options: ModelProviderOptions): ModelProvider {
   const { catalog } = options
-  const factories = { ...defaultClients, ...options.clients }
+  const factories = { ...defaultClients(options.fetch), ...options.clients }
 
   // Keyed by the connection itself, so two providers sharing a configuration share a client.
   const clients = createLazyCache<Anthropic | OpenAI>((key) => {

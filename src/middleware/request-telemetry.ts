@@ -1,0 +1,102 @@
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
+import type { Context, MiddlewareHandler } from 'hono'
+import { matchedRoutes } from 'hono/route'
+import type { AppEnv } from '../app-env.ts'
+
+/**
+ * Measures each request by method, matched route pattern (never the raw path, which would
+ * make a series per conversation id) and status, counts open SSE streams until they close,
+ * and, with tracing on, makes the request the root span of its trace: a `traceparent` header
+ * from the caller is honoured, so the request joins the caller's trace. Mounted after the
+ * services middleware; hands buffered telemetry on through `services.defer` when done.
+ */
+export function requestTelemetry(options: { now?: () => number } = {}): MiddlewareHandler<AppEnv> {
+  const now = options.now ?? (() => performance.now())
+  return async function observeRequest(c, next) {
+    const { telemetry } = c.var.services
+    const started = now()
+    const tracing = telemetry.tracing
+    const method = c.req.method
+    const span = tracing?.tracer.startSpan(
+      method,
+      {
+        kind: SpanKind.SERVER,
+        attributes: {
+          'http.request.method': method,
+          'url.path': c.req.path,
+          'url.scheme': new URL(c.req.url).protocol.replace(':', ''),
+        },
+      },
+      tracing.extract(c.req.raw.headers),
+    )
+    try {
+      if (span) await context.with(trace.setSpan(context.active(), span), next)
+      else await next()
+    } finally {
+      const route = routeOf(c)
+      const status = c.error && c.res.status < 500 ? 500 : c.res.status
+      telemetry.metrics.httpRequestDuration.observe(
+        { method, route, status: String(status) },
+        (now() - started) / 1000,
+      )
+      if (c.res.headers.get('content-type')?.startsWith('text/event-stream') && c.res.body) {
+        c.res = countOpenStream(c.res, telemetry.metrics.openConnections)
+      }
+      if (span) {
+        span.updateName(`${method} ${route}`)
+        span.setAttributes({ 'http.route': route, 'http.response.status_code': status })
+        if (status >= 500) {
+          span.setAttribute('error.type', String(status))
+          span.setStatus({ code: SpanStatusCode.ERROR })
+        }
+        span.end()
+      }
+      c.var.services.defer(telemetry.settle())
+    }
+  }
+}
+
+/** The pattern of the route that answered (`/c/:id`), or `unmatched` for a 404. */
+function routeOf(c: Context<AppEnv>): string {
+  // Middleware is registered for every method; the handler that answered is the last route
+  // registered for a method.
+  const routes = matchedRoutes(c)
+  for (let i = routes.length - 1; i >= 0; i--) {
+    const route = routes[i]
+    if (route && route.method !== 'ALL') return route.path
+  }
+  return 'unmatched'
+}
+
+function countOpenStream(
+  response: Response,
+  gauge: { add(labels: { kind: string }, value: number): void },
+): Response {
+  const labels = { kind: 'sse' }
+  gauge.add(labels, 1)
+  let open = true
+  const close = () => {
+    if (open) gauge.add(labels, -1)
+    open = false
+  }
+  // A client that goes away cancels the stream; one that reads to the end sees `done`.
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader()
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read()
+        if (!done) return controller.enqueue(value)
+        close()
+        controller.close()
+      } catch (error) {
+        close()
+        controller.error(error)
+      }
+    },
+    cancel(reason) {
+      close()
+      return reader.cancel(reason)
+    },
+  })
+  return new Response(body, response)
+}
