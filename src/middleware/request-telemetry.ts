@@ -34,7 +34,7 @@ export function requestTelemetry(options: { now?: () => number } = {}): Middlewa
       else await next()
     } finally {
       const route = routeOf(c)
-      const status = c.error && c.res.status < 500 ? 500 : c.res.status
+      const status = c.res.status
       telemetry.metrics.httpRequestDuration.observe(
         { method, route, status: String(status) },
         (now() - started) / 1000,
