@@ -260,6 +260,82 @@ export function historyStoreContract(harness: () => HistoryStoreHarness) {
     expect((await store.getRun(owner, run!.id))?.usage).toEqual(usage)
   })
 
+  it('sums usage per UTC day and model, for the owner only, deleted conversations included', async () => {
+    const day = 86_400_000
+    const start = Date.UTC(2026, 10, 1) // 2026-11-01T00:00Z
+    let clock = start + 23 * 3_600_000 // 23:00 on Nov 1
+    const store = harness().store({ now: () => clock })
+    const owner = await newUser(store)
+    const other = await newUser(store, 'other')
+    const kept = await store.createConversation(owner)
+    const dropped = await store.createConversation(owner)
+    const foreign = await store.createConversation(other)
+    const answer = (model: string | undefined, input: number, output: number, cost?: number) => ({
+      role: 'assistant' as const,
+      content: [{ type: 'text', text: 'answer' }],
+      ...(model ? { model } : {}),
+      usage: {
+        inputTokens: input,
+        outputTokens: output,
+        ...(cost !== undefined ? { costUsd: cost } : {}),
+      },
+    })
+    await store.appendMessages(owner, kept.id, [
+      { role: 'user', content: [{ type: 'text', text: 'question' }] },
+      answer('openai:gpt-5-mini', 100, 20, 0.000055),
+      answer('openai:gpt-5-mini', 50, 10, 0.000025),
+      answer('anthropic:claude-haiku-4-5', 10, 5, 0.01),
+    ])
+    await store.appendMessages(other, foreign.id, [answer('openai:gpt-5-mini', 9999, 9999, 9)])
+    clock += 3_600_000 // 00:00 on Nov 2, UTC
+    await store.appendMessages(owner, dropped.id, [
+      answer('openai:gpt-5-mini', 7, 3, 0.5),
+      answer(undefined, 1, 1),
+    ])
+    await store.deleteConversation(owner, dropped.id)
+    clock = start + 40 * day // outside the range asked below
+    await store.appendMessages(owner, kept.id, [answer('openai:gpt-5-mini', 1, 1, 1)])
+
+    const usage = await store.usageByDay(owner, { since: start, until: start + 30 * day })
+    expect(usage.map((u) => ({ ...u, costUsd: Math.round(u.costUsd * 1e9) / 1e9 }))).toEqual([
+      {
+        day: '2026-11-01',
+        model: 'anthropic:claude-haiku-4-5',
+        inputTokens: 10,
+        outputTokens: 5,
+        costUsd: 0.01,
+        answers: 1,
+      },
+      {
+        day: '2026-11-01',
+        model: 'openai:gpt-5-mini',
+        inputTokens: 150,
+        outputTokens: 30,
+        costUsd: 0.00008,
+        answers: 2,
+      },
+      {
+        day: '2026-11-02',
+        model: 'openai:gpt-5-mini',
+        inputTokens: 7,
+        outputTokens: 3,
+        costUsd: 0.5,
+        answers: 1,
+      },
+      {
+        day: '2026-11-02',
+        model: 'unknown',
+        inputTokens: 1,
+        outputTokens: 1,
+        costUsd: 0,
+        answers: 1,
+      },
+    ])
+    expect(
+      await store.usageByDay(owner, { since: start + 2 * day, until: start + 3 * day }),
+    ).toEqual([])
+  })
+
   it('rejects foreign and malformed cursors with a ValidationError', async () => {
     const store = harness().store()
     const owner = await newUser(store)

@@ -1,3 +1,7 @@
+import type { DailyUsage, UsageRange } from './daily-usage.ts'
+
+export type { DailyUsage, UsageRange }
+
 /**
  * Episodic memory: users, their conversations, the messages in them and the agent runs that
  * answered. Implementation: `createPostgresHistoryStore` (PGlite, Neon, plain PostgreSQL).
@@ -52,6 +56,13 @@ export interface HistoryStore {
   updateRun(ownerId: string, id: string, patch: RunPatch): Promise<Run | undefined>
   /** The run, or `undefined` when absent, foreign or its conversation deleted. */
   getRun(ownerId: string, id: string): Promise<Run | undefined>
+
+  /**
+   * The owner's token use and cost per UTC day and model: every message with usage (the
+   * assistant's answers) created in `range`, ordered by day then model. Usage is an account
+   * of spending, so answers in conversations deleted since still count.
+   */
+  usageByDay(ownerId: string, range: UsageRange): Promise<DailyUsage[]>
 }
 
 /** Input of `upsertUser`; absent fields are left as they are. */

@@ -1,4 +1,5 @@
 import { StoreError } from '../errors.ts'
+import { sumDailyUsage } from './daily-usage.ts'
 import { decodeCursor, encodeCursor } from './history-cursor.ts'
 import type {
   Conversation,
@@ -165,6 +166,14 @@ export function createInMemoryHistoryStore(
       const run = runs.get(id)
       if (!run || run.ownerId !== ownerId || !visible(ownerId, run.conversationId)) return undefined
       return publicRun(run)
+    },
+    async usageByDay(ownerId, range) {
+      // Deleted conversations count too: usage is an account of spending.
+      const mine = [...conversations.values()].filter((c) => c.ownerId === ownerId)
+      return sumDailyUsage(
+        mine.flatMap((c) => messages.get(c.id) ?? []),
+        range,
+      )
     },
   }
 }

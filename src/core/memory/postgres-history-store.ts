@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import type { HistoryStore, RunPatch } from './history-store.ts'
+import { queryDailyUsage } from './postgres-daily-usage.ts'
 import { pageBounds, toPage } from './postgres-history-page.ts'
 import { toConversation, toMessage, toRun, toUser } from './postgres-history-rows.ts'
 import { toPostgresStoreError } from './postgres-store-error.ts'
@@ -239,6 +240,8 @@ export function createPostgresHistoryStore(options: PostgresHistoryStoreOptions)
           )
         return row && toRun(row.run)
       }),
+
+    usageByDay: (ownerId, range) => guard('usageByDay', () => queryDailyUsage(db, ownerId, range)),
   }
 }
 

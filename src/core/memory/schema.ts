@@ -71,7 +71,11 @@ export const messages = pgTable(
     toolResults: jsonb('tool_results'),
     createdAt: timestamps('created_at').notNull(),
   },
-  (t) => [index('messages_conversation_time_idx').on(t.conversationId, t.createdAt, t.id)],
+  (t) => [
+    index('messages_conversation_time_idx').on(t.conversationId, t.createdAt, t.id),
+    // The usage page sums an owner's answers over a time range.
+    index('messages_owner_time_idx').on(t.ownerId, t.createdAt),
+  ],
 )
 
 /** One agent run answering in a conversation: its route, outcome and usage. */

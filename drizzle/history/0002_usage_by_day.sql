@@ -1,0 +1,1 @@
+CREATE INDEX "messages_owner_time_idx" ON "messages" USING btree ("owner_id","created_at");
