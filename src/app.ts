@@ -24,6 +24,7 @@ import type { OpenSockets } from './routes/open-sockets.ts'
 import { pingRoutes } from './routes/ping.ts'
 import { programRoutes } from './routes/program-routes.ts'
 import { runEventRoutes } from './routes/run-events.tsx'
+import { usagePageRoutes } from './routes/usage-page.tsx'
 
 /** What a runtime entry (or a test) hands to `createApp`. */
 export interface AppOptions {
@@ -38,6 +39,8 @@ export interface AppOptions {
   sockets?: OpenSockets
   /** The peer's socket address (Bun, Deno, Node); lets loopback scrape `/metrics` untokened. */
   remoteAddress?: RemoteAddress
+  /** The usage page's clock; tests pin it. */
+  usage?: { now?: () => number }
 }
 
 const requestIdPattern = /^[\w.:-]{1,128}$/
@@ -88,8 +91,10 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   app.use('/', guests)
   app.use('/c/*', guests)
   app.use('/chat', guests)
+  app.use('/usage', guests)
   app.use('/c/*', csrfGuard())
   app.route('/', chatPageRoutes)
+  app.route('/', usagePageRoutes(options.usage))
   app.route('/', chatActionRoutes)
   app.route('/', runEventRoutes)
   app.route('/', pingRoutes)

@@ -26,6 +26,9 @@ export function HomePage(props: {
           <strong data-runtime={props.runtime}>{runtimeLabels[props.runtime]}</strong>.
         </p>
         {props.csrfToken ? <Composer csrfToken={props.csrfToken} target="#main" /> : null}
+        <p>
+          <a href="/usage">Your usage</a>: tokens and cost per day and model.
+        </p>
       </section>
       {props.conversations ? (
         <ConversationList conversations={props.conversations} nextCursor={props.nextCursor} />
