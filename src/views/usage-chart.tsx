@@ -84,7 +84,8 @@ export function UsageChart(props: { report: UsageReport }) {
             )
           })
         const label =
-          i % 7 === 0 || i === days.length - 1 ? (
+          // Weekly ticks counted back from today, so the newest day is always labelled.
+          (days.length - 1 - i) % 7 === 0 ? (
             <text
               class="usage-label"
               x={(x + barWidth / 2).toFixed(1)}

@@ -53,7 +53,11 @@ function ModelTable(props: { report: UsageReport }) {
       <TotalsHead first="Model" />
       <tbody>
         {report.models.map((model) => (
-          <TotalsRow label={<code>{model}</code>} totals={report.byModel.get(model)} data={model} />
+          <TotalsRow
+            label={<ModelName id={model} />}
+            totals={report.byModel.get(model)}
+            data={model}
+          />
         ))}
       </tbody>
       <tfoot>
@@ -89,6 +93,19 @@ function DayTable(props: { report: UsageReport }) {
 function newestDayFirst(rows: UsageReport['rows']): UsageReport['rows'] {
   return [...rows].sort((a, b) =>
     a.day === b.day ? (a.model < b.model ? -1 : 1) : a.day < b.day ? 1 : -1,
+  )
+}
+
+/** A `provider:model` id that may break after the provider in a narrow column. */
+function ModelName(props: { id: string }) {
+  const at = props.id.indexOf(':')
+  if (at < 0) return <code>{props.id}</code>
+  return (
+    <code>
+      {props.id.slice(0, at + 1)}
+      <wbr />
+      {props.id.slice(at + 1)}
+    </code>
   )
 }
 
