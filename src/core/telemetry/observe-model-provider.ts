@@ -78,9 +78,12 @@ function observeModel(model: ChatModel, options: ObserveModelsOptions): ChatMode
     let done = false
     try {
       for (;;) {
-        const step = active
-          ? await context.with(active, () => iterator.next())
-          : await iterator.next()
+        // The provider request starts on the first step: that is when the span must be active
+        // (the SDK's fetch reads it for the traceparent). Later steps only read the stream.
+        const step =
+          active && firstTokenAt === undefined
+            ? await context.with(active, () => iterator.next())
+            : await iterator.next()
         if (step.done) {
           done = true
           break
