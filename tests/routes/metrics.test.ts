@@ -3,6 +3,7 @@ import { createApp } from '../../src/app.ts'
 import { parseConfig } from '../../src/core/config.ts'
 import { createServices } from '../../src/core/services.ts'
 import { type ApiApp, createApiApp, readSse } from '../support/api-app.ts'
+import { startMockLlm } from '../support/mock-llm/index.ts'
 import { promtoolAvailable, promtoolCheck } from '../support/promtool.ts'
 
 const token = 'metrics-token-0123456789'
@@ -123,6 +124,66 @@ describe('GET /metrics', () => {
     expect(value(after, tool) - value(before, tool)).toBe(1)
     expect(value(after, 'outpost_active_runs')).toBe(0)
     expect(value(after, 'outpost_open_connections{kind="sse"}')).toBe(0)
+  })
+
+  it('counts open SSE streams until they end', async () => {
+    const open = 'outpost_open_connections{kind="sse"}'
+    const { secret } = await app.user('sse')
+    const stream = await app.fetch('/api/ping/stream?count=2&interval_ms=50', {
+      headers: { Authorization: `Bearer ${secret}` },
+    })
+    expect(value(await scrape(), open)).toBe(1)
+    await stream.text()
+    expect(value(await scrape(), open)).toBe(0)
+    const cancelled = await app.fetch('/api/ping/stream?count=50&interval_ms=50', {
+      headers: { Authorization: `Bearer ${secret}` },
+    })
+    expect(value(await scrape(), open)).toBe(1)
+    await cancelled.body?.cancel()
+    expect(value(await scrape(), open)).toBe(0)
+  })
+
+  it('counts provider errors and the fallbacks they cause', async () => {
+    const mock = await startMockLlm()
+    try {
+      const local = await createApiApp({
+        METRICS_TOKEN: token,
+        OPENAI_BASE_URL: `${mock.url}/v1`,
+        MODEL_TIERS: 'fast=local:mock-1,local:mock-2;smart=local:mock-1,local:mock-2',
+      })
+      mock.script({ kind: 'error', status: 500 }, { model: 'mock-1' })
+      mock.script({ kind: 'text', text: 'fine' }, { model: 'mock-2' })
+      const { secret } = await local.user('fallback')
+      const auth = { Authorization: `Bearer ${secret}`, 'Content-Type': 'application/json' }
+      const created = await local.fetch('/api/conversations', {
+        method: 'POST',
+        body: '{}',
+        headers: auth,
+      })
+      const { id } = (await created.json()) as { id: string }
+      const sent = await local.fetch(`/api/conversations/${id}/messages`, {
+        method: 'POST',
+        body: JSON.stringify({ content: 'hello', model: 'fast' }),
+        headers: { ...auth, Accept: 'text/event-stream' },
+      })
+      expect(await sent.text()).toContain('event: retry')
+      await local.background.drain(5000)
+      const text = await scrape(local)
+      expect(
+        value(text, 'outpost_model_fallbacks_total{from="local:mock-1",to="local:mock-2"}'),
+      ).toBe(1)
+      expect(text).toMatch(
+        /outpost_model_provider_errors_total\{provider="local",code="[a-z_]+"\} 1/,
+      )
+      expect(
+        value(
+          text,
+          'outpost_model_operation_duration_seconds_count{provider="local",model="local:mock-2",outcome="ok"}',
+        ),
+      ).toBe(1)
+    } finally {
+      await mock.close()
+    }
   })
 
   it.skipIf(!promtoolAvailable())('passes promtool check metrics', async () => {
