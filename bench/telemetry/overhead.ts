@@ -1,7 +1,7 @@
 /**
  * What telemetry costs: the same app in process, twice, side by side in one run: tracing off
  * (no OTEL_EXPORTER_OTLP_ENDPOINT; metrics are always kept) and tracing on, exporting every
- * span over OTLP/HTTP to a local receiver in this process.
+ * span over OTLP/HTTP to a local receiver in another process (so its parsing is not counted).
  *   npx tsx bench/telemetry/overhead.ts [--rounds 8] [--per-round 40]
  * Workloads, through `app.request`: a REST chat turn in which the demo model calls the
  * calculator (request, two model calls, a tool call, history writes, the run log; streamed to
@@ -9,9 +9,10 @@
  * first, so drift (JIT warm-up, GC) falls on both. Prints p50, mean and the on/off ratio.
  */
 
+import { spawn } from 'node:child_process'
+import { resolve } from 'node:path'
 import { enableAsyncContext } from '../../src/runtime/async-context.ts'
 import { createApiApp } from '../../tests/support/api-app.ts'
-import { startOtlpReceiver } from '../../tests/support/otlp-receiver.ts'
 import { printTable, summarise } from '../stores/bench-table.ts'
 
 const args = process.argv.slice(2)
@@ -23,9 +24,21 @@ const rounds = option('rounds', 8)
 const perRound = option('per-round', 40)
 
 enableAsyncContext()
-const receiver = await startOtlpReceiver()
+const receiver = spawn(
+  process.execPath,
+  ['--import', 'tsx', 'tests/support/otlp-receiver-cli.ts'],
+  { cwd: resolve(import.meta.dirname, '..', '..'), stdio: ['ignore', 'pipe', 'inherit'] },
+)
+let receiverOutput = ''
+const receiverUrl = await new Promise<string>((ready) => {
+  receiver.stdout?.on('data', (chunk: Buffer) => {
+    receiverOutput += chunk.toString()
+    const url = /listening (\S+)/.exec(receiverOutput)?.[1]
+    if (url) ready(url)
+  })
+})
 const off = await createApiApp()
-const on = await createApiApp({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url })
+const on = await createApiApp({ OTEL_EXPORTER_OTLP_ENDPOINT: receiverUrl })
 
 type App = typeof off
 const workloads: { name: string; prepare(app: App): Promise<() => Promise<void>> }[] = [
@@ -93,7 +106,6 @@ for (const workload of workloads) {
       const used = process.cpuUsage(cpuStart)
       cpu[mode] += (used.user + used.system) / 1000
     }
-    receiver.reset()
   }
   const a = summarise(samples.off)
   const b = summarise(samples.on)
@@ -117,6 +129,8 @@ printTable(
   ['workload', 'tracing', 'n', 'p50 ms', 'p95 ms', 'mean ms', 'CPU ms/req', 'on vs off'],
   rows,
 )
-console.log(`spans exported in the last round: ${receiver.spans.length}`)
-await receiver.close()
+const stopped = new Promise((done) => receiver.once('exit', done))
+receiver.kill('SIGTERM')
+await stopped
+console.log(`${/spans \d+/.exec(receiverOutput)?.[0] ?? 'spans ?'} received by the collector`)
 process.exit(0)

@@ -87,11 +87,17 @@ export async function createServices(
   })
   // Telemetry attaches here, around the seams, so no business code carries it.
   const tracer = telemetry.tracing?.tracer
+  // Store calls are spans when they leave the process (Upstash, Neon, PostgreSQL, PGlite's
+  // file); an in-memory map lookup takes microseconds, and a span for it would cost more.
+  const storeTracer = (concern: string) =>
+    plainMemory.stores.find((s) => s.concern === concern)?.backend === 'in-memory'
+      ? undefined
+      : tracer
   const memory = {
     ...plainMemory,
-    kv: observeStore(plainMemory.kv, 'kv', tracer),
-    history: observeStore(plainMemory.history, 'history', tracer),
-    semantic: observeStore(plainMemory.semantic, 'semantic', tracer),
+    kv: observeStore(plainMemory.kv, 'kv', storeTracer('working memory')),
+    history: observeStore(plainMemory.history, 'history', storeTracer('conversation history')),
+    semantic: observeStore(plainMemory.semantic, 'semantic', storeTracer('semantic memory')),
   }
   const logger = createLogger({ level: config.LOG_LEVEL })
   const modelParts = createModels({

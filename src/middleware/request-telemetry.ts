@@ -24,7 +24,7 @@ export function requestTelemetry(options: { now?: () => number } = {}): Middlewa
         attributes: {
           'http.request.method': method,
           'url.path': c.req.path,
-          'url.scheme': new URL(c.req.url).protocol.replace(':', ''),
+          'url.scheme': c.req.url.startsWith('https:') ? 'https' : 'http',
         },
       },
       tracing.extract(c.req.raw.headers),

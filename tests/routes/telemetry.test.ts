@@ -121,8 +121,9 @@ describe('traces', () => {
       'gen_ai.tool.call.id': 'call_calc',
     })
 
-    // Store calls made for the turn are spans of the same trace.
-    expect(spans.some((s) => s.name === 'history createRun' && s.traceId === traceId)).toBe(true)
+    // In-memory stores make no spans (a map lookup costs less than its span); the runtime
+    // suite checks store spans on PGlite.
+    expect(spans.filter((s) => /^(history|kv|semantic) /.test(s.name))).toEqual([])
     expect(spans[0]?.resource).toMatchObject({
       'service.name': 'outpost',
       'outpost.runtime': 'node',

@@ -114,6 +114,12 @@ describe.each(runtimes)('telemetry on %s', (runtime) => {
       'gen_ai.response.finish_reasons': ['tool-calls'],
     })
     expect(request?.resource).toMatchObject({ 'outpost.runtime': runtime })
+    if (runtime !== 'workers') {
+      // History on PGlite: its calls for the turn are spans in the same trace.
+      const stored = spans.find((s) => s.name === 'history createRun')
+      expect(stored?.parentSpanId).toBe(request?.spanId)
+      expect(stored?.attributes).toMatchObject({ 'outpost.store': 'history' })
+    }
   }, 60_000)
 
   it('serves /metrics, and its counters move', async () => {

@@ -43,7 +43,8 @@ function traced(
     )
     let result: unknown
     try {
-      result = context.with(trace.setSpan(parent, span), () => call(...args))
+      // Stores make no spans of their own, so the span need not become the active one.
+      result = call(...args)
     } catch (error) {
       fail(span, error)
       span.end()
