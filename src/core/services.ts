@@ -65,6 +65,11 @@ export interface PlatformCapabilities {
    * under DATA_DIR by the runtime entry. Absent on Workers (no disk).
    */
   sessionSecret?: (config: Config) => Promise<string>
+  /**
+   * Registers work to finish before the process exits (Bun, Deno, Node): the spans still
+   * waiting for their batch are sent. Absent on Workers, where `waitUntil` covers it.
+   */
+  onShutdown?: (task: () => Promise<void>) => void
 }
 
 /** Builds the services for one configuration. */
@@ -85,8 +90,10 @@ export async function createServices(
         ? { kv: plainMemory.kv, flushIntervalMs: config.METRICS_FLUSH_SECONDS * 1000 }
         : undefined,
   })
+  const tracing = telemetry.tracing
+  if (tracing) platform.onShutdown?.(() => tracing.flush())
   // Telemetry attaches here, around the seams, so no business code carries it.
-  const tracer = telemetry.tracing?.tracer
+  const tracer = tracing?.tracer
   // Store calls are spans when they leave the process (Upstash, Neon, PostgreSQL, PGlite's
   // file); an in-memory map lookup takes microseconds, and a span for it would cost more.
   const storeTracer = (concern: string) =>

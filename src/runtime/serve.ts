@@ -69,8 +69,10 @@ export async function serve(options: ServeOptions): Promise<void> {
   let database: Promise<OpenedDatabase | undefined> | undefined
   const open = () => openDatabase(config, { hasFileSystem: options.hasFileSystem })
   let sessionSecret: Promise<string> | undefined
+  const shutdownTasks: Array<() => Promise<void>> = []
   const app = createApp({
     platform: {
+      onShutdown: (task) => shutdownTasks.push(task),
       runtime: options.runtime,
       hasFileSystem: options.hasFileSystem,
       openDatabase: () => {
@@ -128,6 +130,11 @@ export async function serve(options: ServeOptions): Promise<void> {
     await closing
     const left = await background.drain(drainTimeoutMs)
     if (left > 0) logger.warn('background tasks cut off at shutdown', { left })
+    // Spans of the last requests, still waiting for their batch, go out before we exit.
+    await Promise.race([
+      Promise.allSettled(shutdownTasks.map((task) => task())),
+      new Promise((resolve) => setTimeout(resolve, 2000)),
+    ])
     await database?.then((opened) => opened?.close()).catch(() => {})
     options.exit(0)
   }

@@ -77,6 +77,8 @@ describe('GET /usage', () => {
     const html = await app.page()
     expect(html).toMatch(/^<!doctype html>/)
     expect(html).not.toContain('<script>')
+    // The CSP forbids inline styles: colours and sizes come from the stylesheet's classes.
+    expect(html).not.toMatch(/ style=/)
     expect(html).toContain('from 2026-10-04 to 2026-11-02')
     expect(html).toContain('data-total-tokens="145"')
     expect(html).toContain('<strong>145</strong> tokens, <strong>$0.51</strong> over 3 answers')

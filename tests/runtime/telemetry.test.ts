@@ -145,4 +145,21 @@ describe.each(runtimes)('telemetry on %s', (runtime) => {
     expect(value(text, 'outpost_tool_calls_total{tool="calculator",outcome="ok"}')).toBe(1)
     if (hasPromtool) expect(promtoolCheck(text).output).toBe('')
   }, 30_000)
+
+  it.skipIf(runtime === 'workers')(
+    'sends the last spans before it exits on SIGTERM',
+    async () => {
+      const traceId = crypto.randomUUID().replace(/-/g, '')
+      await call('/api/conversations', {
+        headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
+      })
+      // Within the batch delay (2 s): the span is still waiting in this process.
+      proc?.signal('SIGTERM')
+      await proc?.exited
+      expect(
+        receiver.spans.some((s) => s.traceId === traceId && s.name === 'GET /api/conversations'),
+      ).toBe(true)
+    },
+    30_000,
+  )
 })
