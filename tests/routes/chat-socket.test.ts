@@ -132,3 +132,25 @@ describe('/chat at shutdown', () => {
     expect(sockets.size).toBe(0)
   })
 })
+
+describe('/chat metrics', () => {
+  for (const workersStyle of [false, true]) {
+    it(`counts open sockets until they close${workersStyle ? ' (as on Workers)' : ''}`, async () => {
+      const app = await socketApp({ workersStyle })
+      const open = async () => {
+        const text = await app.services.telemetry.metrics.render()
+        const line = text
+          .split('\n')
+          .find((l) => l.startsWith('outpost_open_connections{kind="websocket"} '))
+        return line ? Number(line.split(' ')[1]) : 0
+      }
+      const first = await app.connect('u-gauge-1')
+      const second = await app.connect('u-gauge-2')
+      expect(await open()).toBe(2)
+      await first.close()
+      expect(await open()).toBe(1)
+      await second.close()
+      expect(await open()).toBe(0)
+    })
+  }
+})
