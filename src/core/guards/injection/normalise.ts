@@ -1,0 +1,143 @@
+import { boundedSlice } from './bounded-slice.ts'
+import { homoglyphs } from './homoglyphs.ts'
+import { wordView } from './word-view.ts'
+
+/** What normalisation removed or undid: evidence of hiding, used by the patterns. */
+export interface HidingSignals {
+  /** Zero-width and other invisible characters dropped (emoji joiners included). */
+  invisible: number
+  /** Invisible characters dropped from between two Latin letters (`ig\u200Bnore`). */
+  invisibleInWords: number
+  /** Longest run of consecutive invisible characters. */
+  invisibleRun: number
+  /** Unicode tag characters (U+E0000 block) decoded to ASCII, outside flag emoji. */
+  tags: number
+  /** Bidi overrides and isolates (U+202A-202E, U+2066-2069) dropped. */
+  bidi: number
+  /** Cyrillic or Greek look-alikes mapped to Latin next to a Latin letter. */
+  homoglyphs: number
+}
+
+/** A text in the forms the patterns and the model read. */
+export interface NormalisedText {
+  /**
+   * NFKC, lower case, invisible and bidi controls dropped, tag characters decoded, look-alikes
+   * mapped to Latin, control characters and whitespace runs collapsed to one space (line breaks
+   * kept as one `\n`). Punctuation stays: role tokens are made of it.
+   */
+  text: string
+  /** Letters and digits only, one space between words, spacing tricks undone (word-view.ts). */
+  words: string
+  signals: HidingSignals
+}
+
+const isInvisible = (c: number) =>
+  c === 0x00ad ||
+  c === 0x034f ||
+  c === 0x180e ||
+  (c >= 0x200b && c <= 0x200d) ||
+  (c >= 0x2060 && c <= 0x2064) ||
+  c === 0xfeff ||
+  (c >= 0xfe00 && c <= 0xfe0f) ||
+  c === 0x115f ||
+  c === 0x1160 ||
+  c === 0x3164 ||
+  c === 0xffa0
+const isBidiControl = (c: number) => (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)
+const isBidiMark = (c: number) => c === 0x200e || c === 0x200f || c === 0x061c
+const isLatin = (c: number) => c >= 0x61 && c <= 0x7a
+const isLineBreak = (c: number) => c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029
+const isSpace = (c: number) =>
+  c <= 0x20 || (c >= 0x7f && c <= 0xa0) || c === 0x1680 || (c >= 0x2000 && c <= 0x200a)
+
+/**
+ * Normalises the bounded slice of `input` (bounded-slice.ts) in one linear pass after NFKC and
+ * lower-casing. Safe on any string: lone surrogates are dropped, NUL and other controls become
+ * spaces. Tag characters are decoded rather than dropped, so an instruction smuggled in them
+ * becomes visible to the patterns; tags after a black flag (subdivision flags, 🏴) are emoji.
+ */
+export function normalise(input: string): NormalisedText {
+  const source = boundedSlice(input).normalize('NFKC').toLowerCase()
+  const signals: HidingSignals = {
+    invisible: 0,
+    invisibleInWords: 0,
+    invisibleRun: 0,
+    tags: 0,
+    bidi: 0,
+    homoglyphs: 0,
+  }
+  let out = ''
+  let last = 0x20 // last code unit written (space: nothing pending)
+  let pending = 0 // 0 none, 0x20 space, 0x0a line break
+  let run = 0
+  let inFlag = false
+  const put = (s: string, c: number) => {
+    if (pending !== 0 && out !== '') out += pending === 0x0a ? '\n' : ' '
+    pending = 0
+    out += s
+    last = c
+  }
+  for (let i = 0; i < source.length; i++) {
+    const c = source.charCodeAt(i)
+    if (c >= 0xd800 && c <= 0xdfff) {
+      const next = source.charCodeAt(i + 1)
+      if (c > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) continue // lone half: drop
+      i++
+      const cp = (c - 0xd800) * 0x400 + (next - 0xdc00) + 0x10000
+      if (cp >= 0xe0000 && cp <= 0xe007f) {
+        if (!inFlag && cp >= 0xe0020 && cp < 0xe007f) {
+          signals.tags++
+          put(String.fromCharCode(cp - 0xe0000).toLowerCase(), cp - 0xe0000)
+        }
+        continue
+      }
+      if (cp >= 0xe0100 && cp <= 0xe01ef) {
+        signals.invisible++
+        continue
+      }
+      inFlag = cp === 0x1f3f4
+      run = 0
+      put(source.slice(i - 1, i + 1), cp)
+      continue
+    }
+    inFlag = false
+    if (isInvisible(c)) {
+      signals.invisible++
+      run++
+      if (run > signals.invisibleRun) signals.invisibleRun = run
+      if (isLatin(last) && isLatin(nextVisible(source, i + 1))) signals.invisibleInWords++
+      continue
+    }
+    run = 0
+    if (isBidiControl(c)) {
+      signals.bidi++
+      continue
+    }
+    if (isBidiMark(c)) continue
+    if (isLineBreak(c)) {
+      if (out !== '') pending = 0x0a
+      continue
+    }
+    if (isSpace(c)) {
+      if (out !== '' && pending === 0) pending = 0x20
+      continue
+    }
+    const latin = homoglyphs.get(c)
+    if (latin !== undefined) {
+      if (isLatin(last) || isLatin(source.charCodeAt(i + 1))) signals.homoglyphs++
+      put(latin, c) // the original code: a Russian word is not a mixed-script one
+      continue
+    }
+    put(source[i] as string, c)
+  }
+  return { text: out, words: wordView(out), signals }
+}
+
+// The next character that is not invisible, so `i\u200B\u200Bg` counts as inside a word.
+function nextVisible(text: string, from: number): number {
+  for (let i = from; i < text.length && i < from + 16; i++) {
+    const c = text.charCodeAt(i)
+    if (!isInvisible(c)) return c
+  }
+  return 0
+}
