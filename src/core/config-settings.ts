@@ -29,6 +29,8 @@ const httpUrl = z
   .refine((value) => /^https?:\/\//i.test(value))
   .transform((value) => value.replace(/\/+$/, ''))
 
+const guardPolicy = z.enum(['block', 'flag', 'off'])
+
 const postgresUrl = z.string().refine((value) => {
   try {
     const url = new URL(value)
@@ -207,6 +209,27 @@ export const settings = {
     default: 35,
     expects: 'an integer number of milliseconds from 0 to 1000',
     description: 'Pace of the built-in demo model (0 answers at once).',
+  }),
+  INJECTION_GUARD_USER_INPUT: def({
+    schema: guardPolicy,
+    default: 'flag',
+    expects: 'one of block, flag, off',
+    description:
+      "Prompt-injection guard on users' messages (every surface). `flag`: a suspicious message is answered, badged, and given to the model wrapped as untrusted data. Not `block`: at the chosen threshold about 2-3% of honest messages score as suspicious, and refusing them costs more than a jailbreak of one's own session.",
+  }),
+  INJECTION_GUARD_TOOL_RESULT: def({
+    schema: guardPolicy,
+    default: 'flag',
+    expects: 'one of block, flag, off',
+    description:
+      'Guard on tool results, remote MCP output and web content (indirect injection). `flag` wraps a suspicious result as untrusted data, so the model still gets the facts but not the orders; `block` would let any page that discusses prompt injection break the tool.',
+  }),
+  INJECTION_GUARD_RECALLED_MEMORY: def({
+    schema: guardPolicy,
+    default: 'block',
+    expects: 'one of block, flag, off',
+    description:
+      'Guard on memories recalled into the context. `block` leaves a suspicious memory out of the recall (the turn goes on): a poisoned memory would otherwise re-inject itself into every later turn, and a memory is optional context.',
   }),
   API_KEY_HASHES: def({
     schema: z.string().regex(/^\s*[\w.@-]+:[0-9a-fA-F]{64}\s*(,\s*[\w.@-]+:[0-9a-fA-F]{64}\s*)*$/),
