@@ -1,4 +1,4 @@
-import { featureBits, forEachFeature } from '../../src/core/guards/injection/features.ts'
+import { featureBits, hashFeatures } from '../../src/core/guards/injection/features.ts'
 import { normalise } from '../../src/core/guards/injection/normalise.ts'
 import { type CompactModel, encodeTable } from '../../src/core/guards/injection/weight-table.ts'
 import type { Example } from './examples.ts'
@@ -34,9 +34,8 @@ export interface Featurised {
 /** Normalises and hashes each example, exactly as the detector does. */
 export function featurise(examples: readonly Example[]): Featurised[] {
   return examples.map((example) => {
-    const found: number[] = []
-    forEachFeature(normalise(example.text).words, (index) => found.push(index))
-    return { indices: Int32Array.from(found), label: example.label, source: example.source }
+    const indices = hashFeatures(normalise(example.text).words).slice()
+    return { indices, label: example.label, source: example.source }
   })
 }
 

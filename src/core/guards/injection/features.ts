@@ -2,57 +2,66 @@
 export const featureBits = 18
 const mask = (1 << featureBits) - 1
 
-// Generation stamps make "seen in this text" a single array read, with no per-call allocation.
-// Scoring is synchronous, so one module-level scratch array is safe to share.
-const stamps = new Uint32Array(1 << featureBits)
+// Generation stamps make "seen in this text" a single array read; one byte each keeps the array
+// small enough to stay in cache (it is cleared once every 255 texts). Hashing is synchronous,
+// so module-level scratch arrays are safe to share.
+const stamps = new Uint8Array(1 << featureBits)
 let generation = 0
+let buffer = new Int32Array(16_384)
+let count = 0
+
+function add(hash: number) {
+  const index = ((hash >>> 0) ^ (hash >>> featureBits)) & mask
+  if (stamps[index] === generation) return
+  stamps[index] = generation
+  buffer[count++] = index
+}
 
 const fnvOffset = 0x811c9dc5
 const fnvPrime = 0x01000193
 
 /**
- * Calls `visit` once for each distinct hashed feature of a word view (word-view.ts): character
- * 3-, 4- and 5-grams of the text padded with spaces, and word unigrams and bigrams. Returns the
- * number of distinct features. FNV-1a hashes, folded to `featureBits`; collisions are accepted
- * (the hashing trick), and the trainer sees exactly the same indices as the detector.
+ * The distinct hashed features of a word view (word-view.ts): character 3-, 4- and 5-grams of
+ * the text padded with spaces, and word unigrams and bigrams, FNV-1a hashed and folded to
+ * `featureBits` (collisions are accepted: the hashing trick). Returns a view of a shared buffer,
+ * valid until the next call: copy it to keep it. The trainer and the detector both use this.
  */
-export function forEachFeature(words: string, visit: (index: number) => void): number {
-  generation = (generation + 1) >>> 0
+export function hashFeatures(words: string): Int32Array {
+  generation = (generation + 1) & 0xff
   if (generation === 0) {
     stamps.fill(0)
     generation = 1
   }
-  let distinct = 0
-  const emit = (hash: number) => {
-    const index = (hash ^ (hash >>> featureBits)) & mask
-    if (stamps[index] === generation) return
-    stamps[index] = generation
-    distinct++
-    visit(index)
-  }
-  const text = ` ${words} `
-  const n = text.length
+  const n = words.length + 2
+  if (buffer.length < 5 * n) buffer = new Int32Array(5 * n)
+  count = 0
+  // The text is ` words `: position p reads words[p - 1], and the pads are spaces.
+  const at = (p: number) => (p === 0 || p === n - 1 ? 0x20 : words.charCodeAt(p - 1))
   for (let i = 0; i + 3 <= n; i++) {
-    let h = fnvOffset
-    for (let k = 0; k < 5 && i + k < n; k++) {
-      h = Math.imul(h ^ text.charCodeAt(i + k), fnvPrime)
-      if (k >= 2) emit(h >>> 0)
-    }
+    let h = Math.imul(fnvOffset ^ at(i), fnvPrime)
+    h = Math.imul(h ^ at(i + 1), fnvPrime)
+    h = Math.imul(h ^ at(i + 2), fnvPrime)
+    add(h)
+    if (i + 4 > n) continue
+    h = Math.imul(h ^ at(i + 3), fnvPrime)
+    add(h)
+    if (i + 5 > n) continue
+    add(Math.imul(h ^ at(i + 4), fnvPrime))
   }
   // Words: a different seed keeps `cat` the word apart from `cat` the trigram.
   let previous = 0
   let h = fnvPrime
-  for (let i = 1; i < n; i++) {
-    const c = text.charCodeAt(i)
+  for (let p = 1; p < n; p++) {
+    const c = at(p)
     if (c !== 0x20) {
       h = Math.imul(h ^ c, fnvPrime)
       continue
     }
     if (h === fnvPrime) continue
-    emit(h >>> 0)
-    if (previous !== 0) emit(Math.imul(previous ^ 0x5bd1e995, fnvPrime) ^ h)
+    add(h)
+    if (previous !== 0) add(Math.imul(previous ^ 0x5bd1e995, fnvPrime) ^ h)
     previous = h
     h = fnvPrime
   }
-  return distinct
+  return buffer.subarray(0, count)
 }

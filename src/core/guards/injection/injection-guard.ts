@@ -21,7 +21,7 @@ let shared: InjectionDetector | undefined
 
 /**
  * The detector the app uses: the committed model and threshold (model-weights.ts). Built on
- * first use and kept for the isolate's life: it holds no secret, only the 1 MB weight table.
+ * first use and kept for the isolate's life: it holds no secret, only the 256 KB weight table.
  */
 export function defaultInjectionDetector(): InjectionDetector {
   shared ??= createInjectionDetector(createLinearModel(injectionModel), injectionThreshold)

@@ -1,4 +1,4 @@
-import { featureBits, forEachFeature } from './features.ts'
+import { featureBits, hashFeatures } from './features.ts'
 import { type CompactModel, decodeTable } from './weight-table.ts'
 
 /** A logistic-regression scorer over hashed n-grams of a word view. */
@@ -8,8 +8,8 @@ export interface LinearModel {
 }
 
 /**
- * Expands a committed `CompactModel` into a scorer. The dense table (2^18 floats, 1 MB) is
- * built once per model; scoring is one pass over the text's n-grams. Features are binary and
+ * Expands a committed `CompactModel` into a scorer. The dense table (2^18 int8 weights, 256 KB)
+ * is built once per model; scoring is one pass over the text's n-grams. Features are binary and
  * the vector is L2-normalised, so the logit is bias + (sum of the weights present) / sqrt(n).
  */
 export function createLinearModel(model: CompactModel): LinearModel {
@@ -19,11 +19,11 @@ export function createLinearModel(model: CompactModel): LinearModel {
   const weights = decodeTable(model)
   return {
     logit(words) {
+      const features = hashFeatures(words)
       let sum = 0
-      const distinct = forEachFeature(words, (index) => {
-        sum += weights[index] as number
-      })
-      return distinct === 0 ? model.bias : model.bias + sum / Math.sqrt(distinct)
+      for (let i = 0; i < features.length; i++) sum += weights[features[i] as number] as number
+      if (features.length === 0) return model.bias
+      return model.bias + (sum * model.scale) / Math.sqrt(features.length)
     },
   }
 }

@@ -1,4 +1,5 @@
 import { boundedSlice } from './bounded-slice.ts'
+import { CharBuffer } from './char-buffer.ts'
 import { homoglyphs } from './homoglyphs.ts'
 import { wordView } from './word-view.ts'
 
@@ -66,19 +67,23 @@ export function normalise(input: string): NormalisedText {
     bidi: 0,
     homoglyphs: 0,
   }
-  let out = ''
-  let last = 0x20 // last code unit written (space: nothing pending)
+  out.reset(source.length + 1)
+  let last = 0x20 // the last character written, before mapping (a look-alike stays Cyrillic)
   let pending = 0 // 0 none, 0x20 space, 0x0a line break
   let run = 0
   let inFlag = false
-  const put = (s: string, c: number) => {
-    if (pending !== 0 && out !== '') out += pending === 0x0a ? '\n' : ' '
-    pending = 0
-    out += s
-    last = c
-  }
   for (let i = 0; i < source.length; i++) {
     const c = source.charCodeAt(i)
+    // The common case first: printable ASCII is copied as is.
+    if (c > 0x20 && c < 0x7f) {
+      if (pending !== 0) flush(pending)
+      pending = 0
+      out.push(c)
+      last = c
+      run = 0
+      inFlag = false
+      continue
+    }
     if (c >= 0xd800 && c <= 0xdfff) {
       const next = source.charCodeAt(i + 1)
       if (c > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) continue // lone half: drop
@@ -87,7 +92,12 @@ export function normalise(input: string): NormalisedText {
       if (cp >= 0xe0000 && cp <= 0xe007f) {
         if (!inFlag && cp >= 0xe0020 && cp < 0xe007f) {
           signals.tags++
-          put(String.fromCharCode(cp - 0xe0000).toLowerCase(), cp - 0xe0000)
+          const ascii = cp - 0xe0000
+          const lower = ascii >= 0x41 && ascii <= 0x5a ? ascii + 0x20 : ascii
+          if (pending !== 0) flush(pending)
+          pending = 0
+          out.push(lower)
+          last = lower
         }
         continue
       }
@@ -97,7 +107,11 @@ export function normalise(input: string): NormalisedText {
       }
       inFlag = cp === 0x1f3f4
       run = 0
-      put(source.slice(i - 1, i + 1), cp)
+      if (pending !== 0) flush(pending)
+      pending = 0
+      out.push(c)
+      out.push(next)
+      last = next
       continue
     }
     inFlag = false
@@ -115,22 +129,31 @@ export function normalise(input: string): NormalisedText {
     }
     if (isBidiMark(c)) continue
     if (isLineBreak(c)) {
-      if (out !== '') pending = 0x0a
+      if (out.length > 0) pending = 0x0a
       continue
     }
     if (isSpace(c)) {
-      if (out !== '' && pending === 0) pending = 0x20
+      if (out.length > 0 && pending === 0) pending = 0x20
       continue
     }
-    const latin = homoglyphs.get(c)
+    if (pending !== 0) flush(pending)
+    pending = 0
+    const latin = c >= 0x250 && c <= 0x52f ? homoglyphs.get(c) : undefined
     if (latin !== undefined) {
       if (isLatin(last) || isLatin(source.charCodeAt(i + 1))) signals.homoglyphs++
-      put(latin, c) // the original code: a Russian word is not a mixed-script one
-      continue
-    }
-    put(source[i] as string, c)
+      out.push(latin.charCodeAt(0))
+    } else out.push(c)
+    last = c
   }
-  return { text: out, words: wordView(out), signals }
+  const text = out.toString()
+  return { text, words: wordView(text), signals }
+}
+
+const out = new CharBuffer()
+
+// Writes the pending separator, unless nothing has been written yet.
+function flush(pending: number) {
+  if (out.length > 0) out.push(pending)
 }
 
 // The next character that is not invisible, so `i\u200B\u200Bg` counts as inside a word.

@@ -12,31 +12,58 @@ const leet: Record<string, string> = {
 
 // `1gn0r3` -> `ignore`: only words mixing letters and digits, so `2024` stays a number.
 function unleet(word: string): string {
-  if (!/[0-9]/.test(word) || !/[a-z]/.test(word)) return word
+  let digits = false
+  let letters = false
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i)
+    if (c >= 0x30 && c <= 0x39) digits = true
+    else letters = true
+  }
+  if (!digits || !letters) return word
   let out = ''
   for (const c of word) out += leet[c] ?? c
   return out
 }
 
+function hasDigit(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c >= 0x30 && c <= 0x39) return true
+  }
+  return false
+}
+
+// Rules indexed by the words of their first slot, so each word of the text costs one lookup.
+const starts = new WeakMap<readonly PhraseRule[], Map<string, PhraseRule[]>>()
+function startIndex(rules: readonly PhraseRule[]): Map<string, PhraseRule[]> {
+  let index = starts.get(rules)
+  if (index) return index
+  index = new Map()
+  for (const rule of rules) {
+    for (const word of rule.slots[0] ?? []) index.set(word, [...(index.get(word) ?? []), rule])
+  }
+  starts.set(rules, index)
+  return index
+}
+
 /**
- * The reasons of the rules that match `words` (a word view), each once. Every rule is tried
- * from every word that fits its first slot, and each later slot looks at most `gap + 1` words
- * ahead, so the work is linear in the number of words (times a small constant per rule).
+ * The rules that match `words` (a word view), each once. A rule is tried from every word in
+ * its first slot, and each later slot looks at most `gap + 1` words ahead, so the work is
+ * linear in the number of words (times a small constant per rule).
  */
 export function matchPhrases(words: string, rules: readonly PhraseRule[]): PhraseRule[] {
-  const tokens = words === '' ? [] : words.split(' ').map(unleet)
-  const hits: PhraseRule[] = []
-  for (const rule of rules) {
-    const first = rule.slots[0]
-    if (!first) continue
-    for (let i = 0; i < tokens.length; i++) {
-      if (first.has(tokens[i] as string) && matchFrom(tokens, i + 1, rule, 1)) {
-        hits.push(rule)
-        break
-      }
+  const split = words === '' ? [] : words.split(' ')
+  const tokens = hasDigit(words) ? split.map(unleet) : split
+  const index = startIndex(rules)
+  const hits = new Set<PhraseRule>()
+  for (let i = 0; i < tokens.length; i++) {
+    const candidates = index.get(tokens[i] as string)
+    if (!candidates) continue
+    for (const rule of candidates) {
+      if (!hits.has(rule) && matchFrom(tokens, i + 1, rule, 1)) hits.add(rule)
     }
   }
-  return hits
+  return rules.filter((rule) => hits.has(rule))
 }
 
 function matchFrom(tokens: string[], from: number, rule: PhraseRule, slot: number): boolean {

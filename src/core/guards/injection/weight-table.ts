@@ -31,9 +31,12 @@ export function encodeTable(entries: ReadonlyArray<readonly [number, number]>): 
   return btoa(binary)
 }
 
-/** Expands a `CompactModel` into a dense array of logit weights, one slot per feature hash. */
-export function decodeTable(model: CompactModel): Float32Array {
-  const dense = new Float32Array(1 << model.featureBits)
+/**
+ * Expands a `CompactModel` into a dense array of its int8 weights, one slot per feature hash
+ * (multiply by `scale` for logits). Bytes, so the table stays in the CPU cache while scoring.
+ */
+export function decodeTable(model: CompactModel): Int8Array {
+  const dense = new Int8Array(1 << model.featureBits)
   const binary = atob(model.table)
   let index = 0
   let i = 0
@@ -47,8 +50,7 @@ export function decodeTable(model: CompactModel): Float32Array {
       shift += 7
     } while (byte & 0x80)
     index += delta
-    const weight = (binary.charCodeAt(i++) << 24) >> 24 // sign-extend the int8
-    dense[index] = weight * model.scale
+    dense[index] = binary.charCodeAt(i++) // the Int8Array reads the byte as signed
   }
   return dense
 }

@@ -1,3 +1,5 @@
+import { CharBuffer } from './char-buffer.ts'
+
 const isWordChar = (c: number) =>
   (c >= 0x61 && c <= 0x7a) ||
   (c >= 0x30 && c <= 0x39) ||
@@ -17,20 +19,20 @@ const isJoiner = (c: number) =>
  * also drops the formatting habits that tell one source of text from another.
  */
 export function wordView(text: string): string {
-  let out = ''
+  out.reset(text.length)
   let pendingBreak = false
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i)
     if (isWordChar(c)) {
-      if (pendingBreak && out !== '') out += ' '
+      if (pendingBreak && out.length > 0) out.push(0x20)
       pendingBreak = false
-      out += text[i]
+      out.push(c)
       continue
     }
     if (
       isJoiner(c) &&
       !pendingBreak &&
-      out !== '' &&
+      out.length > 0 &&
       isWordChar(text.charCodeAt(i + 1)) &&
       isWordChar(text.charCodeAt(i - 1))
     ) {
@@ -38,8 +40,10 @@ export function wordView(text: string): string {
     }
     pendingBreak = true
   }
-  return joinSpelledOut(out)
+  return joinSpelledOut(out.toString())
 }
+
+const out = new CharBuffer()
 
 // `i g n o r e   a l l` -> `ignore all`? No: a run of single characters is one word, so the
 // spelled-out sentence becomes `ignoreall`. The phrase patterns also accept such a joined run.

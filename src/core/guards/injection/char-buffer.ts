@@ -1,0 +1,33 @@
+/**
+ * A growable buffer of UTF-16 code units, reused between calls: building a string one
+ * character at a time with `+=` costs several times more than filling an array and decoding
+ * it once. Single-threaded use only (each scan finishes before the next starts).
+ */
+export class CharBuffer {
+  private units = new Uint16Array(4096)
+  length = 0
+
+  /** Empties the buffer, making room for at least `capacity` code units. */
+  reset(capacity: number): void {
+    if (this.units.length < capacity) this.units = new Uint16Array(capacity)
+    this.length = 0
+  }
+
+  push(unit: number): void {
+    this.units[this.length++] = unit
+  }
+
+  /** The code unit at `index` from the end (1 = the last one), or 0 when there is none. */
+  last(index = 1): number {
+    return this.length >= index ? (this.units[this.length - index] as number) : 0
+  }
+
+  toString(): string {
+    let out = ''
+    for (let at = 0; at < this.length; at += 8192) {
+      const end = Math.min(this.length, at + 8192)
+      out += String.fromCharCode.apply(null, this.units.subarray(at, end) as unknown as number[])
+    }
+    return out
+  }
+}
