@@ -10,4 +10,6 @@ export type {
   PathPolicy,
 } from './injection-policy.ts'
 export { guardPaths, injectionPolicyFrom, pathPolicies } from './injection-policy.ts'
+export type { ScreenedMemories } from './screen-memories.ts'
+export { screenMemories } from './screen-memories.ts'
 export { wrapUntrusted } from './untrusted-data.ts'

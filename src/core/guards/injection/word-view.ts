@@ -1,16 +1,22 @@
 import { CharBuffer } from './char-buffer.ts'
 
-const isWordChar = (c: number) =>
-  (c >= 0x61 && c <= 0x7a) ||
-  (c >= 0x30 && c <= 0x39) ||
-  (c >= 0xc0 && c < 0x2000) ||
-  (c >= 0x3040 && c < 0xd800) ||
-  (c >= 0xf900 && c < 0xfe00)
+const out = new CharBuffer()
+
+function isWordChar(c: number): boolean {
+  return (
+    (c >= 0x61 && c <= 0x7a) ||
+    (c >= 0x30 && c <= 0x39) ||
+    (c >= 0xc0 && c < 0x2000) ||
+    (c >= 0x3040 && c < 0xd800) ||
+    (c >= 0xf900 && c < 0xfe00)
+  )
+}
 
 // Separators an attacker puts inside a word to hide it (`ig-no-re`, `i.g.n.o.r.e`, `ig_nore`,
 // `ign*re`); between two word characters they are dropped. So are apostrophes (`don't`).
-const isJoiner = (c: number) =>
-  c === 0x2d || c === 0x2e || c === 0x5f || c === 0x2a || c === 0x27 || c === 0x2019
+function isJoiner(c: number): boolean {
+  return c === 0x2d || c === 0x2e || c === 0x5f || c === 0x2a || c === 0x27 || c === 0x2019
+}
 
 /**
  * The words of a normalised text: letters and digits only, one space between words. Joiners
@@ -42,8 +48,6 @@ export function wordView(text: string): string {
   }
   return joinSpelledOut(out.toString())
 }
-
-const out = new CharBuffer()
 
 // `i g n o r e   a l l` -> `ignore all`? No: a run of single characters is one word, so the
 // spelled-out sentence becomes `ignoreall`. The phrase patterns also accept such a joined run.
