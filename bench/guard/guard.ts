@@ -67,7 +67,7 @@ async function workerd(): Promise<GuardBench & { clockMoves: boolean }> {
 
 const tsx = join(root, 'node_modules', '.bin', 'tsx')
 const bun = join(root, 'node_modules', '.bin', 'bun')
-const results: Array<[string, GuardBench]> = [
+const results: Array<[string, GuardBench & { cpu?: GuardBench }]> = [
   ['node', JSON.parse(await run(tsx, ['bench/guard/local.ts', String(rounds)]))],
   ['bun', JSON.parse(await run(bun, ['bench/guard/local.ts', String(rounds)]))],
 ]
@@ -75,7 +75,7 @@ const inWorker = await workerd()
 results.push([inWorker.clockMoves ? 'workerd (per pass)' : 'workerd (clock frozen)', inWorker])
 
 console.log(
-  `prompt-injection detector, 10 KB texts, ${rounds * 20} calls per runtime (ms); workerd: ${rounds * 5} passes of 20 texts, each divided by 20 (its clock counts whole ms)\n`,
+  `prompt-injection detector, 10 KB texts, ${rounds * 20} calls per runtime (ms); workerd: ${rounds * 5} passes of 20 texts, each divided by 20 (its clock counts whole ms); cpu: CPU time per call over passes of 20 (Node, Bun)\n`,
 )
 printTable(
   [
@@ -86,6 +86,8 @@ printTable(
     'baseline p99',
     'p50 ratio',
     'p99 under 1 ms',
+    'cpu p50',
+    'cpu p99',
   ],
   results.map(([name, r]) => [
     name,
@@ -95,5 +97,7 @@ printTable(
     r.baseline.p99,
     `${(r.detector.p50 / Math.max(r.baseline.p50, 1e-6)).toFixed(1)}x`,
     r.detector.p99 < 1 ? 'yes' : 'no',
+    r.cpu ? r.cpu.detector.p50 : '-',
+    r.cpu ? r.cpu.detector.p99 : '-',
   ]),
 )

@@ -8,6 +8,7 @@ const mask = (1 << featureBits) - 1
 const stamps = new Uint8Array(1 << featureBits)
 let generation = 0
 let buffer = new Int32Array(16_384)
+let codes = new Uint16Array(4096)
 let count = 0
 
 function add(hash: number) {
@@ -34,25 +35,29 @@ export function hashFeatures(words: string): Int32Array {
   }
   const n = words.length + 2
   if (buffer.length < 5 * n) buffer = new Int32Array(5 * n)
+  if (codes.length < n) codes = new Uint16Array(n)
   count = 0
-  // The text is ` words `: position p reads words[p - 1], and the pads are spaces.
-  const at = (p: number) => (p === 0 || p === n - 1 ? 0x20 : words.charCodeAt(p - 1))
+  // The text is ` words `, read once into `codes` (each n-gram reads up to five of them).
+  codes[0] = 0x20
+  for (let p = 1; p < n - 1; p++) codes[p] = words.charCodeAt(p - 1)
+  codes[n - 1] = 0x20
+  const at = codes
   for (let i = 0; i + 3 <= n; i++) {
-    let h = Math.imul(fnvOffset ^ at(i), fnvPrime)
-    h = Math.imul(h ^ at(i + 1), fnvPrime)
-    h = Math.imul(h ^ at(i + 2), fnvPrime)
+    let h = Math.imul(fnvOffset ^ (at[i] as number), fnvPrime)
+    h = Math.imul(h ^ (at[i + 1] as number), fnvPrime)
+    h = Math.imul(h ^ (at[i + 2] as number), fnvPrime)
     add(h)
     if (i + 4 > n) continue
-    h = Math.imul(h ^ at(i + 3), fnvPrime)
+    h = Math.imul(h ^ (at[i + 3] as number), fnvPrime)
     add(h)
     if (i + 5 > n) continue
-    add(Math.imul(h ^ at(i + 4), fnvPrime))
+    add(Math.imul(h ^ (at[i + 4] as number), fnvPrime))
   }
   // Words: a different seed keeps `cat` the word apart from `cat` the trigram.
   let previous = 0
   let h = fnvPrime
   for (let p = 1; p < n; p++) {
-    const c = at(p)
+    const c = at[p] as number
     if (c !== 0x20) {
       h = Math.imul(h ^ c, fnvPrime)
       continue

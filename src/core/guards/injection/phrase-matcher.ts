@@ -33,14 +33,25 @@ function hasDigit(text: string): boolean {
   return false
 }
 
-// Rules indexed by the words of their first slot, so each word of the text costs one lookup.
-const starts = new WeakMap<readonly PhraseRule[], Map<string, PhraseRule[]>>()
-function startIndex(rules: readonly PhraseRule[]): Map<string, PhraseRule[]> {
-  let index = starts.get(rules)
-  if (index) return index
-  index = new Map()
+/** Rules by the words of their first slot, and a cheap filter in front of that map. */
+interface StartIndex {
+  rules: Map<string, PhraseRule[]>
+  /** Bit `length & 31` of entry `firstChar & 31` is set when some start word has that shape. */
+  shapes: Uint32Array
+}
+
+// Most words of a text start no rule; the shape filter rejects them without hashing the word.
+const starts = new WeakMap<readonly PhraseRule[], StartIndex>()
+function startIndex(rules: readonly PhraseRule[]): StartIndex {
+  const known = starts.get(rules)
+  if (known) return known
+  const index: StartIndex = { rules: new Map(), shapes: new Uint32Array(32) }
   for (const rule of rules) {
-    for (const word of rule.slots[0] ?? []) index.set(word, [...(index.get(word) ?? []), rule])
+    for (const word of rule.slots[0] ?? []) {
+      index.rules.set(word, [...(index.rules.get(word) ?? []), rule])
+      const slot = word.charCodeAt(0) & 31
+      index.shapes[slot] = (index.shapes[slot] as number) | (1 << (word.length & 31))
+    }
   }
   starts.set(rules, index)
   return index
@@ -57,7 +68,10 @@ export function matchPhrases(words: string, rules: readonly PhraseRule[]): Phras
   const index = startIndex(rules)
   const hits = new Set<PhraseRule>()
   for (let i = 0; i < tokens.length; i++) {
-    const candidates = index.get(tokens[i] as string)
+    const token = tokens[i] as string
+    const shape = (index.shapes[token.charCodeAt(0) & 31] as number) & (1 << (token.length & 31))
+    if (shape === 0) continue
+    const candidates = index.rules.get(token)
     if (!candidates) continue
     for (const rule of candidates) {
       if (!hits.has(rule) && matchFrom(tokens, i + 1, rule, 1)) hits.add(rule)
