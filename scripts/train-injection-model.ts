@@ -1,5 +1,5 @@
 // Trains the prompt-injection model and writes it beside the detector:
-//   npx tsx scripts/train-injection-model.ts            leave-one-source-out, threshold, final model
+//   npm run train:injection                              leave-one-source-out, threshold, final model
 //   npx tsx scripts/train-injection-model.ts --dry-run  prints the results, writes nothing
 // Data: ../shared/data/injection/train.jsonl (sources and licences in its SOURCES.md).
 import { readFileSync, writeFileSync } from 'node:fs'
