@@ -28,7 +28,7 @@ function run(command: string, args: string[]): Promise<string> {
   })
 }
 
-async function workerd(): Promise<GuardBench & { clockMoves: boolean }> {
+async function workerd(): Promise<Measured & { clockMoves: boolean }> {
   const port = await freePort()
   const wrangler = spawn(
     process.execPath,
@@ -53,7 +53,7 @@ async function workerd(): Promise<GuardBench & { clockMoves: boolean }> {
     for (let attempt = 0; attempt < 120; attempt++) {
       try {
         const response = await fetch(`http://127.0.0.1:${port}/?rounds=${rounds}`)
-        if (response.ok) return (await response.json()) as GuardBench & { clockMoves: boolean }
+        if (response.ok) return (await response.json()) as Measured & { clockMoves: boolean }
       } catch {
         // not listening yet
       }
@@ -67,7 +67,8 @@ async function workerd(): Promise<GuardBench & { clockMoves: boolean }> {
 
 const tsx = join(root, 'node_modules', '.bin', 'tsx')
 const bun = join(root, 'node_modules', '.bin', 'bun')
-const results: Array<[string, GuardBench & { cpu?: GuardBench }]> = [
+type Measured = GuardBench & { cpu?: GuardBench; scores: number[] }
+const results: Array<[string, Measured]> = [
   ['node', JSON.parse(await run(tsx, ['bench/guard/local.ts', String(rounds)]))],
   ['bun', JSON.parse(await run(bun, ['bench/guard/local.ts', String(rounds)]))],
 ]
@@ -100,4 +101,13 @@ printTable(
     r.cpu ? r.cpu.detector.p50 : '-',
     r.cpu ? r.cpu.detector.p99 : '-',
   ]),
+)
+
+// The same detector must give the same scores everywhere (normalisation, hashing, decoding).
+const reference = JSON.stringify(results[0]?.[1].scores)
+const differing = results.filter(([, r]) => JSON.stringify(r.scores) !== reference).map(([n]) => n)
+console.log(
+  differing.length === 0
+    ? '\nscores of the 20 texts: identical on every runtime'
+    : `\nscores differ from node on: ${differing.join(', ')}`,
 )

@@ -1,5 +1,5 @@
-// Deterministic 10 KB texts for the guard benchmark: prose, code, a hidden injection, Unicode
-// tricks. Generated, not read from disk, so the same module runs inside a Worker.
+// Deterministic 10 KB texts for the guard benchmark: word salad, and in every other text code,
+// planted injections and Unicode tricks. Generated, not read from disk, so the same module runs inside a Worker.
 
 const vocabulary = (
   'the a of and to in is you that it for on with as are this be at or from by an your have ' +
@@ -30,7 +30,8 @@ export function benchSamples(count: number, size = 10_240): string[] {
     let text = ''
     while (text.length < size) {
       const roll = next()
-      if (roll < 0.01) text += extras[Math.floor(next() * extras.length)]
+      // Odd texts carry no planted extras: half the samples take the detector's benign path.
+      if (roll < 0.01 && t % 2 === 0) text += extras[Math.floor(next() * extras.length)]
       else text += `${vocabulary[Math.floor(next() * vocabulary.length)]}${roll < 0.1 ? '. ' : ' '}`
     }
     texts.push(text.slice(0, size))

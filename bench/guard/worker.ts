@@ -1,6 +1,8 @@
 // A tiny Worker that times the guard inside a workerd isolate (`npm run bench:guard` starts it
 // with wrangler dev). GET /?rounds=N answers with the measurement as JSON.
+import { defaultInjectionDetector } from '../../src/core/guards/injection/injection-guard.ts'
 import { measureGuard } from './measure-guard.ts'
+import { benchSamples } from './samples.ts'
 
 export default {
   async fetch(request: Request): Promise<Response> {
@@ -12,6 +14,8 @@ export default {
     for (let i = 0; i < 5_000_000; i++) spin += i % 7
     const clockMoves = performance.now() > before && spin > 0
     // workerd's clock moves in whole milliseconds: time passes of 20 texts, not single calls.
-    return Response.json({ clockMoves, ...measureGuard(rounds * 5, undefined, true) })
+    // The scores themselves, so the bench can check every runtime computes the same ones.
+    const scores = benchSamples(20).map((text) => defaultInjectionDetector().score(text).score)
+    return Response.json({ clockMoves, scores, ...measureGuard(rounds * 5, undefined, true) })
   },
 }
