@@ -25,12 +25,19 @@ function unleet(word: string): string {
   return out
 }
 
-function hasDigit(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i)
-    if (c >= 0x30 && c <= 0x39) return true
+// Undoes leetspeak in place, only in the words that hold a digit: one pass over the text finds
+// them, so a text with a few numbers does not pay a per-word check.
+function unleetTokens(words: string, tokens: string[]): void {
+  let token = 0
+  let marked = -1
+  for (let i = 0; i < words.length; i++) {
+    const c = words.charCodeAt(i)
+    if (c === 0x20) token++
+    else if (c >= 0x30 && c <= 0x39 && marked !== token) {
+      marked = token
+      tokens[token] = unleet(tokens[token] as string)
+    }
   }
-  return false
 }
 
 /** Rules by the words of their first slot, and a cheap filter in front of that map. */
@@ -63,8 +70,8 @@ function startIndex(rules: readonly PhraseRule[]): StartIndex {
  * linear in the number of words (times a small constant per rule).
  */
 export function matchPhrases(words: string, rules: readonly PhraseRule[]): PhraseRule[] {
-  const split = words === '' ? [] : words.split(' ')
-  const tokens = hasDigit(words) ? split.map(unleet) : split
+  const tokens = words === '' ? [] : words.split(' ')
+  unleetTokens(words, tokens)
   const index = startIndex(rules)
   const hits = new Set<PhraseRule>()
   for (let i = 0; i < tokens.length; i++) {
