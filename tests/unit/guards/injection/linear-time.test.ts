@@ -42,14 +42,18 @@ function ratio(work: (text: string) => unknown, build: (size: number) => string)
   const large = build(100_000)
   work(small) // warm up the JIT on both sizes
   work(large)
-  return (
+  const once = () =>
     fastest(() => work(large)) /
     Math.max(
       fastest(() => work(small)),
       0.05,
     )
-  )
+  // On a busy machine one reading can be unlucky; a superlinear part is slow on both.
+  const first = once()
+  return first < bound ? first : Math.min(first, once())
 }
+
+const bound = 40
 
 describe('every part of the detector is linear (10 KB against 100 KB)', () => {
   const parts: Record<string, (text: string) => unknown> = {
@@ -59,7 +63,7 @@ describe('every part of the detector is linear (10 KB against 100 KB)', () => {
   }
   for (const [input, build] of Object.entries(adversarial)) {
     it.each(Object.keys(parts))(`%s on ${input}`, (part) => {
-      expect(ratio(parts[part] as (text: string) => unknown, build)).toBeLessThan(40)
+      expect(ratio(parts[part] as (text: string) => unknown, build)).toBeLessThan(bound)
     })
   }
 
@@ -69,6 +73,6 @@ describe('every part of the detector is linear (10 KB against 100 KB)', () => {
       (text) => detector.score(text),
       (n) => 'ignore all previous '.repeat((n * 10) / 20),
     )
-    expect(ratioMb).toBeLessThan(40)
+    expect(ratioMb).toBeLessThan(bound)
   })
 })
