@@ -215,21 +215,21 @@ export const settings = {
     default: 'flag',
     expects: 'one of block, flag, off',
     description:
-      "Prompt-injection guard on users' messages (every surface). `flag`: a suspicious message is answered, badged, and given to the model wrapped as untrusted data. Not `block`: at the chosen threshold about 2-3% of honest messages score as suspicious, and refusing them costs more than a jailbreak of one's own session.",
+      "Injection guard on users' messages: `flag` answers a suspicious one wrapped as untrusted data; `block` would refuse about 2% of honest messages.",
   }),
   INJECTION_GUARD_TOOL_RESULT: def({
     schema: guardPolicy,
     default: 'flag',
     expects: 'one of block, flag, off',
     description:
-      'Guard on tool results, remote MCP output and web content (indirect injection). `flag` wraps a suspicious result as untrusted data, so the model still gets the facts but not the orders; `block` would let any page that discusses prompt injection break the tool.',
+      'Injection guard on tool, MCP and web results: `flag` wraps a suspicious one as untrusted data (the facts, not the orders); `block` breaks tools on pages about injection.',
   }),
   INJECTION_GUARD_RECALLED_MEMORY: def({
     schema: guardPolicy,
     default: 'block',
     expects: 'one of block, flag, off',
     description:
-      'Guard on memories recalled into the context. `block` leaves a suspicious memory out of the recall (the turn goes on): a poisoned memory would otherwise re-inject itself into every later turn, and a memory is optional context.',
+      'Injection guard on recalled memories: `block` leaves a suspicious one out (the turn goes on), so a poisoned memory cannot re-inject itself into every later turn.',
   }),
   API_KEY_HASHES: def({
     schema: z.string().regex(/^\s*[\w.@-]+:[0-9a-fA-F]{64}\s*(,\s*[\w.@-]+:[0-9a-fA-F]{64}\s*)*$/),
