@@ -10,6 +10,8 @@ export type {
   PathPolicy,
 } from './injection-policy.ts'
 export { guardPaths, injectionPolicyFrom, pathPolicies } from './injection-policy.ts'
+export type { FlaggedInput, GuardedInput } from './inspect-inputs.ts'
+export { inspectInputs } from './inspect-inputs.ts'
 export type { ScreenedMemories } from './screen-memories.ts'
 export { screenMemories } from './screen-memories.ts'
 export { wrapUntrusted } from './untrusted-data.ts'
