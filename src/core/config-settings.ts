@@ -204,6 +204,13 @@ export const settings = {
     expects: 'an integer number of seconds from 60 to 604800',
     description: "How long a run's events stay readable (resumable streams, other tabs).",
   }),
+  RUN_APPEND_INTERVAL_MS: def({
+    schema: integer(0, 1000),
+    default: 50,
+    expects: 'an integer number of milliseconds from 0 to 1000',
+    description:
+      "Upstash Redis only: shortest time between two writes of a run's events; events arriving meanwhile share one write (fewer round trips, that much more latency for readers).",
+  }),
   DEMO_WORD_DELAY_MS: def({
     schema: integer(0, 1000),
     default: 35,

@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import type { AppEnv } from '../app-env.ts'
-import { followRun, getRun } from '../core/chat/run-access.ts'
+import { getRun } from '../core/chat/run-access.ts'
 import { NotFoundError } from '../core/errors.ts'
 import { parseSeq } from '../core/runs/parse-seq.ts'
 import { answerFrame } from '../views/answer-frame.tsx'
@@ -41,7 +41,8 @@ export const runEventRoutes = new Hono<AppEnv>().get('/c/:id/runs/:runId/events'
         return
       }
       const state = newAnswerState()
-      for await (const entry of await followRun(deps, ownerId, runId, 0, signal)) {
+      // Checked above; `followRun` would ask both stores again.
+      for await (const entry of deps.runLog.tail(runId, 0, signal)) {
         const frame = answerFrame(runId, state, entry.event)
         if (entry.seq <= after) continue
         yield sseFrame({

@@ -15,11 +15,17 @@ export interface ApiApp {
 
 let counter = 0
 
-/** Builds the app with in-memory stores (and the given bindings) and a handle on its services. */
-export async function createApiApp(bindings: Record<string, string> = {}): Promise<ApiApp> {
+/**
+ * Builds the app with in-memory stores (and the given bindings) and a handle on its services;
+ * `adjust` may swap some of them (a run log with other timings, say).
+ */
+export async function createApiApp(
+  bindings: Record<string, string> = {},
+  adjust: (services: Services) => Services = (services) => services,
+): Promise<ApiApp> {
   const env = { DEMO_WORD_DELAY_MS: '0', LOG_LEVEL: 'error', ...bindings }
   const platform = { runtime: 'node' as const, hasFileSystem: false }
-  const services = await createServices(parseConfig(env), platform)
+  const services = adjust(await createServices(parseConfig(env), platform))
   const app = createApp({ platform, services: async () => services })
   const background = createBackgroundTasks()
   return {

@@ -4,6 +4,7 @@ import { neonConfig } from '@neondatabase/serverless'
 import { WebSocket } from 'ws'
 import { createNeonSqlEndpoint, type NeonBridgeBackend } from './neon-sql-endpoint.ts'
 import { createNeonWsProxy } from './neon-ws-proxy.ts'
+import { createRequestLog, type RequestLog } from './request-log.ts'
 
 export type { NeonBridgeBackend } from './neon-sql-endpoint.ts'
 
@@ -14,6 +15,8 @@ export interface NeonBridge {
   /** `127.0.0.1:<port>/v1`, for `neonConfig.wsProxy` (the driver appends `?address=`). */
   wsProxy: string
   port: number
+  /** Every `/sql` request, labelled by its statements' first words (`select from "runs"`). */
+  sqlRequests: RequestLog
   /** TCP connections from the WebSocket proxy to the backend still open. */
   readonly openTunnels: number
   close(): Promise<void>
@@ -32,7 +35,10 @@ export interface NeonBridgeOptions {
  * `/v2` for `Pool`/`Client`. See PROTOCOLS.md section 3.
  */
 export async function startNeonBridge(options: NeonBridgeOptions): Promise<NeonBridge> {
-  const sql = createNeonSqlEndpoint(options.backend)
+  const sqlRequests = createRequestLog()
+  const sql = createNeonSqlEndpoint(options.backend, (queries) =>
+    sqlRequests.record(queries.map(statementLabel).join('; ')),
+  )
   const ws = createNeonWsProxy(options.backend)
   const server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://bridge').pathname
@@ -58,6 +64,7 @@ export async function startNeonBridge(options: NeonBridgeOptions): Promise<NeonB
     fetchEndpoint: `http://127.0.0.1:${port}/sql`,
     wsProxy: `127.0.0.1:${port}/v1`,
     port,
+    sqlRequests,
     get openTunnels() {
       return ws.openTunnels
     },
@@ -68,6 +75,13 @@ export async function startNeonBridge(options: NeonBridgeOptions): Promise<NeonB
       await sql.close()
     },
   }
+}
+
+/** `insert into "messages"`, `select from "runs"`: a statement's verb and its first table. */
+function statementLabel(query: string): string {
+  const verb = /^\s*(\w+)/.exec(query)?.[1]?.toLowerCase() ?? '?'
+  const table = /\b(?:from|into|update)\s+("?[\w.]+"?)/i.exec(query.slice(0, 2000))?.[1] ?? ''
+  return table ? `${verb} ${table}` : verb
 }
 
 /**

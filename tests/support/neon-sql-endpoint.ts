@@ -52,7 +52,11 @@ const isolationLevels: Record<string, string> = {
 }
 
 /** The `/sql` half of the Neon bridge; pools are keyed by credentials and closed by `close`. */
-export function createNeonSqlEndpoint(backend: NeonBridgeBackend): NeonSqlEndpoint {
+export function createNeonSqlEndpoint(
+  backend: NeonBridgeBackend,
+  /** Told the statements of every well-formed request (one, or a batch's). */
+  onRequest?: (queries: string[]) => void,
+): NeonSqlEndpoint {
   const pools = new Map<string, pg.Pool>()
 
   function poolFor(connectionString: string): pg.Pool {
@@ -162,6 +166,7 @@ export function createNeonSqlEndpoint(backend: NeonBridgeBackend): NeonSqlEndpoi
         response.end(JSON.stringify({ message: 'request body is not JSON' }))
         return
       }
+      onRequest?.('queries' in parsed ? parsed.queries.map((q) => q.query) : [parsed.query])
       const { status, body } = await execute(request, parsed)
       const headers: Record<string, string> = { 'content-type': 'application/json' }
       // Neon's proxy echoes the batch options it applied.

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { createLuaShebangRewriter } from './lua-shebang-rewriter.ts'
 import { createRedisConnectionPool } from './redis-connection-pool.ts'
+import { createRequestLog, type RequestLog } from './request-log.ts'
 import { RespError, type RespReply, RespStatus } from './resp.ts'
 import { redisAddress } from './services.ts'
 
@@ -10,6 +11,8 @@ import { redisAddress } from './services.ts'
 export interface UpstashRedisBridge {
   url: string
   token: string
+  /** Every authorised request, labelled by its command names (`GET`, `pipeline SET,EXPIRE`). */
+  requests: RequestLog
   close(): Promise<void>
 }
 
@@ -118,6 +121,8 @@ export async function startUpstashRedisBridge(
   const redisPort = options.redisPort ?? redisAddress.port
   const pool = createRedisConnectionPool({ host: redisHost, port: redisPort })
   const scripts = createLuaShebangRewriter()
+  const requests = createRequestLog()
+  const names = (commands: string[][]) => commands.map((c) => c[0]?.toUpperCase()).join(',')
 
   async function run(commands: string[][]): Promise<{ replies: RespReply[]; loaded: string[] }> {
     const rewritten = commands.map((command) => scripts.rewrite(command))
@@ -162,6 +167,7 @@ export async function startUpstashRedisBridge(
         throw new HttpFailure(400, 'ERR the body must be a non-empty array of commands')
       }
       const commands = raw.map(toCommand)
+      requests.record(`${path.slice(1)} ${names(commands)}`)
       if (path === '/pipeline') {
         const { replies, loaded } = await run(commands)
         return send(
@@ -186,6 +192,7 @@ export async function startUpstashRedisBridge(
       res.writeHead(200, { 'content-type': 'text/plain' })
       return void res.end('Upstash REST bridge to Redis: POST /, /pipeline, /multi-exec\n')
     }
+    requests.record(names([toCommand(args)]))
     const { replies, loaded } = await run([toCommand(args)])
     const reply = withLoaded(replies[0] ?? null, loaded[0])
     if (reply instanceof RespError) return send(res, 400, { error: reply.message })
@@ -207,6 +214,7 @@ export async function startUpstashRedisBridge(
   return {
     url: `http://127.0.0.1:${port}`,
     token,
+    requests,
     close: () =>
       new Promise<void>((resolve) => {
         pool.close()

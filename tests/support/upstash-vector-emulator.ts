@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { createRequestLog, type RequestLog } from './request-log.ts'
 import { type FilterNode, FilterSyntaxError, matchesFilter, parseFilter } from './vector-filter.ts'
 import {
   type IncludeFlags,
@@ -16,6 +17,8 @@ export interface UpstashVectorEmulator {
   token: string
   /** The live state, for assertions and resets between tests. */
   state: VectorIndexState
+  /** Every request, labelled by its path (`/upsert/ns`, `/query/ns`). */
+  requests: RequestLog
   close(): Promise<void>
 }
 
@@ -272,7 +275,9 @@ export async function startUpstashVectorEmulator(
     res.end(JSON.stringify(payload))
   }
 
+  const requests = createRequestLog()
   const server = createServer((req, res) => {
+    requests.record(new URL(req.url ?? '/', 'http://emulator').pathname)
     handle(req, res).then(
       (result) => send(res, 200, { result }),
       (error: unknown) => {
@@ -290,6 +295,7 @@ export async function startUpstashVectorEmulator(
     url: `http://127.0.0.1:${port}`,
     token,
     state,
+    requests,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections()

@@ -42,6 +42,11 @@ export interface RunLog {
   /** Asks the run's owner, in whatever isolate it lives, to cancel it. */
   requestCancel(runId: string): Promise<void>
   cancelRequested(runId: string): Promise<boolean>
+  /**
+   * The shortest time a producer leaves between two appends to one run (see `startRun`):
+   * events arriving meanwhile share the next write. Each write is a round trip to the store.
+   */
+  readonly appendIntervalMs?: number
 }
 
 /** Options of `createRunLog`. */
@@ -55,12 +60,22 @@ export interface RunLogOptions {
   pollMinMs?: number
   pollMaxMs?: number
   prefix?: string
+  /** See `RunLog.appendIntervalMs`. Default 0: every event is written as soon as it can be. */
+  appendIntervalMs?: number
 }
+
+/** What the events list holds: an event, or (last) the run's end, written by `finish`. */
+type LoggedItem = { at: number; event: AgentEvent } | { at: number; end: RunStatus }
+const isEnd = (item: LoggedItem): item is { at: number; end: RunStatus } => 'end' in item
 
 type Waiter = () => void
 // Wake-ups are per store object, so every run log over the same store in this isolate
 // shares them; other isolates are reached by polling. Holds no secrets.
 const waiters = new WeakMap<KvStore, Map<string, Set<Waiter>>>()
+// Runs created here and still live, with how many writes each had: their tailers rely on
+// wake-ups instead of polling, and one that missed a wake-up while it was busy yielding sees
+// the count moved and reads again instead of sleeping.
+const writeCounts = new WeakMap<KvStore, Map<string, number>>()
 
 /** Creates a run log over a `KvStore`. */
 export function createRunLog(options: RunLogOptions): RunLog {
@@ -78,8 +93,15 @@ export function createRunLog(options: RunLogOptions): RunLog {
   })
   const registry = waiters.get(kv) ?? new Map<string, Set<Waiter>>()
   waiters.set(kv, registry)
-  const wake = (id: string) => {
+  const counts = writeCounts.get(kv) ?? new Map<string, number>()
+  writeCounts.set(kv, counts)
+  const notify = (id: string) => {
     for (const waiter of registry.get(id) ?? []) waiter()
+  }
+  const wake = (id: string, final = false) => {
+    if (final) counts.delete(id)
+    else counts.set(id, (counts.get(id) ?? 0) + 1)
+    notify(id)
   }
   const nap = (id: string, ms: number, signal?: AbortSignal) =>
     new Promise<void>((resolve) => {
@@ -97,16 +119,22 @@ export function createRunLog(options: RunLogOptions): RunLog {
       signal?.addEventListener('abort', done, { once: true })
     })
 
+  // Runs created here and not finished yet, so `finish` needs no read to rewrite the record.
+  const live = new Map<string, RunInfo>()
   const info = (id: string) => kv.get<RunInfo>(keys(id).info)
 
-  const read = async (id: string, afterSeq = 0, limit = 1000): Promise<RunEntry[]> => {
-    const items = await kv.range<{ at: number; event: AgentEvent }>(
-      keys(id).events,
-      afterSeq,
-      afterSeq + limit - 1,
-    )
-    return items.map((item, index) => ({ seq: afterSeq + index + 1, ...item }))
+  const readItems = (id: string, afterSeq: number, limit: number) =>
+    kv.range<LoggedItem>(keys(id).events, afterSeq, afterSeq + limit - 1)
+  const entries = (items: LoggedItem[], afterSeq: number): RunEntry[] => {
+    const found: RunEntry[] = []
+    for (const item of items) {
+      if (isEnd(item)) break
+      found.push({ seq: afterSeq + found.length + 1, at: item.at, event: item.event })
+    }
+    return found
   }
+  const read = async (id: string, afterSeq = 0, limit = 1000): Promise<RunEntry[]> =>
+    entries(await readItems(id, afterSeq, limit), afterSeq)
 
   return {
     async create(createOptions = {}) {
@@ -119,6 +147,8 @@ export function createRunLog(options: RunLogOptions): RunLog {
         ...(createOptions.meta ? { meta: createOptions.meta } : {}),
       }
       await kv.set(keys(run.id).info, run, { ttlMs })
+      live.set(run.id, run)
+      counts.set(run.id, 0)
       return run
     },
 
@@ -135,34 +165,55 @@ export function createRunLog(options: RunLogOptions): RunLog {
     },
 
     async finish(id, status) {
-      const run = await info(id)
+      const run = live.get(id) ?? (await info(id))
       if (!run) throw new NotFoundError(`Run ${id} not found`)
-      await kv.set(keys(id).info, { ...run, status, updatedAt: now() }, { ttlMs })
-      await kv.expire(keys(id).events, ttlMs)
-      wake(id)
+      live.delete(id)
+      const at = now()
+      await kv.set(keys(id).info, { ...run, status, updatedAt: at }, { ttlMs })
+      // The end goes into the events list too (renewing its expiry), so a reader learns it
+      // from the read it makes anyway, without asking for the record.
+      await kv.append(keys(id).events, [{ at, end: status } satisfies LoggedItem], { ttlMs })
+      wake(id, true)
     },
 
     info,
     read,
 
     async *tail(id, afterSeq = 0, signal) {
+      const limit = 1000
       let after = afterSeq
       let delay = pollMin
+      // One read per wake-up while the run is live: the end marker closes the tail, and the
+      // record is asked for only when a read finds nothing (is the run there, still live?).
       while (!signal?.aborted) {
-        // Status first: if it is final now, the read below sees every event there will be.
-        const run = await info(id)
-        if (!run) throw new NotFoundError(`Run ${id} not found`)
-        const entries = await read(id, after)
-        for (const entry of entries) {
+        const writes = counts.get(id)
+        const items = await readItems(id, after, limit)
+        const found = entries(items, after)
+        for (const entry of found) {
           if (signal?.aborted) return
           yield entry
           after = entry.seq
         }
-        if (entries.length > 0) {
-          delay = pollMin
+        if (found.length < items.length) return
+        if (items.length === limit) continue
+        // Written from this isolate: its appends wake us, so no polling and no record reads.
+        if (counts.has(id)) {
+          if (counts.get(id) === writes) await nap(id, pollMax, signal)
           continue
         }
-        if (run.status !== 'running') return
+        if (items.length === 0) {
+          const run = await info(id)
+          if (!run) throw new NotFoundError(`Run ${id} not found`)
+          if (run.status !== 'running') {
+            // Final but no end marker seen yet: whatever the log holds now is all there is.
+            for (const entry of await read(id, after)) {
+              if (signal?.aborted) return
+              yield entry
+            }
+            return
+          }
+        } else delay = pollMin
+        if (counts.get(id) !== writes) continue
         await nap(id, delay, signal)
         delay = Math.min(delay * 2, pollMax)
       }
@@ -170,11 +221,13 @@ export function createRunLog(options: RunLogOptions): RunLog {
 
     async requestCancel(id) {
       await kv.set(keys(id).cancel, true, { ttlMs })
-      wake(id)
+      notify(id)
     },
 
     async cancelRequested(id) {
       return (await kv.get<boolean>(keys(id).cancel)) === true
     },
+
+    appendIntervalMs: options.appendIntervalMs ?? 0,
   }
 }

@@ -14,6 +14,8 @@ export interface StartRunOptions {
   logger?: Logger
   /** How often the producer looks for a cancellation asked from another isolate. 500 ms. */
   cancelCheckMs?: number
+  /** Shortest time between two appends; default `runLog.appendIntervalMs`, else 0. */
+  appendIntervalMs?: number
 }
 
 /** A live run: its record, its events (tailed from the log) and a way to stop it. */
@@ -28,7 +30,9 @@ export interface StartedRun {
  * Starts a turn as a run. The turn is driven by a producer handed to `defer`, not by the
  * caller's reading, so it finishes (and logs everything) even when the caller disconnects.
  * Events are appended with at most one write in flight: those that arrive meanwhile go in the
- * next write, so a slow store costs batching, not lost or reordered events.
+ * next write, so a slow store costs batching, not lost or reordered events. With an append
+ * interval, a write also waits until that long after the previous one began (never at the
+ * end), so a fast stream costs one round trip per interval rather than one per event.
  */
 export async function startRun(
   options: StartRunOptions,
@@ -37,6 +41,7 @@ export async function startRun(
   const { runLog } = options
   const now = options.now ?? Date.now
   const checkEvery = options.cancelCheckMs ?? 500
+  const interval = options.appendIntervalMs ?? runLog.appendIntervalMs ?? 0
   const run = await runLog.create({ id: options.id, meta: options.meta })
   const controller = new AbortController()
 
@@ -45,13 +50,29 @@ export async function startRun(
     let pending: AgentEvent[] = []
     let writing: Promise<void> = Promise.resolve()
     let lost = false
+    let lastWrite = Number.NEGATIVE_INFINITY
+    let ending = false
+    let hurry = () => {}
+    const pause = (ms: number) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(done, ms)
+        function done() {
+          clearTimeout(timer)
+          resolve()
+        }
+        hurry = done
+      })
     // A failed write must not stall the chain: later events still get their chance.
     const flush = () => {
       writing = writing
         .then(async () => {
+          const wait = lastWrite + interval - now()
+          if (!ending && wait > 0) await pause(wait)
           const batch = pending
           pending = []
-          if (batch.length > 0) await runLog.append(run.id, batch)
+          if (batch.length === 0) return
+          lastWrite = now()
+          await runLog.append(run.id, batch)
         })
         .catch(() => {
           lost = true
@@ -91,6 +112,8 @@ export async function startRun(
       })
       status = 'failed'
     } finally {
+      ending = true
+      hurry()
       await flush()
       if (lost) options.logger?.error('run events not stored', { run_id: run.id })
       await runLog.finish(run.id, lost ? 'failed' : status).catch((failure: unknown) => {
