@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
+  appRuntimeOf,
   type RuntimeId,
   type RuntimeProcess,
   startRuntime,
@@ -54,6 +55,8 @@ function webSocketContext(baseUrl: string, keys: Record<User, string>): WebSocke
  * start fails every test with its log; it is never skipped.
  */
 export function defineRuntimeSuite(runtime: RuntimeId) {
+  // What the app reports itself as, and which platform behaviour to expect.
+  const appRuntime = appRuntimeOf(runtime)
   describe(`${runtime} runtime`, () => {
     let proc: RuntimeProcess | undefined
     let startError: unknown
@@ -93,7 +96,7 @@ export function defineRuntimeSuite(runtime: RuntimeId) {
         const { baseUrl } = started()
         await scenario.run({
           fetch: (path, init) => fetch(baseUrl + path, init),
-          runtime,
+          runtime: appRuntime,
         })
       })
     }
@@ -107,7 +110,7 @@ export function defineRuntimeSuite(runtime: RuntimeId) {
     for (const scenario of apiScenarios) {
       it(scenario.name, async () => {
         const { baseUrl } = started()
-        await scenario.run({ baseUrl, apiKey: keys.runtime, runtime })
+        await scenario.run({ baseUrl, apiKey: keys.runtime, runtime: appRuntime })
       }, 30_000)
     }
 
@@ -123,7 +126,7 @@ Content-Length: ${maxBodyBytes * 2}
 Connection: close`,
         // wrangler's local proxy, like Cloudflare's edge, reads the whole body before the
         // Worker runs, so workerd needs it; the other runtimes answer from the header alone.
-        runtime === 'workers' ? ['x'.repeat(maxBodyBytes * 2)] : [],
+        appRuntime === 'workers' ? ['x'.repeat(maxBodyBytes * 2)] : [],
       )
       expect(response.status).toBe(413)
       expect(JSON.parse(response.body)).toMatchObject({ error: { code: 'payload_too_large' } })
@@ -147,7 +150,7 @@ Connection: close`,
       expect(JSON.parse(response.body)).toMatchObject({ error: { code: 'payload_too_large' } })
     })
 
-    if (runtime !== 'workers') {
+    if (appRuntime !== 'workers') {
       it('SIGTERM lets an in-flight stream finish, closes sockets with 1001, then exits 0', async () => {
         const current = started()
         const socket = await webSocketContext(current.baseUrl, keys).connect('ws-shutdown')
@@ -179,7 +182,7 @@ Connection: close`,
       UPSTASH_REDIS_REST_URL: 'https://redis.example',
     }
 
-    if (runtime === 'workers') {
+    if (appRuntime === 'workers') {
       it('answers config_invalid as JSON, naming each variable without its value', async () => {
         const proc = await startRuntime(runtime, badBindings)
         try {

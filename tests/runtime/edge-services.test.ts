@@ -59,6 +59,8 @@ describe.skipIf(!ready)('edge services switched on by configuration alone', () =
 
   for (const [runtime, historyBackend] of [
     ['workers', 'neon-http'],
+    // The deploy bundle under workerd serve: its outbound fetches reach the stand-ins too.
+    ['workerd-bundle', 'neon-http'],
     ['bun', 'postgres'],
   ] as const) {
     it(`${runtime}: every store answers from its edge backend`, async () => {

@@ -19,7 +19,7 @@ export async function prepareApiKeys<User extends string>(
   users: readonly User[],
 ): Promise<{ secrets: Record<User, string>; vars: Record<string, string> }> {
   const secrets = {} as Record<User, string>
-  if (runtime === 'workers') {
+  if (runtime === 'workers' || runtime === 'workerd-bundle') {
     const entries: string[] = []
     for (const user of users) {
       secrets[user] = newApiKeySecret()

@@ -2,20 +2,34 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 
-export type RuntimeId = 'node' | 'bun' | 'deno' | 'workers'
+import { workerdBin, writeWorkerdConfig } from './workerd-bundle.ts'
+
+/**
+ * `workers` is workerd behind `wrangler dev`; `workerd-bundle` is the bundle `npm run deploy`
+ * uploads, served by `workerd serve` with the bindings a deploy gives it.
+ */
+export type RuntimeId = 'node' | 'bun' | 'deno' | 'workers' | 'workerd-bundle'
+
+/** The runtime the app itself reports (both workerd ids are Cloudflare Workers to it). */
+export const appRuntimeOf = (runtime: RuntimeId) =>
+  runtime === 'workerd-bundle' ? 'workers' : runtime
 
 const root = resolve(import.meta.dirname, '..', '..')
 const bin = (name: string) => join(root, 'node_modules', '.bin', name)
 
 /** The command that starts each runtime from its real entry file. */
-function commandFor(
+async function commandFor(
   runtime: RuntimeId,
   port: number,
   vars: Record<string, string>,
-): { command: string; args: string[]; temporaryDir?: string } {
+): Promise<{ command: string; args: string[]; temporaryDir?: string }> {
   switch (runtime) {
+    case 'workerd-bundle': {
+      const config = await writeWorkerdConfig(port, vars)
+      return { command: workerdBin, args: ['serve', config], temporaryDir: dirname(config) }
+    }
     case 'node':
       return { command: process.execPath, args: ['--import', 'tsx', 'src/runtime/node.ts'] }
     case 'bun':
@@ -93,9 +107,9 @@ export async function startRuntime(
   vars: Record<string, string> = {},
 ): Promise<RuntimeProcess> {
   const port = await freePort()
-  const { command, args, temporaryDir } = commandFor(runtime, port, vars)
+  const { command, args, temporaryDir } = await commandFor(runtime, port, vars)
   // Each process gets its own embedded database, removed when it exits (also when it exits on
-  // its own, as with a bad configuration), together with wrangler's state folder.
+  // its own, as with a bad configuration), together with wrangler's or workerd's config folder.
   const dataDir = mkdtempSync(join(tmpdir(), 'outpost-data-'))
   const removeTemporary = () => {
     for (const dir of [dataDir, temporaryDir]) {
