@@ -1,8 +1,10 @@
 // Prints the README's configuration table from src/core/config-settings.ts.
-// `npm run docs:config` rewrites the README section; a test fails when they drift apart.
+// `npm run docs:config` rewrites the README section (and the files of config-files.ts); a
+// test fails when they drift apart.
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { type SettingDefinition, settings } from '../src/core/config-settings.ts'
+import { cloudflareBindings, devVarsExample } from './config-files.ts'
 
 export const startMarker = '<!-- config-table:start -->'
 export const endMarker = '<!-- config-table:end -->'
@@ -34,7 +36,13 @@ export function withConfigTable(readme: string): string {
 }
 
 if (process.argv[1]?.endsWith('config-table.ts')) {
-  const path = join(import.meta.dirname, '..', 'README.md')
+  const root = join(import.meta.dirname, '..')
+  const path = join(root, 'README.md')
   writeFileSync(path, withConfigTable(readFileSync(path, 'utf8')))
-  console.log('README configuration table updated')
+  writeFileSync(join(root, '.dev.vars.example'), devVarsExample())
+  const packagePath = join(root, 'package.json')
+  const packageJson = JSON.parse(readFileSync(packagePath, 'utf8'))
+  packageJson.cloudflare = { ...packageJson.cloudflare, bindings: cloudflareBindings() }
+  writeFileSync(packagePath, `${JSON.stringify(packageJson, null, 2)}\n`)
+  console.log('README configuration table, .dev.vars.example and package.json bindings updated')
 }
