@@ -98,16 +98,14 @@ describe.skipIf(!ready)('edge round trips of one warm chat turn', () => {
   const vectorCalls = ['/query', '/upsert']
   // History writes of a turn in an existing conversation (Neon's HTTP path: one per query).
   const historyWrites = [
-    'insert "messages"', // the user's message
-    'insert "messages"', // the answer
-    'insert "runs"', // the run's history row
+    'insert "runs"', // the run's history row, if the conversation is the owner's (INSERT ... SELECT)
     'select "conversations"', // send: the conversation, as its owner sees it
-    'select "conversations"', // createRun: the conversation is the owner's
     'select "messages"', // the last 20 messages, as model context
-    'update "conversations"', // appendMessages (user): updated_at, owner-checked
-    'update "conversations"', // appendMessages (answer): updated_at, owner-checked
     'update "runs"', // the route, as soon as the router chose
     'update "runs"', // status, usage and cost at the end
+    // appendMessages, one statement each: touch the owner's conversation, insert from it.
+    'with update "conversations", insert "messages"', // the user's message
+    'with update "conversations", insert "messages"', // the answer
   ]
 
   it('UI: an htmx send, then its event stream', async () => {

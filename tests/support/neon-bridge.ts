@@ -77,10 +77,18 @@ export async function startNeonBridge(options: NeonBridgeOptions): Promise<NeonB
   }
 }
 
-/** `insert into "messages"`, `select from "runs"`: a statement's verb and its first table. */
+/**
+ * `insert "messages"`, `select "runs"`: a statement's verb and its first table. A statement
+ * with a CTE names every write in it: `with update "conversations", insert "messages"`.
+ */
 function statementLabel(query: string): string {
-  const verb = /^\s*(\w+)/.exec(query)?.[1]?.toLowerCase() ?? '?'
-  const table = /\b(?:from|into|update)\s+("?[\w.]+"?)/i.exec(query.slice(0, 2000))?.[1] ?? ''
+  const head = query.slice(0, 4000)
+  const verb = /^\s*(\w+)/.exec(head)?.[1]?.toLowerCase() ?? '?'
+  if (verb === 'with') {
+    const writes = [...head.matchAll(/\b(insert\s+into|update|delete\s+from)\s+("?[\w.]+"?)/gi)]
+    return `with ${writes.map((w) => `${w[1]?.split(/\s/)[0]?.toLowerCase()} ${w[2]}`).join(', ')}`
+  }
+  const table = /\b(?:from|into|update)\s+("?[\w.]+"?)/i.exec(head)?.[1] ?? ''
   return table ? `${verb} ${table}` : verb
 }
 

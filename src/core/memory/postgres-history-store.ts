@@ -1,5 +1,5 @@
-import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm'
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
+import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm'
+import { type PgDatabase, type PgQueryResultHKT, unionAll } from 'drizzle-orm/pg-core'
 import type { HistoryStore, RunPatch } from './history-store.ts'
 import { queryDailyUsage } from './postgres-daily-usage.ts'
 import { pageBounds, toPage } from './postgres-history-page.ts'
@@ -24,9 +24,9 @@ export interface PostgresHistoryStoreOptions {
 /**
  * The history store on PostgreSQL through drizzle, written once for every driver. No method
  * relies on a transaction, because neon-http has none: ownership checks and writes are single
- * statements (`UPDATE ... WHERE owner_id = $1 RETURNING`), and where a method writes twice
- * (append: mark the conversation updated, then insert) a failure between the two leaves only a
- * newer `updatedAt`, never an orphan or a foreign write.
+ * statements (`UPDATE ... WHERE owner_id = $1 RETURNING`; append touches the conversation and
+ * inserts from what it touched, in one statement), so a write is never an orphan or foreign.
+ * Over Neon's HTTP path each statement is a round trip from the edge: keep them few.
  */
 export function createPostgresHistoryStore(options: PostgresHistoryStoreOptions): HistoryStore {
   const { db } = options
@@ -128,33 +128,44 @@ export function createPostgresHistoryStore(options: PostgresHistoryStoreOptions)
     appendMessages: (ownerId, conversationId, input) =>
       guard('appendMessages', async () => {
         const at = new Date(now())
-        const touched = await db
+        const touch = db
           .update(conversations)
           .set({ updatedAt: at })
           .where(visibleConversation(ownerId, conversationId))
           .returning({ id: conversations.id })
-        if (touched.length === 0) return undefined
-        if (input.length === 0) return []
+        if (input.length === 0) return (await touch).length === 0 ? undefined : []
+        // One statement (one round trip over Neon's HTTP path): the conversation is touched
+        // only if it is the owner's, and the messages are inserted from what was touched.
+        const touched = db.$with('touched').as(touch)
         const ids = input.map(() => newId())
+        const when = at.toISOString()
+        const json = (value: unknown) => (value == null ? null : JSON.stringify(value))
+        const rowOf = (m: (typeof input)[number], i: number) =>
+          db
+            .select({
+              id: sql<string>`${ids[i]}::text`.as('id'),
+              conversationId: touched.id,
+              ownerId: sql<string>`${ownerId}::text`.as('owner_id'),
+              role: sql<string>`${m.role}::text`.as('role'),
+              content: sql`${json(m.content)}::jsonb`.as('content'),
+              model: sql<string>`${m.model ?? null}::text`.as('model'),
+              inputTokens: sql<number>`${m.usage?.inputTokens ?? null}::integer`.as('input_tokens'),
+              outputTokens: sql<number>`${m.usage?.outputTokens ?? null}::integer`.as(
+                'output_tokens',
+              ),
+              costUsd: sql<number>`${m.usage?.costUsd ?? null}::double precision`.as('cost_usd'),
+              toolCalls: sql`${json(m.toolCalls)}::jsonb`.as('tool_calls'),
+              toolResults: sql`${json(m.toolResults)}::jsonb`.as('tool_results'),
+              createdAt: sql<Date>`${when}::timestamptz`.as('created_at'),
+            })
+            .from(touched)
+        const [first, ...rest] = input.map(rowOf)
         const rows = await db
+          .with(touched)
           .insert(messages)
-          .values(
-            input.map((m, i) => ({
-              id: ids[i]!,
-              conversationId,
-              ownerId,
-              role: m.role,
-              content: m.content,
-              model: m.model ?? null,
-              inputTokens: m.usage?.inputTokens ?? null,
-              outputTokens: m.usage?.outputTokens ?? null,
-              costUsd: m.usage?.costUsd ?? null,
-              toolCalls: m.toolCalls ?? null,
-              toolResults: m.toolResults ?? null,
-              createdAt: at,
-            })),
-          )
+          .select(rest.length === 0 ? first! : unionAll(first!, rest[0]!, ...rest.slice(1)))
           .returning()
+        if (rows.length === 0) return undefined
         // RETURNING order is not guaranteed; give them back in the order they were given.
         const byId = new Map(rows.map((row) => [row.id, toMessage(row)]))
         return ids.map((id) => byId.get(id)!)
@@ -191,21 +202,33 @@ export function createPostgresHistoryStore(options: PostgresHistoryStoreOptions)
 
     createRun: (ownerId, input) =>
       guard('createRun', async () => {
-        if (!(await findConversation(ownerId, input.conversationId))) return undefined
-        const at = new Date(now())
+        // One statement (one round trip over Neon's HTTP path): the row is inserted only
+        // when the conversation is the owner's, as INSERT ... SELECT from that conversation.
+        const at = new Date(now()).toISOString()
+        const route = input.route === undefined ? null : JSON.stringify(input.route)
         const [row] = await db
           .insert(runs)
-          .values({
-            id: newId(),
-            conversationId: input.conversationId,
-            ownerId,
-            status: input.status ?? 'running',
-            route: input.route ?? null,
-            startedAt: at,
-            updatedAt: at,
-          })
+          .select(
+            db
+              .select({
+                id: sql<string>`${newId()}::text`.as('id'),
+                conversationId: conversations.id,
+                ownerId: conversations.ownerId,
+                status: sql<string>`${input.status ?? 'running'}::text`.as('status'),
+                route: sql`${route}::jsonb`.as('route'),
+                error: sql`null::jsonb`.as('error'),
+                inputTokens: sql<number>`null::integer`.as('input_tokens'),
+                outputTokens: sql<number>`null::integer`.as('output_tokens'),
+                costUsd: sql<number>`null::double precision`.as('cost_usd'),
+                startedAt: sql<Date>`${at}::timestamptz`.as('started_at'),
+                updatedAt: sql<Date>`${at}::timestamptz`.as('updated_at'),
+                finishedAt: sql<Date>`null::timestamptz`.as('finished_at'),
+              })
+              .from(conversations)
+              .where(visibleConversation(ownerId, input.conversationId)),
+          )
           .returning()
-        return toRun(row!)
+        return row && toRun(row)
       }),
 
     updateRun: (ownerId, id, patch) =>
