@@ -164,3 +164,57 @@ describe('startRun', () => {
     expect((await log.info(started.run.id))?.status).toBe('cancelled')
   })
 })
+
+/** A KV store that counts its calls by method: each is a round trip on Upstash. */
+function countingKv() {
+  const kv = createInMemoryKvStore()
+  const calls: Record<string, number> = {}
+  const counted = Object.fromEntries(
+    Object.entries(kv).map(([name, method]) => [
+      name,
+      (...args: unknown[]) => {
+        calls[name] = (calls[name] ?? 0) + 1
+        return (method as (...a: unknown[]) => unknown)(...args)
+      },
+    ]),
+  ) as unknown as typeof kv
+  return { kv: counted, calls }
+}
+
+describe('the run log in round trips', () => {
+  it('ends the events with a marker: one read replays a finished run, and read hides it', async () => {
+    const { kv, calls } = countingKv()
+    const log = createRunLog({ kv })
+    const run = await log.create()
+    await log.append(run.id, [delta('a'), delta('b')])
+    await log.finish(run.id, 'done')
+    // create and finish write the record; the events, then the end marker.
+    expect(calls).toEqual({ set: 2, append: 2 })
+    expect(await kv.length(`run:${run.id}:events`)).toBe(3)
+    expect(texts(await log.read(run.id))).toEqual(['a', 'b'])
+    for (const key of Object.keys(calls)) delete calls[key]
+    // Read by another isolate's log (no shared wake-ups), as a reconnecting client would.
+    expect(texts(await collect(createRunLog({ kv }).tail(run.id, 0)))).toEqual(['a', 'b'])
+    expect(calls).toEqual({ range: 1 })
+  })
+
+  it('startRun with an append interval writes the first event at once, the rest at the end', async () => {
+    const { kv, calls } = countingKv()
+    const log = createRunLog({ kv, appendIntervalMs: 60_000 })
+    const deferred: Promise<unknown>[] = []
+    const started = await startRun(
+      { runLog: log, defer: (p) => deferred.push(p) },
+      async function* () {
+        for (let i = 0; i < 10; i++) {
+          await new Promise((resolve) => setTimeout(resolve, 1))
+          yield delta(String(i))
+        }
+      },
+    )
+    const seen = texts(await collect(started.events))
+    await Promise.all(deferred)
+    expect(seen).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'])
+    // The first event, the other nine together when the turn ended, then the end marker.
+    expect(calls.append).toBe(3)
+  })
+})
