@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type NeonBridge, startNeonBridge } from '../support/neon-bridge.ts'
 import { postgresAddress, serviceAvailable } from '../support/services.ts'
 import { createTemporaryDatabase, type TemporaryDatabase } from '../support/temporary-database.ts'
+import { deployBundle } from '../support/workerd-bundle.ts'
 
 const root = join(import.meta.dirname, '..', '..')
 const postgresUp = await serviceAvailable('postgres')
@@ -123,6 +124,11 @@ describe.skipIf(!postgresUp)('npm run deploy', () => {
     expect(result.output).toContain('--dry-run: exiting now.')
     expect(result.output).toMatch(/Bundle .*workers\.js: [\d.]+ KiB minified, [\d.]+ KiB gzip/)
     expect(result.output).not.toContain('never-printed')
-    expect(existsSync(join(outdir, 'workers.js'))).toBe(true)
-  }, 120_000)
+    // Byte for byte the bundle the workerd-bundle runtime suite serves (same build command).
+    const tested = await deployBundle()
+    expect(readFileSync(join(outdir, 'workers.js')).equals(readFileSync(tested.path))).toBe(true)
+    console.log(
+      `[deploy] bundle ${(tested.bytes / 1024).toFixed(1)} KiB minified, ${(tested.gzipBytes / 1024).toFixed(1)} KiB gzip`,
+    )
+  }, 180_000)
 })
