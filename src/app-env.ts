@@ -1,7 +1,6 @@
 import type { Principal } from './core/auth/principal.ts'
 import type { Bindings } from './core/config.ts'
 import type { RequestServices } from './core/services.ts'
-import type { GuestSession } from './middleware/guest-session.ts'
 
 /** The Hono environment of every route and middleware. */
 export type AppEnv = {
@@ -14,4 +13,14 @@ export type AppEnv = {
     /** Set with a guest principal: the CSRF token for its forms and whether it survives restarts. */
     guest?: GuestSession
   }
+}
+
+/** What the guest-identity middleware tells the views about the visitor's session. */
+export interface GuestSession {
+  /** The token every state-changing form and htmx request must carry (see `csrfGuard`). */
+  csrfToken: string
+  /** True when the signing secret lives only in this isolate: the session ends with it. */
+  ephemeral: boolean
+  /** Verifies a submitted CSRF token in constant time. */
+  verify(token: string | undefined): boolean
 }

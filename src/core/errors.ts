@@ -1,3 +1,5 @@
+import type { ErrorCode } from './error-codes.ts'
+
 /**
  * The one error family of Outpost. Every failure that crosses a module boundary is an
  * `AppError` with a stable string `code`; callers branch on `code` (or `instanceof`), never on
@@ -6,14 +8,16 @@
  * client (internal details never are).
  */
 export class AppError extends Error {
-  readonly code: string
+  readonly code: ErrorCode
   readonly status: number
   readonly retryable: boolean
   readonly expose: boolean
   readonly details: unknown
+  /** How long the client should wait before trying again, when known (a provider's own value). */
+  readonly retryAfterMs: number | undefined
 
   constructor(
-    code: string,
+    code: ErrorCode,
     message: string,
     options: {
       status?: number
@@ -21,6 +25,7 @@ export class AppError extends Error {
       expose?: boolean
       details?: unknown
       cause?: unknown
+      retryAfterMs?: number
     } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause })
@@ -30,6 +35,7 @@ export class AppError extends Error {
     this.retryable = options.retryable ?? false
     this.expose = options.expose ?? this.status < 500
     this.details = options.details
+    this.retryAfterMs = options.retryAfterMs
   }
 }
 
@@ -37,7 +43,7 @@ export class AppError extends Error {
 export class ValidationError extends AppError {
   constructor(
     message: string,
-    options: { code?: string; details?: unknown; cause?: unknown } = {},
+    options: { code?: ErrorCode; details?: unknown; cause?: unknown } = {},
   ) {
     super(options.code ?? 'invalid_request', message, { ...options, status: 400 })
   }
@@ -108,7 +114,7 @@ export interface ConfigProblem {
 /** A dependency (store, provider) did not answer in time or answered with an error. */
 export class DependencyError extends AppError {
   constructor(
-    code: string,
+    code: ErrorCode,
     message: string,
     options: { retryable?: boolean; cause?: unknown; status?: number } = {},
   ) {
@@ -135,7 +141,7 @@ export class StoreError extends AppError {
   constructor(
     store: string,
     message: string,
-    options: { retryable: boolean; cause?: unknown; code?: string },
+    options: { retryable: boolean; cause?: unknown; code?: ErrorCode },
   ) {
     super(options.code ?? 'store_unavailable', message, {
       status: 503,

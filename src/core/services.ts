@@ -1,14 +1,16 @@
-import { calculatorTool } from '../tools/calculator.ts'
-import { currentTimeTool } from '../tools/current-time.ts'
-import { createToolRegistry, type ToolRegistry } from '../tools/registry.ts'
 import type { TurnDeps } from './agent/run-turn.ts'
+import type { ApiKeyStore } from './auth/api-key-store.ts'
+import { createApiKeyStore } from './auth/create-api-key-store.ts'
 import type { Config } from './config.ts'
+import type { GateStage } from './gate/gate-stage.ts'
 import type { ReadinessCheck } from './health/readiness-check.ts'
+import { storeReadiness } from './health/store-readiness.ts'
 import { createMemory, type Memory } from './memory/create-memory.ts'
 import type { SqlDatabase } from './memory/sql-database.ts'
 import type { StoreDescription } from './memory/store-description.ts'
 import { createModels, type Models } from './models/create-models.ts'
 import type { ProviderName } from './models/model-catalog.ts'
+import { createLiveRuns, type LiveRuns } from './runs/live-runs.ts'
 import { createRunLog, type RunLog } from './runs/run-log.ts'
 import type { RuntimeName } from './runtime-name.ts'
 import { createLogger, type Logger } from './telemetry/logger.ts'
@@ -18,6 +20,9 @@ import { observeStore } from './telemetry/observe-store.ts'
 import { observeToolRegistry } from './telemetry/observe-tool-registry.ts'
 import { createTelemetry, parseOtlpHeaders, type Telemetry } from './telemetry/telemetry.ts'
 import { tracePropagatingFetch } from './telemetry/trace-propagating-fetch.ts'
+import { calculatorTool } from './tools/calculator.ts'
+import { currentTimeTool } from './tools/current-time.ts'
+import { createToolRegistry, type ToolRegistry } from './tools/registry.ts'
 
 export type { StoreDescription }
 
@@ -32,9 +37,15 @@ export interface Services {
   /** Spans (when a collector is configured) and the metrics behind `/metrics`. */
   readonly telemetry: Telemetry
   readonly memory: Memory
+  /** API keys of programs (beside history, plus any given by configuration). */
+  readonly apiKeys: ApiKeyStore
   readonly models: Models
   readonly tools: ToolRegistry
   readonly runLog: RunLog
+  /** Which run is live in each conversation. */
+  readonly liveRuns: LiveRuns
+  /** The gate's stages, in order: every request for model work passes them (see `startModelWork`). */
+  readonly stages: readonly GateStage[]
   /** What `runTurn` needs, assembled from the above. */
   readonly turn: TurnDeps
   readonly stores: readonly StoreDescription[]
@@ -72,10 +83,17 @@ export interface PlatformCapabilities {
   onShutdown?: (task: () => Promise<void>) => void
 }
 
+/** What the composition root adds to a configuration; tests and embedders pass stages here. */
+export interface ServicesOptions {
+  /** Gate stages, in order, after the ones the configuration composes (none yet). */
+  stages?: readonly GateStage[]
+}
+
 /** Builds the services for one configuration. */
 export async function createServices(
   config: Config,
   platform: PlatformCapabilities,
+  options: ServicesOptions = {},
 ): Promise<Services> {
   const database = await platform.openDatabase?.(config)
   const plainMemory = createMemory({ config, database })
@@ -163,9 +181,15 @@ export async function createServices(
     logger,
     telemetry,
     memory,
+    apiKeys: createApiKeyStore({
+      database: memory.historyDatabase,
+      staticHashes: config.API_KEY_HASHES,
+    }),
     models,
     tools,
     runLog,
+    liveRuns: createLiveRuns({ kv: memory.kv, ttlMs: config.RUN_TTL_SECONDS * 1000 }),
+    stages: [...(options.stages ?? [])],
     turn: {
       router: models.router,
       models: models.models,
@@ -174,6 +198,6 @@ export async function createServices(
       maxSteps: config.AGENT_MAX_STEPS,
     },
     stores: memory.stores,
-    readiness: [...memory.readiness, ...providerChecks],
+    readiness: [...storeReadiness(memory), ...providerChecks],
   }
 }

@@ -30,7 +30,7 @@ export function apiKeyAuth(options: ApiKeyAuthOptions = {}) {
     const secret =
       fromHeader ?? (xApiKeyPaths.has(path) ? c.req.header('x-api-key')?.trim() : undefined)
     if (options.optional && secret === undefined) return next()
-    const key = await c.var.services.memory.apiKeys.verify(secret ?? '')
+    const key = await c.var.services.apiKeys.verify(secret ?? '')
     if (!key) {
       c.header('WWW-Authenticate', 'Bearer realm="outpost"')
       throw new UnauthorizedError()
@@ -40,7 +40,7 @@ export function apiKeyAuth(options: ApiKeyAuthOptions = {}) {
     // it keeps the hot path free of a write per request.
     const now = Date.now()
     if (key.lastUsedAt === undefined || now - key.lastUsedAt > 60_000) {
-      c.var.services.defer(c.var.services.memory.apiKeys.markUsed(key.id, now))
+      c.var.services.defer(c.var.services.apiKeys.markUsed(key.id, now))
     }
     return next()
   })

@@ -2,11 +2,11 @@ import type { MiddlewareHandler } from 'hono'
 import { csrf } from 'hono/csrf'
 import { HTTPException } from 'hono/http-exception'
 import type { AppEnv } from '../app-env.ts'
+import { csrfField } from '../views/csrf-input.tsx'
 import { CsrfError } from './csrf-error.ts'
 
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS'])
-/** The form field and the header that carry the token. */
-export const csrfField = '_csrf'
+/** The header that carries the token (the form field is the views' `csrfField`). */
 export const csrfHeader = 'X-CSRF-Token'
 
 /**

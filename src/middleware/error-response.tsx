@@ -2,6 +2,8 @@ import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { AppEnv } from '../app-env.ts'
+import { asAppError, clientError } from '../core/client-error.ts'
+import type { ErrorCode } from '../core/error-codes.ts'
 import { AppError, MethodNotAllowedError } from '../core/errors.ts'
 import { errorFields } from '../core/telemetry/error-fields.ts'
 import { createLogger } from '../core/telemetry/logger.ts'
@@ -25,7 +27,7 @@ const apiPrefixes = ['/api/', '/v1/', '/mcp']
 const fallbackLogger = createLogger({ level: 'error' })
 
 /** Names for HTTP statuses that reach us as plain `HTTPException`s (from Hono middleware). */
-const codeByStatus: Record<number, string> = {
+const codeByStatus: Record<number, ErrorCode> = {
   400: 'bad_request',
   401: 'unauthorized',
   403: 'forbidden',
@@ -37,9 +39,8 @@ const codeByStatus: Record<number, string> = {
   429: 'rate_limited',
 }
 
-/** Any thrown value as an `AppError`; unknown ones become a non-exposed `internal_error`. */
+/** Any thrown value as an `AppError`: Hono's `HTTPException`s by status, the rest as core does. */
 export function toAppError(error: unknown): AppError {
-  if (error instanceof AppError) return error
   if (error instanceof HTTPException) {
     return new AppError(codeByStatus[error.status] ?? 'http_error', error.message, {
       status: error.status,
@@ -47,7 +48,7 @@ export function toAppError(error: unknown): AppError {
       cause: error,
     })
   }
-  return new AppError('internal_error', 'Internal server error', { status: 500, cause: error })
+  return asAppError(error)
 }
 
 /** How the caller wants errors: JSON (APIs), an htmx fragment, or a full page (browsers). */
@@ -66,7 +67,8 @@ export function errorFormat(c: Context): 'json' | 'fragment' | 'page' {
 export function renderError(c: Context<AppEnv>, thrown: unknown): Response | Promise<Response> {
   const error = toAppError(thrown)
   const requestId = c.get('requestId') ?? 'unknown'
-  const message = error.expose ? error.message : 'Internal server error'
+  const shown = clientError(error)
+  const message = shown.message
   if (error.status >= 500) {
     const logger = c.get('services')?.logger ?? fallbackLogger
     logger.error('request failed', {
@@ -78,7 +80,8 @@ export function renderError(c: Context<AppEnv>, thrown: unknown): Response | Pro
   const status = error.status as ContentfulStatusCode
   const headers: Record<string, string> = {}
   if (error instanceof MethodNotAllowedError) headers.Allow = error.allow.join(', ')
-  if (error.retryable && error.status >= 500) headers['Retry-After'] = '1'
+  if (shown.retryAfterSeconds !== undefined)
+    headers['Retry-After'] = String(shown.retryAfterSeconds)
 
   switch (errorFormat(c)) {
     case 'fragment':
@@ -109,7 +112,7 @@ export function renderError(c: Context<AppEnv>, thrown: unknown): Response | Pro
         return c.json(body, surfaceStatus(surface, error) as ContentfulStatusCode, headers)
       }
       const body: ErrorBody = { error: { code: error.code, message, request_id: requestId } }
-      if (error.expose && error.details !== undefined) body.error.details = error.details
+      if (shown.details !== undefined) body.error.details = shown.details
       return c.json(body, status, headers)
     }
   }

@@ -1,10 +1,9 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import { getSignedCookie, setSignedCookie } from 'hono/cookie'
-import type { AppEnv } from '../app-env.ts'
+import type { AppEnv, GuestSession } from '../app-env.ts'
 import { constantTimeEqual } from '../core/auth/constant-time-equal.ts'
 import type { Config } from '../core/config.ts'
 import type { PlatformCapabilities } from '../core/services.ts'
-import type { GuestSession } from './guest-session.ts'
 
 /** Options of `guestIdentity`. */
 export interface GuestIdentityOptions {

@@ -1,16 +1,17 @@
 import { type Context, Hono } from 'hono'
 import type { AppEnv } from '../app-env.ts'
-import { regenerate } from '../core/chat/regenerate.ts'
-import { cancelRun } from '../core/chat/run-access.ts'
-import { sendMessage } from '../core/chat/send-message.ts'
 import { NotFoundError, ValidationError } from '../core/errors.ts'
+import { startModelWork } from '../core/gate/start-model-work.ts'
+import { gateDeps } from '../core/request-deps.ts'
+import { cancelRun } from '../core/runs/run-access.ts'
 import { cutText, requirePlainText } from '../core/text/plain-text.ts'
+import { chatUrls } from '../urls.ts'
 import { Composer } from '../views/composer.tsx'
 import { ConversationHeader, ConversationView } from '../views/conversation-view.tsx'
-import { LiveAnswer, runPaths } from '../views/live-answer.tsx'
+import { LiveAnswer } from '../views/live-answer.tsx'
 import { UserMessage } from '../views/message-view.tsx'
 import { guestContext, renderToString } from './guest-context.ts'
-import { rememberLiveRun } from './live-run.ts'
+import { requestContext } from './request-context.ts'
 import { sseFrame, sseHeaders } from './sse-frame.ts'
 
 async function formField(c: Context<AppEnv>, name: string): Promise<string> {
@@ -36,13 +37,15 @@ async function fragmentStream(c: Context<AppEnv>, html: unknown, pushUrl: string
  */
 export const chatActionRoutes = new Hono<AppEnv>()
   .post('/c', async (c) => {
-    const { ownerId, csrfToken, deps, htmx } = guestContext(c)
+    const { csrfToken, htmx } = guestContext(c)
     const content = await formField(c, 'content')
-    const sent = await sendMessage(deps, { ownerId, content })
+    const sent = await startModelWork(gateDeps(c.var.services), uiContext(c, htmx), {
+      kind: 'message',
+      content,
+    })
     const conversationId = sent.conversation.id
-    const runId = sent.run.run.id
-    await remember(c, conversationId, runId)
-    if (!htmx) return c.redirect(runPaths(conversationId, runId).page, 303)
+    const runId = sent.run.id
+    if (!htmx) return c.redirect(chatUrls.run(conversationId, runId).page, 303)
     return fragmentStream(
       c,
       <ConversationView
@@ -52,17 +55,20 @@ export const chatActionRoutes = new Hono<AppEnv>()
         focusComposer
         live={<LiveAnswer conversationId={conversationId} runId={runId} csrfToken={csrfToken} />}
       />,
-      `/c/${encodeURIComponent(conversationId)}`,
+      chatUrls.conversation(conversationId),
     )
   })
   .post('/c/:id/messages', async (c) => {
-    const { ownerId, csrfToken, deps, htmx } = guestContext(c)
+    const { csrfToken, htmx } = guestContext(c)
     const conversationId = c.req.param('id')
     const content = await formField(c, 'content')
-    const sent = await sendMessage(deps, { ownerId, conversationId, content })
-    const runId = sent.run.run.id
-    await remember(c, conversationId, runId)
-    if (!htmx) return c.redirect(runPaths(conversationId, runId).page, 303)
+    const sent = await startModelWork(gateDeps(c.var.services), uiContext(c, htmx), {
+      kind: 'message',
+      conversationId,
+      content,
+    })
+    const runId = sent.run.id
+    if (!htmx) return c.redirect(chatUrls.run(conversationId, runId).page, 303)
     return fragmentStream(
       c,
       <>
@@ -76,32 +82,32 @@ export const chatActionRoutes = new Hono<AppEnv>()
           focus
         />
       </>,
-      `/c/${encodeURIComponent(conversationId)}`,
+      chatUrls.conversation(conversationId),
     )
   })
   .post('/c/:id/regenerate', async (c) => {
-    const { ownerId, csrfToken, deps, htmx } = guestContext(c)
+    const { csrfToken, htmx } = guestContext(c)
     const conversationId = c.req.param('id')
-    const again = await regenerate(deps, { ownerId, conversationId })
-    const runId = again.run.run.id
-    await remember(c, conversationId, runId)
-    if (!htmx) return c.redirect(runPaths(conversationId, runId).page, 303)
+    const again = await startModelWork(gateDeps(c.var.services), uiContext(c, htmx), {
+      kind: 'regenerate',
+      conversationId,
+    })
+    const runId = again.run.id
+    if (!htmx) return c.redirect(chatUrls.run(conversationId, runId).page, 303)
     return fragmentStream(
       c,
       <LiveAnswer conversationId={conversationId} runId={runId} csrfToken={csrfToken} />,
-      `/c/${encodeURIComponent(conversationId)}`,
+      chatUrls.conversation(conversationId),
     )
   })
   .post('/c/:id/runs/:runId/cancel', async (c) => {
     const { ownerId, deps, htmx } = guestContext(c)
     const conversationId = c.req.param('id')
     const runId = c.req.param('runId')
-    const run = await deps.history.getRun(ownerId, runId)
-    if (!run || run.conversationId !== conversationId) throw new NotFoundError('No such run')
-    await cancelRun(deps, ownerId, runId)
+    await cancelRun(deps, ownerId, runId, { conversationId })
     // htmx: the live answer's own stream shows the end; nothing to swap here.
     if (htmx) return c.body(null, 204)
-    return c.redirect(runPaths(conversationId, runId).page, 303)
+    return c.redirect(chatUrls.run(conversationId, runId).page, 303)
   })
   .post('/c/:id/rename', async (c) => {
     const { ownerId, csrfToken, deps, htmx } = guestContext(c)
@@ -111,18 +117,18 @@ export const chatActionRoutes = new Hono<AppEnv>()
     const renamed = await deps.history.renameConversation(ownerId, conversationId, title)
     if (!renamed) throw new NotFoundError('No such conversation')
     if (htmx) return c.html(<ConversationHeader conversation={renamed} csrfToken={csrfToken} />)
-    return c.redirect(`/c/${encodeURIComponent(conversationId)}`, 303)
+    return c.redirect(chatUrls.conversation(conversationId), 303)
   })
   .post('/c/:id/delete', async (c) => {
     const { ownerId, deps, htmx } = guestContext(c)
     const deleted = await deps.history.deleteConversation(ownerId, c.req.param('id'))
     if (!deleted) throw new NotFoundError('No such conversation')
     // htmx: the page it was on is gone, so leave it for the home page.
-    if (htmx) return c.body(null, 204, { 'HX-Redirect': '/' })
-    return c.redirect('/', 303)
+    if (htmx) return c.body(null, 204, { 'HX-Redirect': chatUrls.home })
+    return c.redirect(chatUrls.home, 303)
   })
 
-function remember(c: Context<AppEnv>, conversationId: string, runId: string) {
-  const { memory, config } = c.var.services
-  return rememberLiveRun(memory.kv, conversationId, runId, config.RUN_TTL_SECONDS * 1000)
+/** The gate's context of a chat UI request: htmx, or a plain form without JavaScript. */
+function uiContext(c: Context<AppEnv>, htmx: boolean) {
+  return requestContext(c, htmx ? 'ui-htmx' : 'ui-form')
 }

@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
 import type { AppEnv } from '../app-env.ts'
-import { followRun, getRun } from '../core/chat/run-access.ts'
 import { NotFoundError } from '../core/errors.ts'
+import { followRun, getRun } from '../core/runs/run-access.ts'
 import { ConversationPage } from '../views/conversation-page.tsx'
 import { ConversationView } from '../views/conversation-view.tsx'
 import { HomePage } from '../views/home-page.tsx'
@@ -9,7 +9,7 @@ import { Layout } from '../views/layout.tsx'
 import { LiveAnswer } from '../views/live-answer.tsx'
 import { streamedAnswer } from '../views/streamed-answer.tsx'
 import { guestContext, htmlPage, renderToString } from './guest-context.ts'
-import { beforeRunAnswer, findLiveRun } from './live-run.ts'
+import { beforeRunAnswer } from './live-run.ts'
 import { textStream } from './sse-frame.ts'
 
 const slot = '<template id="answer-slot"></template>'
@@ -43,7 +43,7 @@ export const chatPageRoutes = new Hono<AppEnv>()
     const id = c.req.param('id')
     const conversation = await deps.history.getConversation(ownerId, id)
     if (!conversation) throw new NotFoundError('No such conversation')
-    const live = await findLiveRun(deps, c.var.services.memory.kv, ownerId, id)
+    const live = await deps.live.find(deps, ownerId, id)
     const messages = await allMessages(deps, ownerId, id)
     return htmlPage(
       c,
@@ -64,8 +64,7 @@ export const chatPageRoutes = new Hono<AppEnv>()
     const runId = c.req.param('runId')
     const conversation = await deps.history.getConversation(ownerId, id)
     if (!conversation) throw new NotFoundError('No such conversation')
-    const { run, logged } = await getRun(deps, ownerId, runId)
-    if (run.conversationId !== id) throw new NotFoundError('No such run')
+    const { run, logged } = await getRun(deps, ownerId, runId, { conversationId: id })
     const messages = await allMessages(deps, ownerId, id)
     // Expired from the run log (or never logged): history holds the answer, if there is one.
     if (!logged) {
@@ -97,7 +96,7 @@ export const chatPageRoutes = new Hono<AppEnv>()
         yield `<!doctype html>${head}`
         yield* streamedAnswer(
           { conversationId: id, runId, csrfToken },
-          await followRun(deps, ownerId, runId, 0, signal),
+          await followRun(deps, ownerId, runId, 0, { conversationId: id, signal }),
         )
         yield tail
       },

@@ -56,6 +56,8 @@ export type ServerFrame =
       request?: string
       run_id?: string
       details?: unknown
+      /** Seconds to wait before trying again (a rate limit, an overloaded provider). */
+      retry_after?: number
     }
 
 type Parsed = { ok: true; frame: ClientFrame } | { ok: false; error: AppError; request?: string }

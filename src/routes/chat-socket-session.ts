@@ -1,15 +1,17 @@
-import type { ChatDeps } from '../core/chat/chat-deps.ts'
-import { cancelRun, followRun, getRun } from '../core/chat/run-access.ts'
-import { sendMessage } from '../core/chat/send-message.ts'
-import { AppError, isAppError } from '../core/errors.ts'
+import { asAppError, clientError } from '../core/client-error.ts'
+import { AppError } from '../core/errors.ts'
+import type { RequestContext } from '../core/gate/request-context.ts'
+import { type GateDeps, startModelWork } from '../core/gate/start-model-work.ts'
+import { cancelRun, followRun, getRun } from '../core/runs/run-access.ts'
 import type { RunEntry } from '../core/runs/run-log.ts'
 import { errorFields } from '../core/telemetry/error-fields.ts'
 import { type ClientFrame, parseFrame, type ServerFrame } from './chat-socket-frames.ts'
 
-/** What a session needs: the chat core's dependencies, whose socket it is, and a way out. */
+/** What a session needs: the gate's dependencies, whose socket it is, and a way out. */
 export interface ChatSessionOptions {
-  deps: ChatDeps
-  ownerId: string
+  deps: GateDeps
+  /** The socket's caller and its upgrade request; each frame's gate context derives from it. */
+  context: Pick<RequestContext, 'principal' | 'requestId' | 'traceparent'>
   /** Writes one frame to the socket; a no-op once it is closed. */
   send(frame: ServerFrame): void
 }
@@ -33,28 +35,37 @@ export const maxFollowedRuns = 16
  * so the client's last seen `seq` is always the truth.
  */
 export function createChatSession(options: ChatSessionOptions): ChatSession {
-  const { deps, ownerId, send } = options
+  const { deps, context, send } = options
+  const ownerId = context.principal.userId
+  let frames = 0
+  // Frames arrive after the upgrade, past every HTTP middleware: the gate sees each `send`.
+  const frameContext = (): RequestContext => ({
+    ...context,
+    surface: 'websocket',
+    requestId: `${context.requestId}:${++frames}`,
+    signal: socket.signal,
+  })
   const socket = new AbortController()
   const follows = new Map<string, AbortController>()
   const handling = new Set<Promise<void>>()
 
   const fail = (error: unknown, request?: string, runId?: string) => {
     if (socket.signal.aborted) return
-    const known = isAppError(error)
-    if (!known || error.status >= 500) {
+    const shown = clientError(asAppError(error))
+    if (shown.status >= 500) {
       deps.logger.error('chat socket frame failed', {
         request: typeof request === 'string' ? request.slice(0, 100) : undefined,
         ...errorFields(error),
       })
     }
-    const shown = known && error.expose
     send({
       type: 'error',
-      code: known ? error.code : 'internal_error',
-      message: shown ? error.message : 'Internal server error',
+      code: shown.code,
+      message: shown.message,
       ...(request ? { request } : {}),
       ...(runId ? { run_id: runId } : {}),
-      ...(shown && error.details !== undefined ? { details: error.details } : {}),
+      ...(shown.details !== undefined ? { details: shown.details } : {}),
+      ...(shown.retryAfterSeconds !== undefined ? { retry_after: shown.retryAfterSeconds } : {}),
     })
   }
 
@@ -91,13 +102,13 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
         // Counted from before sendMessage, so a burst of sends cannot slip past the limit.
         if (follows.size + starting >= maxFollowedRuns) throw tooManyRuns()
         starting++
-        const sent = await sendMessage(deps, {
-          ownerId,
+        const sent = await startModelWork(deps, frameContext(), {
+          kind: 'message',
           content: frame.content,
           ...(frame.conversation_id ? { conversationId: frame.conversation_id } : {}),
           ...(frame.model ? { model: frame.model } : {}),
         }).finally(() => starting--)
-        const runId = sent.run.run.id
+        const runId = sent.run.id
         send({ type: 'run', run_id: runId, conversation_id: sent.conversation.id })
         void follow(runId, sent.run.events, startFollow(runId))
         return
@@ -108,7 +119,9 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
         }
         const own = startFollow(frame.run_id)
         try {
-          const events = await followRun(deps, ownerId, frame.run_id, frame.after_seq, own.signal)
+          const events = await followRun(deps, ownerId, frame.run_id, frame.after_seq, {
+            signal: own.signal,
+          })
           void follow(frame.run_id, events, own)
         } catch (error) {
           if (follows.get(frame.run_id) === own) follows.delete(frame.run_id)

@@ -2,8 +2,9 @@ import { Hono } from 'hono'
 import type { UpgradeWebSocket, WSContext } from 'hono/ws'
 import type { AppEnv } from '../app-env.ts'
 import type { Principal } from '../core/auth/principal.ts'
-import { chatDeps } from '../core/chat/chat-deps.ts'
 import { AppError } from '../core/errors.ts'
+import { validTraceparent } from '../core/gate/request-context.ts'
+import { gateDeps } from '../core/request-deps.ts'
 import type { RequestServices } from '../core/services.ts'
 import { errorFields } from '../core/telemetry/error-fields.ts'
 import type { ServerFrame } from './chat-socket-frames.ts'
@@ -64,9 +65,14 @@ export function chatSocketRoutes(options: ChatSocketOptions): Hono<AppEnv> {
           // The peer went away between the check and the write; onClose follows.
         }
       }
+      const traceparent = validTraceparent(c.req.header('traceparent'))
       const session = createChatSession({
-        deps: chatDeps(services),
-        ownerId: principal.userId,
+        deps: gateDeps(services),
+        context: {
+          principal,
+          requestId: c.get('requestId') as string,
+          ...(traceparent ? { traceparent } : {}),
+        },
         send,
       })
       let forget: (() => void) | undefined

@@ -1,8 +1,8 @@
 import { Hono } from 'hono'
 import type { AppEnv } from '../app-env.ts'
-import { getRun } from '../core/chat/run-access.ts'
-import { NotFoundError } from '../core/errors.ts'
 import { parseSeq } from '../core/runs/parse-seq.ts'
+import { getRun } from '../core/runs/run-access.ts'
+import { chatUrls } from '../urls.ts'
 import { answerFrame } from '../views/answer-frame.tsx'
 import { newAnswerState } from '../views/answer-state.ts'
 import { answerIds } from '../views/live-answer.tsx'
@@ -25,8 +25,7 @@ export const runEventRoutes = new Hono<AppEnv>().get('/c/:id/runs/:runId/events'
   const { ownerId, deps } = guestContext(c)
   const id = c.req.param('id')
   const runId = c.req.param('runId')
-  const { run, logged } = await getRun(deps, ownerId, runId)
-  if (run.conversationId !== id) throw new NotFoundError('No such run')
+  const { logged } = await getRun(deps, ownerId, runId, { conversationId: id })
   const after = resumeAfter(c.req.header('Last-Event-ID'), c.req.query('after'))
   const keepAlive = { everyMs: c.var.services.config.STREAM_HEARTBEAT_MS, text: sseKeepAlive }
   const body = textStream(
@@ -35,7 +34,7 @@ export const runEventRoutes = new Hono<AppEnv>().get('/c/:id/runs/:runId/events'
         // The log expired: the answer (if any) is in history; ask the page to show it.
         yield sseFrame({
           data: await renderToString(
-            <ExpiredNotice runId={runId} href={`/c/${encodeURIComponent(id)}`} />,
+            <ExpiredNotice runId={runId} href={chatUrls.conversation(id)} />,
           ),
         })
         return

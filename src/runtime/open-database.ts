@@ -1,4 +1,5 @@
 import type { Config } from '../core/config.ts'
+import { toPostgresStoreError } from '../core/memory/postgres-store-error.ts'
 import type { SqlDatabase } from '../core/memory/sql-database.ts'
 import { connectDatabase } from './connect-database.ts'
 import { openEmbeddedDatabase } from './embedded-database.ts'
@@ -18,16 +19,25 @@ export async function openDatabase(
   config: Config,
   options: { hasFileSystem: boolean },
 ): Promise<OpenedDatabase | undefined> {
+  // A database that cannot be reached at start-up is a store failure like any later one
+  // (`store_unavailable`, 503, retryable), not an internal error: as Workers answer it.
+  return open(config, options).catch((error: unknown) => {
+    throw toPostgresStoreError('history', 'open', error)
+  })
+}
+
+async function open(config: Config, options: { hasFileSystem: boolean }) {
   if (config.DATABASE_URL) {
     const connected = await connectDatabase(config.DATABASE_URL)
     try {
       const { vector } = await migrateDatabase(connected.db)
-      return {
+      const opened: OpenedDatabase = {
         db: connected.db,
         backend: connected.driver === 'neon-serverless' ? 'neon' : 'postgres',
         hasVector: vector,
         close: connected.close,
       }
+      return opened
     } catch (error) {
       await connected.close().catch(() => {})
       throw error
@@ -35,5 +45,11 @@ export async function openDatabase(
   }
   if (!options.hasFileSystem) return undefined
   const embedded = await openEmbeddedDatabase({ dataDir: config.DATA_DIR })
-  return { db: embedded.db, backend: 'pglite', hasVector: true, close: embedded.close }
+  const opened: OpenedDatabase = {
+    db: embedded.db,
+    backend: 'pglite',
+    hasVector: true,
+    close: embedded.close,
+  }
+  return opened
 }

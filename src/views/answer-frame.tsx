@@ -100,7 +100,9 @@ export function answerFrame(runId: string, state: AnswerState, event: AgentEvent
       )
     case 'turn-end':
       return <FinalAnswer runId={runId} state={state} oob />
-    default:
+    case 'usage':
       return null
+    default:
+      return event satisfies never
   }
 }

@@ -66,6 +66,8 @@ export function applyEvent(state: AnswerState, event: AgentEvent): void {
         usage: event.usage,
       }
       break
+    default:
+      event satisfies never
   }
 }
 

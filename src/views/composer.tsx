@@ -1,3 +1,4 @@
+import { chatUrls } from '../urls.ts'
 import { CsrfInput } from './csrf-input.tsx'
 
 /**
@@ -15,8 +16,8 @@ export function Composer(props: {
   target: '#messages' | '#main'
 }) {
   const action = props.conversationId
-    ? `/c/${encodeURIComponent(props.conversationId)}/messages`
-    : '/c'
+    ? chatUrls.messages(props.conversationId)
+    : chatUrls.newConversation
   return (
     <form
       id="composer"

@@ -1,4 +1,5 @@
-import type { Conversation } from '../core/memory/history-store.ts'
+import type { Conversation } from '../core/domain/history-records.ts'
+import { chatUrls } from '../urls.ts'
 
 /** The visitor's conversations, newest first, with a link to the next page. */
 export function ConversationList(props: {
@@ -14,7 +15,7 @@ export function ConversationList(props: {
         <ul class="conversation-list">
           {props.conversations.map((conversation) => (
             <li>
-              <a href={`/c/${encodeURIComponent(conversation.id)}`}>
+              <a href={chatUrls.conversation(conversation.id)}>
                 {conversation.title || 'Untitled'}
               </a>{' '}
               <time datetime={new Date(conversation.updatedAt).toISOString()}>
@@ -26,7 +27,7 @@ export function ConversationList(props: {
       )}
       {props.nextCursor ? (
         <p>
-          <a rel="next" href={`/?cursor=${encodeURIComponent(props.nextCursor)}`}>
+          <a rel="next" href={chatUrls.homePage(props.nextCursor)}>
             Older conversations
           </a>
         </p>

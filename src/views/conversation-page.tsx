@@ -1,5 +1,5 @@
 import type { Child } from 'hono/jsx'
-import type { Conversation, Message } from '../core/memory/history-store.ts'
+import type { Conversation, Message } from '../core/domain/history-records.ts'
 import { ConversationView } from './conversation-view.tsx'
 import { Layout, type PageNotices } from './layout.tsx'
 

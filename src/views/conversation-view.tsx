@@ -1,12 +1,13 @@
 import type { Child } from 'hono/jsx'
-import type { Conversation, Message } from '../core/memory/history-store.ts'
+import type { Conversation, Message } from '../core/domain/history-records.ts'
+import { chatUrls } from '../urls.ts'
 import { Composer } from './composer.tsx'
 import { CsrfInput } from './csrf-input.tsx'
 import { StoredAssistantMessage, textOf, UserMessage } from './message-view.tsx'
 
 /** The conversation's title with its rename and delete forms; htmx swaps it in place. */
 export function ConversationHeader(props: { conversation: Conversation; csrfToken: string }) {
-  const base = `/c/${encodeURIComponent(props.conversation.id)}`
+  const id = props.conversation.id
   return (
     <header class="conversation-header" id="conversation-header">
       <h1 id="conversation-title">{props.conversation.title || 'Untitled'}</h1>
@@ -14,8 +15,8 @@ export function ConversationHeader(props: { conversation: Conversation; csrfToke
         <summary>Rename or delete</summary>
         <form
           method="post"
-          action={`${base}/rename`}
-          hx-post={`${base}/rename`}
+          action={chatUrls.rename(id)}
+          hx-post={chatUrls.rename(id)}
           hx-target="#conversation-header"
           hx-swap="outerHTML"
         >
@@ -30,7 +31,7 @@ export function ConversationHeader(props: { conversation: Conversation; csrfToke
           />
           <button type="submit">Rename</button>
         </form>
-        <form method="post" action={`${base}/delete`} hx-post={`${base}/delete`}>
+        <form method="post" action={chatUrls.delete(id)} hx-post={chatUrls.delete(id)}>
           <CsrfInput token={props.csrfToken} />
           <button type="submit" class="button-danger">
             Delete this conversation
@@ -69,7 +70,7 @@ export function ConversationView(props: {
   /** After an htmx send: the caret goes back to the composer. */
   focusComposer?: boolean
 }) {
-  const base = `/c/${encodeURIComponent(props.conversation.id)}`
+  const id = props.conversation.id
   const canRegenerate = props.messages.some((message) => message.role === 'user')
   return (
     <>
@@ -83,8 +84,8 @@ export function ConversationView(props: {
         <form
           class="regenerate"
           method="post"
-          action={`${base}/regenerate`}
-          hx-post={`${base}/regenerate`}
+          action={chatUrls.regenerate(id)}
+          hx-post={chatUrls.regenerate(id)}
           hx-target="#messages"
           hx-swap="beforeend"
         >

@@ -1,4 +1,4 @@
-import type { Conversation } from '../core/memory/history-store.ts'
+import type { Conversation } from '../core/domain/history-records.ts'
 import type { StoreDescription } from '../core/memory/store-description.ts'
 import { type RuntimeName, runtimeLabels } from '../core/runtime-name.ts'
 import { Composer } from './composer.tsx'

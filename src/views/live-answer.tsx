@@ -1,3 +1,4 @@
+import { chatUrls } from '../urls.ts'
 import { domId } from './answer-state.ts'
 import { CsrfInput } from './csrf-input.tsx'
 
@@ -14,12 +15,6 @@ export function answerIds(runId: string) {
   }
 }
 
-/** Where a run's pages live. */
-export function runPaths(conversationId: string, runId: string) {
-  const run = `/c/${encodeURIComponent(conversationId)}/runs/${encodeURIComponent(runId)}`
-  return { page: run, events: `${run}/events`, cancel: `${run}/cancel` }
-}
-
 /**
  * A live answer's shell: htmx fills it from the run's event stream (`hx-sse:connect`, which
  * reconnects with `Last-Event-ID`), and the final frame replaces the whole article, which
@@ -27,7 +22,7 @@ export function runPaths(conversationId: string, runId: string) {
  */
 export function LiveAnswer(props: { conversationId: string; runId: string; csrfToken: string }) {
   const ids = answerIds(props.runId)
-  const paths = runPaths(props.conversationId, props.runId)
+  const paths = chatUrls.run(props.conversationId, props.runId)
   return (
     <article
       class="message assistant live"

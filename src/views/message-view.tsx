@@ -1,5 +1,5 @@
 import { raw } from 'hono/html'
-import type { Message, TokenUsage } from '../core/memory/history-store.ts'
+import type { Message, TokenUsage } from '../core/domain/history-records.ts'
 import { renderMarkdown } from './render-markdown.ts'
 
 /** A tool call and, once it came, its result, as a collapsible card. */

@@ -1,8 +1,8 @@
 import type { RunEntry } from '../core/runs/run-log.ts'
+import { chatUrls } from '../urls.ts'
 import { FinalAnswer } from './answer-frame.tsx'
 import { type AnswerState, applyEvent, newAnswerState } from './answer-state.ts'
 import { CsrfInput } from './csrf-input.tsx'
-import { runPaths } from './live-answer.tsx'
 
 const render = async (node: unknown) => String(await (node as { toString(): unknown }).toString())
 
@@ -18,7 +18,7 @@ export async function* streamedAnswer(
   entries: AsyncIterable<RunEntry>,
 ): AsyncGenerator<string> {
   const { runId } = run
-  const cancel = runPaths(run.conversationId, runId).cancel
+  const cancel = chatUrls.run(run.conversationId, runId).cancel
   const state: AnswerState = newAnswerState()
   let openStep: number | undefined
   const closeStep = () => {
@@ -87,6 +87,10 @@ export async function* streamedAnswer(
       case 'turn-end':
         yield `${closeStep()}</div></article>${await render(<FinalAnswer runId={runId} state={state} />)}`
         return
+      case 'usage':
+        break
+      default:
+        event satisfies never
     }
   }
   // The run log ended without a turn-end (it expired mid-read): close what was opened.

@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest'
+import type { Conversation } from '../../src/core/domain/history-records.ts'
 import { StoreError, ValidationError } from '../../src/core/errors.ts'
-import type { Conversation, HistoryStore } from '../../src/core/memory/history-store.ts'
+import type { HistoryStore } from '../../src/core/memory/history-store.ts'
 
 /** What the history contract needs from one implementation. */
 export interface HistoryStoreHarness {

@@ -26,7 +26,7 @@ const json = (value: unknown) => JSON.stringify(value)
 describe('API keys on /api and /v1', () => {
   it('answers 401 JSON for a missing, malformed, unknown or revoked key', async () => {
     const revoked = await api.user('revoked')
-    await api.services.memory.apiKeys.revoke(revoked.keyId)
+    await api.services.apiKeys.revoke(revoked.keyId)
     for (const secret of [undefined, 'op_unknown', revoked.secret]) {
       const response = await call(secret, '/api/conversations')
       expect(response.status).toBe(401)
@@ -63,7 +63,7 @@ describe('API keys on /api and /v1', () => {
   })
 
   it('looks a missing key up exactly like an unknown one (one hash, one lookup)', async () => {
-    const store = api.services.memory.apiKeys
+    const store = api.services.apiKeys
     const seen: string[] = []
     const original = store.verify
     store.verify = async (secret) => {
@@ -83,7 +83,7 @@ describe('API keys on /api and /v1', () => {
     const user = await api.user('recent')
     await call(user.secret, '/api/conversations')
     await api.background.drain(1000)
-    const [key] = await api.services.memory.apiKeys.list(user.userId)
+    const [key] = await api.services.apiKeys.list(user.userId)
     expect(key?.lastUsedAt).toEqual(expect.any(Number))
   })
 

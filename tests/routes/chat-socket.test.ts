@@ -88,7 +88,7 @@ describe('/chat over HTTP', () => {
   it('a program is identified by its API key; an unknown key is a 401', async () => {
     const { request, services } = await socketApp()
     await services.memory.history.upsertUser({ id: 'program-user' })
-    const key = await services.memory.apiKeys.create({ userId: 'program-user', name: 'ws' })
+    const key = await services.apiKeys.create({ userId: 'program-user', name: 'ws' })
     const upgraded = await request({ Upgrade: 'websocket', Authorization: `Bearer ${key.secret}` })
     expect(upgraded.headers.get('X-Test-Socket')).toEqual(expect.any(String))
     const unknown = await request({ Upgrade: 'websocket', Authorization: 'Bearer op_unknown' })

@@ -36,7 +36,7 @@ export async function createApiApp(
     async user(label = 'user') {
       const userId = `${label}-${Date.now().toString(36)}-${++counter}`
       await services.memory.history.upsertUser({ id: userId })
-      const { key, secret } = await services.memory.apiKeys.create({ userId, name: label })
+      const { key, secret } = await services.apiKeys.create({ userId, name: label })
       return { userId, keyId: key.id, secret }
     },
   }

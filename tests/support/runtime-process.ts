@@ -101,10 +101,14 @@ export interface RuntimeProcess {
   stop(): Promise<void>
 }
 
-/** Starts a runtime with the given bindings (PORT/HOST are filled in). */
+/**
+ * Starts a runtime with the given bindings (PORT/HOST are filled in). `cwd` runs another
+ * checkout's entry file (a benchmark's baseline); it needs its own or a linked node_modules.
+ */
 export async function startRuntime(
   runtime: RuntimeId,
   vars: Record<string, string> = {},
+  options: { cwd?: string } = {},
 ): Promise<RuntimeProcess> {
   const port = await freePort()
   const { command, args, temporaryDir } = await commandFor(runtime, port, vars)
@@ -127,7 +131,7 @@ export async function startRuntime(
     FORCE_COLOR: '0',
   }
   const child = spawn(command, args, {
-    cwd: root,
+    cwd: options.cwd ?? root,
     env,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],

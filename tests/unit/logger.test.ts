@@ -31,4 +31,18 @@ describe('createLogger', () => {
     logger.error('d')
     expect(lines.map(([level]) => level)).toEqual(['warn', 'error'])
   })
+
+  it('binds fields in children, which nest, and lets a record override them', () => {
+    const { logger, lines } = capture('debug')
+    const request = logger.child({ request_id: 'r1', surface: 'rest' })
+    request.child({ run_id: 'u1' }).info('run settled', { surface: 'openai' })
+    expect(lines.at(-1)?.[1]).toEqual({
+      time: '2026-01-02T03:04:05.000Z',
+      level: 'info',
+      message: 'run settled',
+      request_id: 'r1',
+      run_id: 'u1',
+      surface: 'openai',
+    })
+  })
 })

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { configTable, withConfigTable } from '../../scripts/config-table.ts'
+import { eventTable, withEventTable } from '../../scripts/event-table.ts'
+import { agentEventTypes } from '../../src/core/agent/agent-event.ts'
 import { settings } from '../../src/core/config-settings.ts'
 
 const root = join(import.meta.dirname, '..', '..')
@@ -28,6 +30,11 @@ describe('README', () => {
   it('has the configuration table generated from config-settings.ts (npm run docs:config)', () => {
     expect(normalizeTables(readme)).toBe(normalizeTables(withConfigTable(readme)))
     for (const name of Object.keys(settings)) expect(configTable()).toContain(`\`${name}\``)
+  })
+
+  it('has the run-event table generated from agent-event.ts (npm run docs:events)', () => {
+    expect(normalizeTables(readme)).toBe(normalizeTables(withEventTable(readme)))
+    for (const type of Object.keys(agentEventTypes)) expect(eventTable()).toContain(`\`${type}\``)
   })
 
   it('names only npm scripts that exist', () => {

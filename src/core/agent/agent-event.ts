@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../error-codes.ts'
 import type { Complexity, Intent } from '../models/intent.ts'
 import type { Tier } from '../models/model-catalog.ts'
 
@@ -48,7 +49,7 @@ export type AgentEvent =
       error: { code: string; message: string }
     }
   | ({ type: 'usage'; step: number; model: string } & TurnUsage)
-  | { type: 'error'; code: string; message: string; retryable: boolean }
+  | { type: 'error'; code: ErrorCode; message: string; retryable: boolean }
   | {
       type: 'turn-end'
       reason: TurnEndReason
@@ -59,3 +60,29 @@ export type AgentEvent =
       steps: number
       usage: TurnUsage
     }
+
+/**
+ * Every event type with what it means, in the order a turn produces them: the one list the
+ * API description and the README's table are generated from. `satisfies` makes a new event
+ * type that is missing here (or a stale one) a compile error.
+ */
+export const agentEventTypes = {
+  route:
+    'The router chose a tier and its candidates: `tier`, `intent`, `complexity`, `reason`, `source`, `candidates`.',
+  'text-delta':
+    'A piece of the answer of step `step`. A later step begins with a blank line, so the deltas add up to the final text.',
+  'tool-call': 'The model called tool `name` with `input` (id `id`).',
+  'tool-result': 'The tool answered (`ok`, `content`, `durationMs`).',
+  retry:
+    'Model `from` failed with `error`; `to` answers now. With `restart`, the text and tool calls of that step so far are void.',
+  usage: 'Tokens and cost (US dollars) of one model call of step `step`.',
+  error: 'The turn failed: `code`, `message`, `retryable`. A `turn-end` follows.',
+  'turn-end':
+    'The last event: `reason` (done, max-steps, cancelled, error), the whole `text`, the `model`, `steps` and total `usage`.',
+} as const satisfies Record<AgentEvent['type'], string>
+
+/** An agent event's type. */
+export type AgentEventType = keyof typeof agentEventTypes
+
+/** The event types, in order. */
+export const agentEventNames = Object.keys(agentEventTypes) as AgentEventType[]

@@ -1,12 +1,15 @@
-import type { ToolRegistry } from '../../tools/registry.ts'
-import { isAppError } from '../errors.ts'
+import { asAppError, clientError } from '../client-error.ts'
 import type { CircuitBreaker } from '../models/breaker.ts'
 import type { ChatMessage, ContentPart, ToolCall } from '../models/chat-model.ts'
 import { streamWithFallback } from '../models/fallback.ts'
 import type { CatalogEntry, Tier } from '../models/model-catalog.ts'
 import type { ModelProvider } from '../models/model-provider.ts'
 import type { Router } from '../models/router.ts'
+import type { ToolRegistry } from '../tools/registry.ts'
 import type { AgentEvent, TurnEndReason, TurnUsage } from './agent-event.ts'
+
+/** What joins the texts of two steps in an answer (and leads a later step's first delta). */
+export const stepSeparator = '\n\n'
 
 /** One user message to answer, with the conversation it belongs to. */
 export interface TurnInput {
@@ -124,10 +127,14 @@ export async function* runTurn(
             }
             yield { ...event, step }
             break
-          case 'text-delta':
+          case 'text-delta': {
+            // A new step's text is a new paragraph of the answer: the separator travels in
+            // its first delta, so the deltas of every consumer add up to the stored text.
+            const lead = text === '' && answer !== '' ? stepSeparator : ''
             text += event.text
-            yield { type: 'text-delta', step, text: event.text }
+            yield { type: 'text-delta', step, text: lead + event.text }
             break
+          }
           case 'tool-call':
             calls.push(event.call)
             yield { type: 'tool-call', step, ...event.call }
@@ -150,9 +157,14 @@ export async function* runTurn(
             }
             break
           }
+          case 'finish':
+            // Whether tools were called decides the next step, not the finish reason.
+            break
+          default:
+            event satisfies never
         }
       }
-      answer += text
+      if (text) answer += answer ? stepSeparator + text : text
       messages.push({
         role: 'assistant',
         content: text,
@@ -187,12 +199,8 @@ export async function* runTurn(
     yield end('max-steps')
   } catch (error) {
     if (signal?.aborted) return yield end('cancelled')
-    yield {
-      type: 'error',
-      code: isAppError(error) ? error.code : 'internal_error',
-      message: isAppError(error) && error.expose ? error.message : 'The turn failed unexpectedly',
-      retryable: isAppError(error) ? error.retryable : false,
-    }
+    const shown = clientError(asAppError(error))
+    yield { type: 'error', code: shown.code, message: shown.message, retryable: shown.retryable }
     yield end('error')
   }
 }

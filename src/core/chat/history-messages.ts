@@ -1,4 +1,4 @@
-import type { Message } from '../memory/history-store.ts'
+import type { Message } from '../domain/history-records.ts'
 import type { ChatMessage } from '../models/chat-model.ts'
 
 /** The text of a stored message: its text parts joined, other parts left out. */

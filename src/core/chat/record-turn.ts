@@ -1,11 +1,7 @@
 import type { AgentEvent, TurnUsage } from '../agent/agent-event.ts'
-import type {
-  ContentPart,
-  HistoryStore,
-  RunStatus,
-  ToolCallRecord,
-  ToolResultRecord,
-} from '../memory/history-store.ts'
+import type { ContentPart, ToolCallRecord, ToolResultRecord } from '../domain/history-records.ts'
+import type { HistoryStore } from '../memory/history-store.ts'
+import { statusByReason } from '../runs/run-recorder.ts'
 import type { Logger } from '../telemetry/logger.ts'
 import { storableJson, storableText } from '../text/storable-text.ts'
 
@@ -20,13 +16,6 @@ export interface TurnRecord {
   logger?: Logger
   /** Called once the answer is stored, with its text (for semantic memory). */
   onAnswer?: (answer: { messageId: string; text: string }) => void
-}
-
-const statusByReason: Record<string, RunStatus> = {
-  done: 'completed',
-  'max-steps': 'completed',
-  cancelled: 'cancelled',
-  error: 'failed',
 }
 
 /**
@@ -82,6 +71,12 @@ export async function* recordTurn(
           throw failure
         }
         break
+      case 'text-delta':
+      case 'usage':
+        // The answer's text and usage come whole with `turn-end`.
+        break
+      default:
+        event satisfies never
     }
   }
 }
@@ -121,7 +116,7 @@ async function finish(
     if (message && text) record.onAnswer?.({ messageId: message.id, text })
   }
   await record.history.updateRun(record.ownerId, record.runId, {
-    status: statusByReason[end.reason] ?? 'failed',
+    status: statusByReason[end.reason],
     error: seen.error,
     usage,
     finishedAt: record.now(),

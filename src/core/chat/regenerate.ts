@@ -1,16 +1,20 @@
+import type { AgentEvent } from '../agent/agent-event.ts'
+import type { Conversation, Message } from '../domain/history-records.ts'
 import { NotFoundError, ValidationError } from '../errors.ts'
-import type { Conversation, Message } from '../memory/history-store.ts'
+import { modelChoice } from '../models/model-choice.ts'
 import type { StartedRun } from '../runs/start-run.ts'
 import type { ChatDeps } from './chat-deps.ts'
 import { messageText, toChatHistory } from './history-messages.ts'
 import { contextMessages } from './send-message.ts'
-import { modelChoice, startAnswer } from './start-answer.ts'
+import { startAnswer } from './start-answer.ts'
 
 /** Which conversation's last answer to produce again. */
 export interface RegenerateInput {
   ownerId: string
   conversationId: string
   model?: string
+  /** Events that answer instead of the model (a gate stage's answer). */
+  answer?: AsyncIterable<AgentEvent>
 }
 
 /** What `regenerate` started: a new run answering the existing last user message. */
@@ -50,6 +54,7 @@ export async function regenerate(deps: ChatDeps, input: RegenerateInput): Promis
     question: messageText(userMessage),
     context: toChatHistory(earlier),
     model: input.model,
+    answer: input.answer,
   })
   return { conversation, userMessage, run }
 }

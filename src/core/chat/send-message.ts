@@ -1,10 +1,13 @@
+import type { AgentEvent } from '../agent/agent-event.ts'
+import type { Conversation, Message } from '../domain/history-records.ts'
 import { NotFoundError, ValidationError } from '../errors.ts'
-import type { Conversation, HistoryStore, Message } from '../memory/history-store.ts'
+import type { HistoryStore } from '../memory/history-store.ts'
+import { modelChoice } from '../models/model-choice.ts'
 import type { StartedRun } from '../runs/start-run.ts'
 import { cutText, requirePlainText } from '../text/plain-text.ts'
 import type { ChatDeps } from './chat-deps.ts'
 import { toChatHistory } from './history-messages.ts'
-import { modelChoice, startAnswer } from './start-answer.ts'
+import { startAnswer } from './start-answer.ts'
 
 /** A user's message to send; without `conversationId` it starts a new conversation. */
 export interface SendMessageInput {
@@ -13,6 +16,8 @@ export interface SendMessageInput {
   content: string
   /** A `provider:model` id, a tier name, or `auto` (the router decides, the default). */
   model?: string
+  /** Events that answer instead of the model (a gate stage's answer). */
+  answer?: AsyncIterable<AgentEvent>
 }
 
 /** What `sendMessage` started. */
@@ -35,13 +40,7 @@ export const contextMessages = 20
  * for a conversation the owner cannot see.
  */
 export async function sendMessage(deps: ChatDeps, input: SendMessageInput): Promise<SentMessage> {
-  const content = requirePlainText(input.content, 'message').trim()
-  if (!content) throw new ValidationError('The message is empty', { code: 'message_empty' })
-  if (content.length > maxMessageChars) {
-    throw new ValidationError(`The message is longer than ${maxMessageChars} characters`, {
-      code: 'message_too_long',
-    })
-  }
+  const content = validMessage(input.content)
   modelChoice(input.model)
   const { history } = deps
 
@@ -67,8 +66,21 @@ export async function sendMessage(deps: ChatDeps, input: SendMessageInput): Prom
     question: content,
     context,
     model: input.model,
+    answer: input.answer,
   })
   return { conversation, userMessage, run: started }
+}
+
+/** The message to store, trimmed; rejects an empty or oversized one before anything is written. */
+export function validMessage(text: string): string {
+  const content = requirePlainText(text, 'message').trim()
+  if (!content) throw new ValidationError('The message is empty', { code: 'message_empty' })
+  if (content.length > maxMessageChars) {
+    throw new ValidationError(`The message is longer than ${maxMessageChars} characters`, {
+      code: 'message_too_long',
+    })
+  }
+  return content
 }
 
 /** A conversation title from its first message: the first line, at most 60 characters. */

@@ -1,9 +1,11 @@
+import type { AgentEvent } from '../agent/agent-event.ts'
 import { runTurn, type TurnInput } from '../agent/run-turn.ts'
-import { NotFoundError, ValidationError } from '../errors.ts'
-import type { Conversation } from '../memory/history-store.ts'
+import type { Conversation } from '../domain/history-records.ts'
 import type { ChatMessage } from '../models/chat-model.ts'
-import { type Tier, tiers } from '../models/model-catalog.ts'
-import { type StartedRun, startRun } from '../runs/start-run.ts'
+import { modelChoice } from '../models/model-choice.ts'
+import { startConversationRun } from '../runs/start-conversation-run.ts'
+import type { StartedRun } from '../runs/start-run.ts'
+import type { Logger } from '../telemetry/logger.ts'
 import type { ChatDeps } from './chat-deps.ts'
 import { recordTurn } from './record-turn.ts'
 import { recallMemories, rememberExchange } from './semantic-memory.ts'
@@ -19,11 +21,13 @@ export interface AnswerRequest {
   context: ChatMessage[]
   /** A `provider:model` id, a tier name, or `auto`. */
   model?: string
+  /** Events that answer instead of the model (a gate stage's answer, such as a cache hit). */
+  answer?: AsyncIterable<AgentEvent>
 }
 
 /**
- * Records a run in history and starts it answering `question`: recall, routing, the agent
- * loop, the run log and the write-back to history, all in the background (`deps.defer`).
+ * Starts a conversation run answering `question`: recall, routing, the agent loop, the run
+ * log and the write-back to history, all in the background (`deps.defer`).
  * Shared by `sendMessage` and `regenerate`, which differ only in what they store first.
  */
 export async function startAnswer(deps: ChatDeps, request: AnswerRequest): Promise<StartedRun> {
@@ -31,24 +35,21 @@ export async function startAnswer(deps: ChatDeps, request: AnswerRequest): Promi
   const now = deps.now ?? Date.now
   const { ownerId, conversation, question } = request
   const choice = modelChoice(request.model)
-  const run = await history.createRun(ownerId, { conversationId: conversation.id })
-  if (!run) throw new NotFoundError('No such conversation')
-
   const turnInput: TurnInput = {
     message: question,
     history: request.context,
     conversationId: conversation.id,
     ...choice,
   }
-  const recall = async (turn: TurnInput, signal?: AbortSignal): Promise<ChatMessage[]> => {
+  const recall = (logger: Logger) => async (turn: TurnInput, signal?: AbortSignal) => {
     const memories = await recallMemories(
       deps,
       { ownerId, conversationId: conversation.id, question },
       signal,
     ).catch((error: unknown) => {
       // Recall improves an answer; a vector store hiccup must not prevent one.
-      deps.logger.warn('recall failed', { error: String(error) })
-      return []
+      logger.warn('recall failed', { error: String(error) })
+      return [] as string[]
     })
     const note: ChatMessage[] =
       memories.length > 0
@@ -59,27 +60,24 @@ export async function startAnswer(deps: ChatDeps, request: AnswerRequest): Promi
             },
           ]
         : []
-    return [...note, ...(turn.history ?? [])]
+    const recalled: ChatMessage[] = [...note, ...(turn.history ?? [])]
+    return recalled
   }
 
-  return startRun(
-    {
-      runLog: deps.runLog,
-      defer: deps.defer,
-      id: run.id,
-      meta: { ownerId, conversationId: conversation.id },
-      now,
-      logger: deps.logger,
-    },
-    (signal) =>
-      recordTurn(
+  const run = await startConversationRun(
+    deps,
+    { ownerId, conversationId: conversation.id },
+    (runId, signal) => {
+      // The run's logs carry its id, and the request's (a child of the request's logger).
+      const logger = deps.logger.child({ run_id: runId })
+      return recordTurn(
         {
           history,
           ownerId,
           conversationId: conversation.id,
-          runId: run.id,
+          runId,
           now,
-          logger: deps.logger,
+          logger,
           onAnswer: (answer) =>
             deps.defer(
               rememberExchange(deps, {
@@ -89,36 +87,20 @@ export async function startAnswer(deps: ChatDeps, request: AnswerRequest): Promi
                 question,
                 answer: answer.text,
                 at: now(),
+              }).catch((error: unknown) => {
+                logger.warn('remembering the exchange failed', { error: String(error) })
               }),
             ),
         },
-        runTurn(
-          { ...deps.turn, system: deps.turn.system ?? systemPrompt, recall },
-          turnInput,
-          signal,
-        ),
-      ),
-  ).catch(async (error: unknown) => {
-    // The run log could not take the run: record that, rather than a run forever "running".
-    await history
-      .updateRun(ownerId, run.id, {
-        status: 'failed',
-        error: { code: 'run_not_started', message: 'The run could not be started' },
-        finishedAt: now(),
-      })
-      .catch(() => {})
-    throw error
-  })
-}
-
-/** Validates a model choice; rejects before anything is written. */
-export function modelChoice(model: string | undefined): Pick<TurnInput, 'model' | 'tier'> {
-  if (!model || model === 'auto') return {}
-  if ((tiers as readonly string[]).includes(model)) return { tier: model as Tier }
-  if (!/^[a-z]+:\S+$/.test(model)) {
-    throw new ValidationError('model must be auto, a tier or provider:model', {
-      code: 'model_invalid',
-    })
-  }
-  return { model }
+        // An answer from elsewhere (a gate stage's) is recorded like the model's own.
+        request.answer ??
+          runTurn(
+            { ...deps.turn, system: deps.turn.system ?? systemPrompt, recall: recall(logger) },
+            turnInput,
+            signal,
+          ),
+      )
+    },
+  )
+  return run
 }

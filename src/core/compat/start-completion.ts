@@ -1,17 +1,17 @@
 import type { TurnDeps } from '../agent/run-turn.ts'
-import { ValidationError } from '../errors.ts'
 import type { ChatRequest, ModelEvent } from '../models/chat-model.ts'
 import { streamWithFallback } from '../models/fallback.ts'
-import { type Tier, tiers } from '../models/model-catalog.ts'
+import { modelChoice } from '../models/model-choice.ts'
 import { ProviderError } from '../models/provider-error.ts'
-import type { RouteDecision, RouteRequest } from '../models/router.ts'
+import type { RouteDecision } from '../models/router.ts'
 
 /** What a stateless completion needs: the model layer, without the agent's tool loop. */
 export type CompletionDeps = Pick<TurnDeps, 'router' | 'models' | 'breaker'>
 
 /** A completion that has produced its first model event (or proved it cannot). */
 export interface StartedCompletion {
-  route: RouteDecision
+  /** Absent when the answer came from elsewhere (a gate stage), not from routing. */
+  route?: RouteDecision
   /** The `provider:model` answering now (it changes only if a fallback happens later). */
   readonly model: string
   /** The model's events from the first; replays the one read to start. */
@@ -82,22 +82,6 @@ export async function startCompletion(
     },
     events: events(),
   }
-}
-
-/** `auto` (or nothing) lets the router decide; a tier or a `provider:model` is honoured. */
-export function modelChoice(model: string | undefined): Pick<RouteRequest, 'model' | 'tier'> {
-  if (!model || model === 'auto') return {}
-  if ((tiers as readonly string[]).includes(model)) return { tier: model as Tier }
-  if (!/^[a-z]+:\S+$/.test(model)) {
-    throw new ValidationError(
-      'model must be auto, a tier (fast, smart, code, vision, local) or provider:model',
-      {
-        code: 'model_invalid',
-        details: [{ path: 'model', message: `unknown model "${model}"` }],
-      },
-    )
-  }
-  return { model }
 }
 
 /** The route as one header-safe line, for `x-outpost-route`. */

@@ -1,12 +1,6 @@
 import { Redis } from '@upstash/redis'
 import { Index } from '@upstash/vector'
 import OpenAI from 'openai'
-import type { ApiKeyStore } from '../auth/api-key-store.ts'
-import { createInMemoryApiKeyStore } from '../auth/in-memory-api-key-store.ts'
-import { createPostgresApiKeyStore } from '../auth/postgres-api-key-store.ts'
-import { parseStaticApiKeys, withStaticApiKeys } from '../auth/static-api-keys.ts'
-import type { Config } from '../config.ts'
-import type { ReadinessCheck } from '../health/readiness-check.ts'
 import type { Embedder } from './embedder.ts'
 import { createEmbeddingTextIndex } from './embedding-text-index.ts'
 import { createHashingEmbedder } from './hashing-embedder.ts'
@@ -18,37 +12,52 @@ import type { KvStore } from './kv-store.ts'
 import { createNeonHttpDatabase } from './neon-http-database.ts'
 import { createOpenAIEmbedder } from './openai-embedder.ts'
 import { createPgVectorStore } from './pgvector-store.ts'
-import { createPostgresHistoryStore } from './postgres-history-store.ts'
+import { createPostgresHistoryStore, type PostgresDatabase } from './postgres-history-store.ts'
 import type { SqlDatabase } from './sql-database.ts'
 import type { StoreDescription } from './store-description.ts'
 import type { TextIndex } from './text-index.ts'
 import { createUpstashRedisKvStore } from './upstash-redis-kv-store.ts'
 import { createUpstashTextIndex } from './upstash-text-index.ts'
 
-/** The three memories, and how to describe and probe them. */
+/** The three memories, and how to describe them. */
 export interface Memory {
   kv: KvStore
   history: HistoryStore
   /** Semantic memory: store and recall by text. */
   semantic: TextIndex
-  /** API keys live beside history: in its database, or in memory when history is. */
-  apiKeys: ApiKeyStore
   embedder: Embedder
+  /** The SQL database history lives in, if any: API keys live beside it. */
+  historyDatabase?: PostgresDatabase
+  /** For the home page and `/readyz`: which backend holds each memory. */
   stores: StoreDescription[]
-  readiness: ReadinessCheck[]
+}
+
+/**
+ * The settings memory is chosen from (a part of `Config`, named here so that memory does not
+ * depend on the configuration module).
+ */
+export interface MemorySettings {
+  UPSTASH_REDIS_REST_URL?: string
+  UPSTASH_REDIS_REST_TOKEN?: string
+  DATABASE_URL?: string
+  NEON_FETCH_ENDPOINT?: string
+  UPSTASH_VECTOR_REST_URL?: string
+  UPSTASH_VECTOR_REST_TOKEN?: string
+  EMBEDDING_MODEL?: string
+  OPENAI_API_KEY?: string
+  OPENAI_BASE_URL?: string
 }
 
 const lostOnRestart = 'kept in process memory; lost on restart'
 // The Upstash clients' default (5 retries, exponential backoff) stalls a request about 11 s
 // when the service is down; two quick retries ride out a blip and then fail as a StoreError.
 const upstashRetry = { retries: 2, backoff: (attempt: number) => 50 * 2 ** attempt }
-const probeOwner = 'outpost-readiness-probe'
 
 /**
  * Picks each store from the configuration: Upstash and Neon when their variables are set,
  * otherwise the database the runtime opened (PGlite under DATA_DIR), otherwise in-memory.
  */
-export function createMemory(options: { config: Config; database?: SqlDatabase }): Memory {
+export function createMemory(options: { config: MemorySettings; database?: SqlDatabase }): Memory {
   const { config, database } = options
   const embedder = createEmbedder(config)
 
@@ -77,12 +86,6 @@ export function createMemory(options: { config: Config; database?: SqlDatabase }
   const history = historyDb
     ? createPostgresHistoryStore({ db: historyDb })
     : createInMemoryHistoryStore()
-  const storedKeys = historyDb
-    ? createPostgresApiKeyStore({ db: historyDb })
-    : createInMemoryApiKeyStore()
-  const apiKeys = config.API_KEY_HASHES
-    ? withStaticApiKeys(storedKeys, parseStaticApiKeys(config.API_KEY_HASHES))
-    : storedKeys
   const historyDescription: StoreDescription = database
     ? {
         concern: 'conversation history',
@@ -132,46 +135,18 @@ export function createMemory(options: { config: Config; database?: SqlDatabase }
     }
   }
 
-  const readiness: ReadinessCheck[] = [
-    {
-      name: 'working-memory',
-      kind: 'store',
-      backend: kvDescription.backend,
-      check: async () => {
-        await kv.get('readiness-probe')
-      },
-    },
-    {
-      name: 'conversation-history',
-      kind: 'store',
-      backend: historyDescription.backend,
-      check: async () => {
-        await history.getUser(probeOwner)
-      },
-    },
-    {
-      name: 'semantic-memory',
-      kind: 'store',
-      backend: vectorDescription.backend,
-      check: async () => {
-        await semantic.query('readiness probe', { topK: 1, filter: { owner: probeOwner } })
-      },
-    },
-  ]
-
   return {
     kv,
     history,
     semantic,
-    apiKeys,
     embedder,
+    ...(historyDb ? { historyDatabase: historyDb } : {}),
     stores: [kvDescription, historyDescription, vectorDescription],
-    readiness,
   }
 }
 
 /** The embedding model from EMBEDDING_MODEL, or the built-in hashing embedder. */
-function createEmbedder(config: Config): Embedder {
+function createEmbedder(config: MemorySettings): Embedder {
   const dimension = 384
   if (!config.EMBEDDING_MODEL) return createHashingEmbedder({ dimension })
   const official =

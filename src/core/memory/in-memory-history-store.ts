@@ -1,15 +1,15 @@
-import { StoreError } from '../errors.ts'
-import { sumDailyUsage } from './daily-usage.ts'
-import { decodeCursor, encodeCursor } from './history-cursor.ts'
 import type {
   Conversation,
-  HistoryStore,
   Message,
   Page,
   PageRequest,
   Run,
   User,
-} from './history-store.ts'
+} from '../domain/history-records.ts'
+import { StoreError } from '../errors.ts'
+import { sumDailyUsage } from './daily-usage.ts'
+import { decodeCursor, encodeCursor } from './history-cursor.ts'
+import type { HistoryStore } from './history-store.ts'
 import { createTimeOrderedId } from './time-ordered-id.ts'
 
 /** Options of `createInMemoryHistoryStore`. */

@@ -1,7 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm'
 import type { PgColumn } from 'drizzle-orm/pg-core'
+import type { Page, PageRequest } from '../domain/history-records.ts'
 import { decodeCursor, encodeCursor } from './history-cursor.ts'
-import type { Page, PageRequest } from './history-store.ts'
 
 const maxPageSize = 100
 

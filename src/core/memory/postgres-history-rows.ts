@@ -3,12 +3,12 @@ import type {
   Conversation,
   Message,
   Run,
-  RunStatus,
   TokenUsage,
   ToolCallRecord,
   ToolResultRecord,
   User,
-} from './history-store.ts'
+} from '../domain/history-records.ts'
+import type { RunStatus } from '../domain/run-status.ts'
 import type { conversations, messages, runs, users } from './schema.ts'
 
 /** Row -> domain mappers of the PostgreSQL history store: nulls become absent fields. */

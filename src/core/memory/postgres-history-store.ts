@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm'
 import { type PgDatabase, type PgQueryResultHKT, unionAll } from 'drizzle-orm/pg-core'
-import type { HistoryStore, RunPatch } from './history-store.ts'
+import type { RunPatch } from '../domain/history-records.ts'
+import type { HistoryStore } from './history-store.ts'
 import { queryDailyUsage } from './postgres-daily-usage.ts'
 import { pageBounds, toPage } from './postgres-history-page.ts'
 import { toConversation, toMessage, toRun, toUser } from './postgres-history-rows.ts'

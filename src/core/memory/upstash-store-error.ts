@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../error-codes.ts'
 import { StoreError } from '../errors.ts'
 
 /**
@@ -30,9 +31,9 @@ const gatewayPage = /\b50[0-4]\b|bad gateway|service (temporarily )?unavailable|
 const networkText =
   /fetch failed|network|connect|socket|ECONN|EPIPE|ETIMEDOUT|EAI_AGAIN|ENOTFOUND|sending request|terminated|other side closed/i
 
-function classify(error: unknown): { code: string; retryable: boolean } {
-  const unavailable = { code: 'store_unavailable', retryable: true }
-  const malformed = { code: 'store_malformed_response', retryable: false }
+function classify(error: unknown): { code: ErrorCode; retryable: boolean } {
+  const unavailable = { code: 'store_unavailable' as const, retryable: true }
+  const malformed = { code: 'store_malformed_response' as const, retryable: false }
   if (!(error instanceof Error)) return malformed
   const { name, message } = error
   if (name === 'AbortError' || name === 'TimeoutError') return unavailable

@@ -38,7 +38,6 @@ export class ProviderError extends AppError {
   readonly provider: string
   readonly model: string
   readonly upstreamStatus: number | undefined
-  readonly retryAfterMs: number | undefined
 
   constructor(code: ProviderErrorCode, message: string, options: ProviderErrorOptions) {
     super(code, message, {
@@ -46,6 +45,7 @@ export class ProviderError extends AppError {
       retryable: options.retryable,
       expose: true,
       cause: options.cause,
+      retryAfterMs: options.retryAfterMs,
       details: {
         provider: options.provider,
         model: options.model,
@@ -56,7 +56,6 @@ export class ProviderError extends AppError {
     this.provider = options.provider
     this.model = options.model
     this.upstreamStatus = options.upstreamStatus
-    this.retryAfterMs = options.retryAfterMs
   }
 }
 

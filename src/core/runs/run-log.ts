@@ -1,9 +1,7 @@
 import type { AgentEvent } from '../agent/agent-event.ts'
+import { type FinalRunStatus, type RunStatus, runStatus } from '../domain/run-status.ts'
 import { NotFoundError } from '../errors.ts'
 import type { KvStore } from '../memory/kv-store.ts'
-
-/** Where a run is in its life. Everything but `running` is final. */
-export type RunStatus = 'running' | 'done' | 'failed' | 'cancelled'
 
 /** A run's record. */
 export interface RunInfo {
@@ -11,6 +9,8 @@ export interface RunInfo {
   status: RunStatus
   createdAt: number
   updatedAt: number
+  /** How long this run's records live after their last write, when not the log's default. */
+  ttlMs?: number
   meta?: Record<string, unknown>
 }
 
@@ -27,10 +27,19 @@ export interface RunEntry {
  * (`Last-Event-ID` is a `seq`), request coalescing and watching one answer from many tabs.
  */
 export interface RunLog {
-  create(options?: { id?: string; meta?: Record<string, unknown> }): Promise<RunInfo>
+  /** Creates a run; `ttlMs` overrides the log's default lifetime for this run's records. */
+  create(options?: {
+    id?: string
+    meta?: Record<string, unknown>
+    ttlMs?: number
+  }): Promise<RunInfo>
   /** Appends in order; returns the `seq` of the last event appended. */
-  append(runId: string, events: readonly AgentEvent[]): Promise<number>
-  finish(runId: string, status: Exclude<RunStatus, 'running'>): Promise<void>
+  append(
+    runId: string,
+    events: readonly AgentEvent[],
+    options?: { ttlMs?: number },
+  ): Promise<number>
+  finish(runId: string, status: FinalRunStatus): Promise<void>
   info(runId: string): Promise<RunInfo | undefined>
   /** Entries with `seq > afterSeq`, at most `limit` of them. */
   read(runId: string, afterSeq?: number, limit?: number): Promise<RunEntry[]>
@@ -121,7 +130,11 @@ export function createRunLog(options: RunLogOptions): RunLog {
 
   // Runs created here and not finished yet, so `finish` needs no read to rewrite the record.
   const live = new Map<string, RunInfo>()
-  const info = (id: string) => kv.get<RunInfo>(keys(id).info)
+  // Records written before the status vocabulary was unified say `done`: read them as today's.
+  const info = async (id: string) => {
+    const run = await kv.get<RunInfo>(keys(id).info)
+    return run && { ...run, status: runStatus(run.status) }
+  }
 
   const readItems = (id: string, afterSeq: number, limit: number) =>
     kv.range<LoggedItem>(keys(id).events, afterSeq, afterSeq + limit - 1)
@@ -144,21 +157,22 @@ export function createRunLog(options: RunLogOptions): RunLog {
         status: 'running',
         createdAt: at,
         updatedAt: at,
+        ...(createOptions.ttlMs ? { ttlMs: createOptions.ttlMs } : {}),
         ...(createOptions.meta ? { meta: createOptions.meta } : {}),
       }
-      await kv.set(keys(run.id).info, run, { ttlMs })
+      await kv.set(keys(run.id).info, run, { ttlMs: run.ttlMs ?? ttlMs })
       live.set(run.id, run)
       counts.set(run.id, 0)
       return run
     },
 
-    async append(id, events) {
+    async append(id, events, appendOptions) {
       if (events.length === 0) return kv.length(keys(id).events)
       const at = now()
       const length = await kv.append(
         keys(id).events,
         events.map((event) => ({ at, event })),
-        { ttlMs },
+        { ttlMs: appendOptions?.ttlMs ?? ttlMs },
       )
       wake(id)
       return length
@@ -169,10 +183,13 @@ export function createRunLog(options: RunLogOptions): RunLog {
       if (!run) throw new NotFoundError(`Run ${id} not found`)
       live.delete(id)
       const at = now()
-      await kv.set(keys(id).info, { ...run, status, updatedAt: at }, { ttlMs })
+      const runTtl = run.ttlMs ?? ttlMs
+      await kv.set(keys(id).info, { ...run, status, updatedAt: at }, { ttlMs: runTtl })
       // The end goes into the events list too (renewing its expiry), so a reader learns it
       // from the read it makes anyway, without asking for the record.
-      await kv.append(keys(id).events, [{ at, end: status } satisfies LoggedItem], { ttlMs })
+      await kv.append(keys(id).events, [{ at, end: status } satisfies LoggedItem], {
+        ttlMs: runTtl,
+      })
       wake(id, true)
     },
 

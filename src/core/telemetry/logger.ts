@@ -15,6 +15,11 @@ export interface Logger {
   info(message: string, fields?: LogFields): void
   warn(message: string, fields?: LogFields): void
   error(message: string, fields?: LogFields): void
+  /**
+   * A logger that adds `fields` to every record (a request's id, a run's id), for work that
+   * outlives the call that started it. A record's own fields win over bound ones.
+   */
+  child(fields: LogFields): Logger
 }
 
 /** Creates a logger writing JSON lines through `write` (console by default), with a clock. */
@@ -32,11 +37,23 @@ export function createLogger(options: {
       else if (level === 'warn') console.warn(line)
       else console.log(line)
     })
-  const log =
-    (level: LogLevel) =>
-    (message: string, fields: LogFields = {}) => {
-      if (rank[level] < threshold) return
-      write(level, JSON.stringify({ time: now().toISOString(), level, message, ...fields }))
+  const bind = (bound: LogFields): Logger => {
+    const log =
+      (level: LogLevel) =>
+      (message: string, fields: LogFields = {}) => {
+        if (rank[level] < threshold) return
+        write(
+          level,
+          JSON.stringify({ time: now().toISOString(), level, message, ...bound, ...fields }),
+        )
+      }
+    return {
+      debug: log('debug'),
+      info: log('info'),
+      warn: log('warn'),
+      error: log('error'),
+      child: (fields) => bind({ ...bound, ...fields }),
     }
-  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') }
+  }
+  return bind({})
 }

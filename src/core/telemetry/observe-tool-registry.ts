@@ -1,5 +1,5 @@
 import { context, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api'
-import type { ToolRegistry } from '../../tools/registry.ts'
+import type { ToolRegistry } from '../tools/registry.ts'
 import type { OutpostMetrics } from './outpost-metrics.ts'
 import type { ToolCallParents } from './tool-call-parents.ts'
 

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi'
+import { agentEventNames } from '../../core/agent/agent-event.ts'
 
 /** The project's JSON error body, as every /api route answers a failure. */
 export const ErrorSchema = z
@@ -114,6 +115,6 @@ export const CancelSchema = z.object({ cancelled: z.boolean() }).openapi('Cancel
 export const EventStreamSchema = z.string().openapi({
   description:
     'Server-Sent Events: `id:` is the event sequence number, `event:` the AgentEvent type ' +
-    '(route, text-delta, tool-call, tool-result, retry, usage, error, turn-end), `data:` the ' +
-    'event as JSON. Reconnect with `Last-Event-ID` to receive exactly the events after it.',
+    `(${agentEventNames.join(', ')}), \`data:\` the event as JSON. Reconnect with ` +
+    '`Last-Event-ID` to receive exactly the events after it.',
 })

@@ -1,4 +1,4 @@
-import type { Conversation, Message, Run } from '../../core/memory/history-store.ts'
+import type { Conversation, Message, Run } from '../../core/domain/history-records.ts'
 
 const iso = (ms: number) => new Date(ms).toISOString()
 

@@ -1,8 +1,10 @@
 import { createRoute } from '@hono/zod-openapi'
-import { chatDeps } from '../../core/chat/chat-deps.ts'
-import { sendMessage } from '../../core/chat/send-message.ts'
 import { NotFoundError } from '../../core/errors.ts'
+import { startModelWork } from '../../core/gate/start-model-work.ts'
+import { gateDeps } from '../../core/request-deps.ts'
 import { requirePlainText } from '../../core/text/plain-text.ts'
+import { apiUrls } from '../../urls.ts'
+import { requestContext } from '../request-context.ts'
 import {
   ConversationListSchema,
   ConversationSchema,
@@ -155,13 +157,13 @@ export const conversationRoutes = createOpenApiApp()
   .openapi(send, async (c) => {
     const { id } = c.req.valid('param')
     const { content, model } = c.req.valid('json')
-    const sent = await sendMessage(chatDeps(c.var.services), {
-      ownerId: ownerOf(c),
+    const sent = await startModelWork(gateDeps(c.var.services), requestContext(c, 'rest'), {
+      kind: 'message',
       conversationId: id,
       content,
-      model,
+      ...(model ? { model } : {}),
     })
-    const runId = sent.run.run.id
+    const runId = sent.run.id
     if ((c.req.header('Accept') ?? '').includes('text/event-stream')) {
       // A streamed answer: the status is 200, as EventSource and most SSE clients expect.
       return runEventStream(c, sent.run.events) as never
@@ -171,8 +173,8 @@ export const conversationRoutes = createOpenApiApp()
         run_id: runId,
         conversation_id: sent.conversation.id,
         message_id: sent.userMessage.id,
-        run_url: `/api/runs/${runId}`,
-        events_url: `/api/runs/${runId}/events`,
+        run_url: apiUrls.run(runId),
+        events_url: apiUrls.runEvents(runId),
       },
       202,
     )

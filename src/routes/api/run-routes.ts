@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi'
-import { chatDeps } from '../../core/chat/chat-deps.ts'
-import { cancelRun, followRun, getRun } from '../../core/chat/run-access.ts'
+import { chatDeps } from '../../core/request-deps.ts'
+import { cancelRun, followRun, getRun } from '../../core/runs/run-access.ts'
 import {
   CancelSchema,
   ErrorSchema,
@@ -74,7 +74,7 @@ export const runRoutes = createOpenApiApp()
       ownerOf(c),
       c.req.valid('param').id,
       lastEventId(c),
-      c.req.raw.signal,
+      { signal: c.req.raw.signal },
     )
     return runEventStream(c, entries) as never
   })

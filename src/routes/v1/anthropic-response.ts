@@ -135,6 +135,8 @@ export function createAnthropicFramer(options: { id: string; model: () => string
             },
             { event: 'message_stop', data: { type: 'message_stop' } },
           ]
+        default:
+          return event satisfies never
       }
     },
   }

@@ -1,11 +1,15 @@
 import { createRoute } from '@hono/zod-openapi'
 import { streamSSE } from 'hono/streaming'
+import { clientError } from '../../core/client-error.ts'
 import { collectCompletion } from '../../core/compat/collect-completion.ts'
-import { routeHeader, startCompletion } from '../../core/compat/start-completion.ts'
+import { routeHeader } from '../../core/compat/start-completion.ts'
+import { startModelWork } from '../../core/gate/start-model-work.ts'
+import { gateDeps } from '../../core/request-deps.ts'
 import { toAppError } from '../../middleware/error-response.tsx'
 import { openAiErrorBody } from '../../middleware/surface-error-body.ts'
 import { bearerSecurity, createOpenApiApp } from '../api/openapi-app.ts'
 import { HEARTBEAT, sseKeepAlive, withHeartbeat } from '../heartbeat.ts'
+import { requestContext } from '../request-context.ts'
 import { ignoredNote } from './ignored-parameters.ts'
 import { fromOpenAiRequest } from './openai-request.ts'
 import { chatCompletionView, createChunker } from './openai-response.ts'
@@ -58,15 +62,15 @@ const completions = createRoute({
 export const chatCompletionsRoutes = createOpenApiApp().openapi(completions, async (c) => {
   const body = c.req.valid('json')
   const request = fromOpenAiRequest(body)
-  const completion = await startCompletion(
-    c.var.services.turn,
-    { model: body.model, request: { ...request, stream: body.stream === true } },
-    c.req.raw.signal,
-  )
+  const completion = await startModelWork(gateDeps(c.var.services), requestContext(c, 'openai'), {
+    kind: 'completion',
+    model: body.model,
+    request: { ...request, stream: body.stream === true },
+  })
   const id = `chatcmpl-${crypto.randomUUID().replaceAll('-', '')}`
   const created = Math.floor(Date.now() / 1000)
   c.header('x-outpost-model', completion.model)
-  c.header('x-outpost-route', routeHeader(completion.route))
+  if (completion.route) c.header('x-outpost-route', routeHeader(completion.route))
 
   if (!body.stream) {
     const answer = await collectCompletion(completion.events)
@@ -98,7 +102,7 @@ export const chatCompletionsRoutes = createOpenApiApp().openapi(completions, asy
     } catch (thrown) {
       // Headers are gone: the failure travels in the stream, as OpenAI sends it.
       const error = toAppError(thrown)
-      const message = error.expose ? error.message : 'Internal server error'
+      const { message } = clientError(error)
       await stream.writeSSE({ data: JSON.stringify(openAiErrorBody(error, message)) })
     }
   }) as never

@@ -1,11 +1,15 @@
 import { createRoute } from '@hono/zod-openapi'
 import { streamSSE } from 'hono/streaming'
+import { clientError } from '../../core/client-error.ts'
 import { collectCompletion } from '../../core/compat/collect-completion.ts'
-import { routeHeader, startCompletion } from '../../core/compat/start-completion.ts'
+import { routeHeader } from '../../core/compat/start-completion.ts'
+import { startModelWork } from '../../core/gate/start-model-work.ts'
+import { gateDeps } from '../../core/request-deps.ts'
 import { toAppError } from '../../middleware/error-response.tsx'
 import { anthropicErrorBody } from '../../middleware/surface-error-body.ts'
 import { createOpenApiApp } from '../api/openapi-app.ts'
 import { HEARTBEAT, sseKeepAlive, withHeartbeat } from '../heartbeat.ts'
+import { requestContext } from '../request-context.ts'
 import { fromAnthropicRequest } from './anthropic-request.ts'
 import { createAnthropicFramer, messageView } from './anthropic-response.ts'
 import {
@@ -53,14 +57,18 @@ const messages = createRoute({
 /** `POST /v1/messages`, Anthropic-compatible, on the model layer directly. */
 export const messagesRoutes = createOpenApiApp().openapi(messages, async (c) => {
   const body = c.req.valid('json')
-  const completion = await startCompletion(
-    c.var.services.turn,
-    { model: body.model, request: { ...fromAnthropicRequest(body), stream: body.stream === true } },
-    c.req.raw.signal,
+  const completion = await startModelWork(
+    gateDeps(c.var.services),
+    requestContext(c, 'anthropic'),
+    {
+      kind: 'completion',
+      model: body.model,
+      request: { ...fromAnthropicRequest(body), stream: body.stream === true },
+    },
   )
   const id = `msg_${crypto.randomUUID().replaceAll('-', '')}`
   c.header('x-outpost-model', completion.model)
-  c.header('x-outpost-route', routeHeader(completion.route))
+  if (completion.route) c.header('x-outpost-route', routeHeader(completion.route))
 
   if (!body.stream) {
     const answer = await collectCompletion(completion.events)
@@ -83,7 +91,7 @@ export const messagesRoutes = createOpenApiApp().openapi(messages, async (c) => 
     } catch (thrown) {
       // Headers are gone: the failure travels in the stream, as Anthropic sends it.
       const error = toAppError(thrown)
-      const message = error.expose ? error.message : 'Internal server error'
+      const { message } = clientError(error)
       await write({ event: 'error', data: anthropicErrorBody(error, message) })
     }
   }) as never

@@ -109,6 +109,8 @@ export function createChunker(options: {
             },
           ]
         }
+        default:
+          return event satisfies never
       }
     },
   }

@@ -6,9 +6,9 @@ import { createBreaker } from '../../../src/core/models/breaker.ts'
 import { type CatalogOptions, createCatalog } from '../../../src/core/models/catalog.ts'
 import { createModelProvider } from '../../../src/core/models/model-provider.ts'
 import { createRouter } from '../../../src/core/models/router.ts'
-import { calculatorTool } from '../../../src/tools/calculator.ts'
-import { currentTimeTool } from '../../../src/tools/current-time.ts'
-import { createToolRegistry } from '../../../src/tools/registry.ts'
+import { calculatorTool } from '../../../src/core/tools/calculator.ts'
+import { currentTimeTool } from '../../../src/core/tools/current-time.ts'
+import { createToolRegistry } from '../../../src/core/tools/registry.ts'
 import { collect } from '../../support/collect.ts'
 import { type MockLlm, startMockLlm } from '../../support/mock-llm/index.ts'
 
@@ -88,7 +88,9 @@ describe('runTurn end to end against the mock, through the official SDKs', () =>
     })
     const end = events.at(-1) as End
     expect(end).toMatchObject({ reason: 'done', steps: 2 })
-    expect(end.text).toBe('Let me compute. The tool returned {"expression":"6 * 7","result":42}.')
+    expect(end.text).toBe(
+      'Let me compute. \n\nThe tool returned {"expression":"6 * 7","result":42}.',
+    )
     const second = mock.requests[1]?.body as { messages: Array<{ role: string; content: unknown }> }
     expect(second.messages.at(-1)).toMatchObject({
       role: 'user',

@@ -8,9 +8,9 @@ import { createModelProvider } from '../../../src/core/models/model-provider.ts'
 import { ProviderError } from '../../../src/core/models/provider-error.ts'
 import { createRouter } from '../../../src/core/models/router.ts'
 import { abortableSleep } from '../../../src/core/models/sleep.ts'
-import { calculatorTool } from '../../../src/tools/calculator.ts'
-import { currentTimeTool } from '../../../src/tools/current-time.ts'
-import { createToolRegistry } from '../../../src/tools/registry.ts'
+import { calculatorTool } from '../../../src/core/tools/calculator.ts'
+import { currentTimeTool } from '../../../src/core/tools/current-time.ts'
+import { createToolRegistry } from '../../../src/core/tools/registry.ts'
 import { collect } from '../../support/collect.ts'
 
 const now = () => Date.parse('2026-03-01T12:00:00Z')
@@ -114,6 +114,35 @@ describe('runTurn with the offline demo model', () => {
       { role: 'assistant', content: 'reply' },
       { role: 'user', content: 'and now?' },
     ])
+  })
+
+  it('joins the texts of two steps as paragraphs, in the deltas as in the stored answer', async () => {
+    let calls = 0
+    const twoSteps: ChatModel = {
+      id: 'demo:demo',
+      provider: 'demo',
+      model: 'demo',
+      async *stream() {
+        calls += 1
+        if (calls === 1) {
+          yield { type: 'text-delta', text: 'Checking the clock.' }
+          yield {
+            type: 'tool-call',
+            call: { id: 'c1', name: 'current_time', input: {} },
+          }
+          yield { type: 'finish', reason: 'tool-calls' }
+        } else {
+          yield { type: 'text-delta', text: 'It is ' }
+          yield { type: 'text-delta', text: 'late.' }
+          yield { type: 'finish', reason: 'stop' }
+        }
+      },
+    }
+    const events = await collect(
+      runTurn(demoDeps({ models: only(twoSteps) }), { message: 'What time is it?' }),
+    )
+    expect(endOf(events).text).toBe('Checking the clock.\n\nIt is late.')
+    expect(answerOf(events)).toBe(endOf(events).text)
   })
 
   it('stops at the step limit when the model keeps calling tools', async () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { chatDeps } from '../../../src/core/chat/chat-deps.ts'
 import { messageText } from '../../../src/core/chat/history-messages.ts'
 import { regenerate } from '../../../src/core/chat/regenerate.ts'
 import { sendMessage } from '../../../src/core/chat/send-message.ts'
 import { parseConfig } from '../../../src/core/config.ts'
 import { NotFoundError, ValidationError } from '../../../src/core/errors.ts'
+import { chatDeps } from '../../../src/core/request-deps.ts'
 import { createServices } from '../../../src/core/services.ts'
 import { createBackgroundTasks } from '../../../src/runtime/background-tasks.ts'
 import { collect } from '../../support/collect.ts'
@@ -28,7 +28,7 @@ describe('regenerate', () => {
     await background.drain(1000)
 
     const again = await regenerate(deps, { ownerId: owner, conversationId: sent.conversation.id })
-    expect(again.run.run.id).not.toBe(sent.run.run.id)
+    expect(again.run.id).not.toBe(sent.run.id)
     expect(again.userMessage.id).toBe(sent.userMessage.id)
     const entries = await collect(again.run.events)
     expect(entries.at(-1)?.event).toMatchObject({ type: 'turn-end', reason: 'done' })

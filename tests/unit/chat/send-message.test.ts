@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import type { AgentEvent } from '../../../src/core/agent/agent-event.ts'
-import { type ChatDeps, chatDeps } from '../../../src/core/chat/chat-deps.ts'
-import { cancelRun, followRun, getRun } from '../../../src/core/chat/run-access.ts'
+import type { ChatDeps } from '../../../src/core/chat/chat-deps.ts'
 import { sendMessage, titleFrom } from '../../../src/core/chat/send-message.ts'
 import { parseConfig } from '../../../src/core/config.ts'
 import { NotFoundError, ValidationError } from '../../../src/core/errors.ts'
 import type { ChatModel, ChatRequest } from '../../../src/core/models/chat-model.ts'
+import { chatDeps } from '../../../src/core/request-deps.ts'
+import { cancelRun, followRun, getRun } from '../../../src/core/runs/run-access.ts'
 import { createServices } from '../../../src/core/services.ts'
 import { createBackgroundTasks } from '../../../src/runtime/background-tasks.ts'
 import { collect } from '../../support/collect.ts'
@@ -52,7 +53,7 @@ describe('sendMessage', () => {
       { type: 'route', tier: route.tier, reason: route.reason },
     ])
     expect(messages[1]?.model).toMatch(/^demo:/)
-    const { run } = await getRun(deps, owner, sent.run.run.id)
+    const { run } = await getRun(deps, owner, sent.run.id)
     expect(run).toMatchObject({ status: 'completed', route: { type: 'route' } })
     expect(run.finishedAt).toEqual(expect.any(Number))
   })
@@ -184,17 +185,15 @@ describe('following and cancelling runs', () => {
     const { deps, owner } = await setup()
     const sent = await sendMessage(deps, { ownerId: owner, content: 'Tell me about Outpost' })
     const all = await collect(sent.run.events)
-    const rest = await collect(await followRun(deps, owner, sent.run.run.id, 3))
+    const rest = await collect(await followRun(deps, owner, sent.run.id, 3))
     expect(rest).toEqual(all.slice(3))
   })
 
   it('hides runs from other owners', async () => {
     const { deps, owner } = await setup()
     const sent = await sendMessage(deps, { ownerId: owner, content: 'secret' })
-    await expect(followRun(deps, 'intruder', sent.run.run.id, 0)).rejects.toBeInstanceOf(
-      NotFoundError,
-    )
-    await expect(cancelRun(deps, 'intruder', sent.run.run.id)).rejects.toBeInstanceOf(NotFoundError)
+    await expect(followRun(deps, 'intruder', sent.run.id, 0)).rejects.toBeInstanceOf(NotFoundError)
+    await expect(cancelRun(deps, 'intruder', sent.run.id)).rejects.toBeInstanceOf(NotFoundError)
   })
 
   it('cancels a live run; history says cancelled', async () => {
@@ -216,12 +215,12 @@ describe('following and cancelling runs', () => {
     for await (const { event } of sent.run.events) {
       seen.push(event)
       if (event.type === 'text-delta' && seen.length === 3)
-        expect(await cancelRun(deps, owner, sent.run.run.id)).toBe(true)
+        expect(await cancelRun(deps, owner, sent.run.id)).toBe(true)
     }
     expect(seen.at(-1)).toMatchObject({ type: 'turn-end', reason: 'cancelled' })
     await background.drain(2000)
-    expect((await getRun(deps, owner, sent.run.run.id)).run.status).toBe('cancelled')
-    expect(await cancelRun(deps, owner, sent.run.run.id)).toBe(false)
+    expect((await getRun(deps, owner, sent.run.id)).run.status).toBe('cancelled')
+    expect(await cancelRun(deps, owner, sent.run.id)).toBe(false)
   })
 })
 

@@ -1,12 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { collectCompletion } from '../../../src/core/compat/collect-completion.ts'
-import {
-  type CompletionDeps,
-  modelChoice,
-  startCompletion,
-} from '../../../src/core/compat/start-completion.ts'
+import { type CompletionDeps, startCompletion } from '../../../src/core/compat/start-completion.ts'
 import { ValidationError } from '../../../src/core/errors.ts'
 import { createCatalog } from '../../../src/core/models/catalog.ts'
+import { modelChoice } from '../../../src/core/models/model-choice.ts'
 import { createModelProvider } from '../../../src/core/models/model-provider.ts'
 import { ProviderError } from '../../../src/core/models/provider-error.ts'
 import { createRouter } from '../../../src/core/models/router.ts'

@@ -7,9 +7,9 @@ import { createModelProvider } from '../../../src/core/models/model-provider.ts'
 import { createRouter } from '../../../src/core/models/router.ts'
 import { createRunLog, type RunEntry } from '../../../src/core/runs/run-log.ts'
 import { startRun } from '../../../src/core/runs/start-run.ts'
-import { calculatorTool } from '../../../src/tools/calculator.ts'
-import { currentTimeTool } from '../../../src/tools/current-time.ts'
-import { createToolRegistry } from '../../../src/tools/registry.ts'
+import { calculatorTool } from '../../../src/core/tools/calculator.ts'
+import { currentTimeTool } from '../../../src/core/tools/current-time.ts'
+import { createToolRegistry } from '../../../src/core/tools/registry.ts'
 import { collect } from '../../support/collect.ts'
 
 const delta = (text: string): AgentEvent => ({ type: 'text-delta', step: 1, text })
@@ -28,8 +28,16 @@ describe('createRunLog', () => {
     expect(texts(await log.read(run.id, 1))).toEqual(['b', 'c'])
     expect(texts(await log.read(run.id, 1, 1))).toEqual(['b'])
     expect(await log.read(run.id, 3)).toEqual([])
-    await log.finish(run.id, 'done')
-    expect((await log.info(run.id))?.status).toBe('done')
+    await log.finish(run.id, 'completed')
+    expect((await log.info(run.id))?.status).toBe('completed')
+  })
+
+  it('reads records written as `done` before the status vocabulary was unified as completed', async () => {
+    const kv = createInMemoryKvStore()
+    const log = createRunLog({ kv })
+    const run = await log.create()
+    await kv.set(`run:${run.id}`, { ...run, status: 'done' })
+    expect((await log.info(run.id))?.status).toBe('completed')
   })
 
   it('tails a live run: backlog, then new events as they come, until it is final', async () => {
@@ -46,7 +54,7 @@ describe('createRunLog', () => {
         if (seen.length === 1) await writer.append(run.id, [delta('two')])
         if (seen.length === 2) {
           await writer.append(run.id, [delta('three')])
-          await writer.finish(run.id, 'done')
+          await writer.finish(run.id, 'completed')
         }
       }
     })()
@@ -72,7 +80,7 @@ describe('createRunLog', () => {
     const log = createRunLog({ kv: createInMemoryKvStore() })
     const run = await log.create()
     await log.append(run.id, [delta('a'), delta('b'), delta('c')])
-    await log.finish(run.id, 'done')
+    await log.finish(run.id, 'completed')
     expect(texts(await collect(log.tail(run.id, 2)))).toEqual(['c'])
     await expect(collect(log.tail('nope'))).rejects.toMatchObject({ code: 'not_found' })
   })
@@ -111,12 +119,12 @@ describe('startRun', () => {
       break // the client disconnects after the first event
     }
     await Promise.all(deferred)
-    const entries = await log.read(started.run.id)
+    const entries = await log.read(started.id)
     expect(entries.map((e) => e.seq)).toEqual(entries.map((_, i) => i + 1))
     const end = entries.at(-1)?.event
     expect(end).toMatchObject({ type: 'turn-end', reason: 'done' })
     expect(end?.type === 'turn-end' && end.text).toContain('2 ^ 10 = 1024')
-    expect((await log.info(started.run.id))?.status).toBe('done')
+    expect((await log.info(started.id))?.status).toBe('completed')
   })
 
   it('lets a second viewer replay and follow the same run', async () => {
@@ -127,7 +135,7 @@ describe('startRun', () => {
     )
     const [first, second] = await Promise.all([
       collect(started.events),
-      collect(log.tail(started.run.id)),
+      collect(log.tail(started.id)),
     ])
     await Promise.all(deferred)
     expect(first.length).toBeGreaterThan(5)
@@ -158,10 +166,10 @@ describe('startRun', () => {
         }
       },
     )
-    await createRunLog({ kv }).requestCancel(started.run.id)
+    await createRunLog({ kv }).requestCancel(started.id)
     release()
     await Promise.all(deferred)
-    expect((await log.info(started.run.id))?.status).toBe('cancelled')
+    expect((await log.info(started.id))?.status).toBe('cancelled')
   })
 })
 
@@ -187,7 +195,7 @@ describe('the run log in round trips', () => {
     const log = createRunLog({ kv })
     const run = await log.create()
     await log.append(run.id, [delta('a'), delta('b')])
-    await log.finish(run.id, 'done')
+    await log.finish(run.id, 'completed')
     // create and finish write the record; the events, then the end marker.
     expect(calls).toEqual({ set: 2, append: 2 })
     expect(await kv.length(`run:${run.id}:events`)).toBe(3)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ExpressionError, evaluateExpression } from '../../../src/tools/expression.ts'
+import { ExpressionError, evaluateExpression } from '../../../src/core/tools/expression.ts'
 
 describe('evaluateExpression', () => {
   it.each([

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { calculatorTool } from '../../../src/tools/calculator.ts'
-import { currentTimeTool } from '../../../src/tools/current-time.ts'
-import { createToolRegistry } from '../../../src/tools/registry.ts'
-import { defineTool } from '../../../src/tools/tool.ts'
+import { calculatorTool } from '../../../src/core/tools/calculator.ts'
+import { currentTimeTool } from '../../../src/core/tools/current-time.ts'
+import { createToolRegistry } from '../../../src/core/tools/registry.ts'
+import { defineTool } from '../../../src/core/tools/tool.ts'
 
 const fixedNow = () => Date.parse('2026-03-01T12:34:56Z')
 

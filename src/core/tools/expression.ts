@@ -1,4 +1,4 @@
-import { ValidationError } from '../core/errors.ts'
+import { ValidationError } from '../errors.ts'
 
 /** An expression that does not parse or cannot be evaluated; `message` says where and why. */
 export class ExpressionError extends ValidationError {

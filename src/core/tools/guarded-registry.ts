@@ -1,7 +1,7 @@
-import { InjectionBlockedError } from '../core/guards/injection/injection-blocked-error.ts'
-import type { InjectionGuard } from '../core/guards/injection/injection-guard.ts'
-import type { InjectionVerdict } from '../core/guards/injection/injection-policy.ts'
-import { wrapUntrusted } from '../core/guards/injection/untrusted-data.ts'
+import { InjectionBlockedError } from '../guards/injection/injection-blocked-error.ts'
+import type { InjectionGuard } from '../guards/injection/injection-guard.ts'
+import type { InjectionVerdict } from '../guards/injection/injection-policy.ts'
+import { wrapUntrusted } from '../guards/injection/untrusted-data.ts'
 import type { ToolRegistry, ToolResult } from './registry.ts'
 
 /**

@@ -1,5 +1,5 @@
 import * as z from 'zod'
-import type { ToolDefinition } from '../core/models/chat-model.ts'
+import type { ToolDefinition } from '../models/chat-model.ts'
 
 /** What a tool's `execute` receives besides its input. */
 export interface ToolContext {

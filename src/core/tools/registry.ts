@@ -1,5 +1,5 @@
-import { AppError } from '../core/errors.ts'
-import type { ToolCall, ToolDefinition } from '../core/models/chat-model.ts'
+import { AppError } from '../errors.ts'
+import type { ToolCall, ToolDefinition } from '../models/chat-model.ts'
 import { type Tool, toolDefinition } from './tool.ts'
 
 /** Why a tool call produced no value. */

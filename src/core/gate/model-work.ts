@@ -1,0 +1,23 @@
+import type { Regenerated } from '../chat/regenerate.ts'
+import type { SentMessage } from '../chat/send-message.ts'
+import type { StartedCompletionRun } from '../compat/start-completion-run.ts'
+import type { ChatRequest } from '../models/chat-model.ts'
+
+/**
+ * The model work a surface asks for. The owner is the context's principal, never a field here.
+ * - `message`: store a user message (in a new conversation without `conversationId`) and answer it;
+ * - `regenerate`: answer a conversation's last user message again;
+ * - `completion`: a stateless completion of the compatible endpoints (nothing stored but the
+ *   run's events, for a short time).
+ */
+export type ModelWork =
+  | { kind: 'message'; conversationId?: string; content: string; model?: string }
+  | { kind: 'regenerate'; conversationId: string; model?: string }
+  | { kind: 'completion'; model?: string; request: ChatRequest }
+
+/** What the gate gives back for each kind of work. */
+export interface ModelWorkResults {
+  message: SentMessage
+  regenerate: Regenerated
+  completion: StartedCompletionRun
+}

@@ -1,0 +1,97 @@
+import type { AgentEvent } from '../agent/agent-event.ts'
+import type { ChatDeps } from '../chat/chat-deps.ts'
+import { regenerate } from '../chat/regenerate.ts'
+import { sendMessage, validMessage } from '../chat/send-message.ts'
+import { asAppError } from '../client-error.ts'
+import { startCompletionRun } from '../compat/start-completion-run.ts'
+import { modelChoice } from '../models/model-choice.ts'
+import type { RunOutcome } from '../runs/run-recorder.ts'
+import type { GateStage } from './gate-stage.ts'
+import type { ModelWork, ModelWorkResults } from './model-work.ts'
+import { passStages } from './pass-stages.ts'
+import type { RequestContext } from './request-context.ts'
+
+/** What the gate needs: the chat machinery, its stages, and how long stateless runs live. */
+export interface GateDeps extends ChatDeps {
+  stages: readonly GateStage[]
+  /** Lifetime of a stateless (compatible endpoint) run's events in the log. */
+  statelessRunTtlMs: number
+}
+
+/**
+ * THE entry for model work: every surface (chat UI with and without JavaScript, WebSocket
+ * frames, REST, the OpenAI- and Anthropic-compatible endpoints, MCP) starts model work here
+ * and nowhere else. Validates the work (nothing is written for invalid input), passes it
+ * through the stages in order (a refusal rejects with the stage's `AppError`), then starts
+ * the run, fed by the model or by a stage's answer. Every stage that let it through is
+ * settled once the run is final, or at once if it never started.
+ */
+export async function startModelWork<W extends ModelWork>(
+  deps: GateDeps,
+  context: RequestContext,
+  work: W,
+): Promise<ModelWorkResults[W['kind']]> {
+  if (work.kind === 'message') validMessage(work.content)
+  modelChoice(work.model)
+  const logger = deps.logger.child({ request_id: context.requestId, surface: context.surface })
+  const admission = await passStages(deps.stages, context, work, logger)
+  const ownerId = context.principal.userId
+  const answer = admission.answer?.events
+  let result: ModelWorkResults[ModelWork['kind']]
+  try {
+    // Everything started here logs with the request's id (and the run's, once it has one).
+    result = await start({ ...deps, logger }, context, work, answer)
+  } catch (thrown) {
+    deps.defer(admission.settle({ kind: 'not-started', error: asAppError(thrown) }))
+    throw thrown
+  }
+  const settled: Promise<RunOutcome> = 'settled' in result ? result.settled : result.run.settled
+  deps.defer(
+    settled.then((outcome) => {
+      logger.debug('run settled', { run_id: outcome.runId, owner: ownerId, status: outcome.status })
+      return admission.settle({ kind: 'finished', ...outcome })
+    }),
+  )
+  return result as ModelWorkResults[W['kind']]
+}
+
+function start(
+  deps: GateDeps,
+  context: RequestContext,
+  work: ModelWork,
+  answer: AsyncIterable<AgentEvent> | undefined,
+) {
+  const ownerId = context.principal.userId
+  switch (work.kind) {
+    case 'message':
+      return sendMessage(deps, {
+        ownerId,
+        content: work.content,
+        ...(work.conversationId ? { conversationId: work.conversationId } : {}),
+        ...(work.model ? { model: work.model } : {}),
+        ...(answer ? { answer } : {}),
+      })
+    case 'regenerate':
+      return regenerate(deps, {
+        ownerId,
+        conversationId: work.conversationId,
+        ...(work.model ? { model: work.model } : {}),
+        ...(answer ? { answer } : {}),
+      })
+    case 'completion':
+      return startCompletionRun(
+        { ...deps.turn, runLog: deps.runLog },
+        {
+          ownerId,
+          surface: context.surface,
+          model: work.model,
+          request: work.request,
+          ttlMs: deps.statelessRunTtlMs,
+          ...(answer ? { answer } : {}),
+        },
+        context.signal,
+      )
+    default:
+      return work satisfies never
+  }
+}

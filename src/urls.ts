@@ -1,0 +1,32 @@
+/*
+ * Every URL the app hands out, built in one place: pages, forms and API responses ask here
+ * instead of writing `/c/…` by hand, so a route and its links cannot drift apart. Ids are
+ * path-encoded.
+ */
+
+const segment = encodeURIComponent
+
+/** The chat UI's URLs. */
+export const chatUrls = {
+  home: '/',
+  /** The next page of the home page's conversation list. */
+  homePage: (cursor: string) => `/?cursor=${segment(cursor)}`,
+  /** Where a new conversation's first message is posted. */
+  newConversation: '/c',
+  conversation: (id: string) => `/c/${segment(id)}`,
+  messages: (id: string) => `/c/${segment(id)}/messages`,
+  regenerate: (id: string) => `/c/${segment(id)}/regenerate`,
+  rename: (id: string) => `/c/${segment(id)}/rename`,
+  delete: (id: string) => `/c/${segment(id)}/delete`,
+  /** A run's page (streamed HTML), its event stream and its stop button. */
+  run: (id: string, runId: string) => {
+    const page = `/c/${segment(id)}/runs/${segment(runId)}`
+    return { page, events: `${page}/events`, cancel: `${page}/cancel` }
+  },
+}
+
+/** The REST API's URLs that responses point to. */
+export const apiUrls = {
+  run: (runId: string) => `/api/runs/${segment(runId)}`,
+  runEvents: (runId: string) => `/api/runs/${segment(runId)}/events`,
+}
