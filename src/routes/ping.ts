@@ -3,7 +3,7 @@ import { streamSSE } from 'hono/streaming'
 import * as z from 'zod'
 import type { AppEnv } from '../app-env.ts'
 import { parseSeq } from '../core/runs/parse-seq.ts'
-import { jsonBody, queryParams } from './json-body.ts'
+import { jsonBody, queryParams } from './http/json-body.ts'
 
 const pingBody = z.object({ message: z.string().max(1000) }).strict()
 

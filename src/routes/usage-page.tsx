@@ -2,7 +2,7 @@ import { Hono } from 'hono'
 import type { AppEnv } from '../app-env.ts'
 import { usageReport } from '../core/telemetry/usage-report.ts'
 import { UsagePage } from '../views/usage-page.tsx'
-import { guestContext, htmlPage } from './guest-context.ts'
+import { guestContext, htmlPage } from './chat/guest-context.ts'
 
 /** `GET /usage`: the visitor's tokens and cost per day and model over the last 30 days. */
 export function usagePageRoutes(options: { now?: () => number } = {}): Hono<AppEnv> {

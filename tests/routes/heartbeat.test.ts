@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { HEARTBEAT, withHeartbeat } from '../../src/routes/heartbeat.ts'
-import { textStream } from '../../src/routes/sse-frame.ts'
+import { HEARTBEAT, withHeartbeat } from '../../src/routes/http/heartbeat.ts'
+import { textStream } from '../../src/routes/http/sse-frame.ts'
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 

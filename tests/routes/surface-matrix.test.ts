@@ -7,7 +7,7 @@ import type { GateOutcome, GateStage, StageVerdict } from '../../src/core/gate/g
 import type { ModelWork } from '../../src/core/gate/model-work.ts'
 import type { RequestContext, Surface } from '../../src/core/gate/request-context.ts'
 import { createServices, type Services } from '../../src/core/services.ts'
-import type { ServerFrame } from '../../src/routes/chat-socket-frames.ts'
+import type { ServerFrame } from '../../src/routes/socket/chat-socket-frames.ts'
 import { createBackgroundTasks } from '../../src/runtime/background-tasks.ts'
 import { createInProcessWebSockets } from '../support/in-process-websocket.ts'
 

@@ -1,6 +1,6 @@
 import { expect } from 'vitest'
 import type { AgentEvent } from '../../src/core/agent/agent-event.ts'
-import type { ServerFrame } from '../../src/routes/chat-socket-frames.ts'
+import type { ServerFrame } from '../../src/routes/socket/chat-socket-frames.ts'
 import type { ConnectFrames, FrameSocket } from '../support/frame-socket.ts'
 
 /** How a WebSocket scenario reaches `/chat`: as a named identity, or as nobody. */

@@ -1,4 +1,4 @@
-import type { ServerFrame } from '../../src/routes/chat-socket-frames.ts'
+import type { ServerFrame } from '../../src/routes/socket/chat-socket-frames.ts'
 
 /** A `/chat` socket as a test drives it, over a real socket or in process. */
 export interface FrameSocket {

@@ -1,5 +1,5 @@
 import { defineWebSocketHelper, type UpgradeWebSocket, WSContext, type WSEvents } from 'hono/ws'
-import type { ServerFrame } from '../../src/routes/chat-socket-frames.ts'
+import type { ServerFrame } from '../../src/routes/socket/chat-socket-frames.ts'
 import { createFrameQueue, encodeFrame, type FrameSocket } from './frame-socket.ts'
 
 /**

@@ -1,5 +1,5 @@
 import WebSocket from 'ws'
-import type { ServerFrame } from '../../src/routes/chat-socket-frames.ts'
+import type { ServerFrame } from '../../src/routes/socket/chat-socket-frames.ts'
 import { createFrameQueue, encodeFrame, type FrameSocket } from './frame-socket.ts'
 
 /** A refused upgrade: the HTTP status and body the server answered instead. */

@@ -4,7 +4,8 @@ import { startModelWork } from '../../core/gate/start-model-work.ts'
 import { gateDeps } from '../../core/request-deps.ts'
 import { requirePlainText } from '../../core/text/plain-text.ts'
 import { apiUrls } from '../../urls.ts'
-import { requestContext } from '../request-context.ts'
+import { bearerSecurity, createOpenApiApp, ownerOf } from '../http/openapi-app.ts'
+import { requestContext } from '../http/request-context.ts'
 import {
   ConversationListSchema,
   ConversationSchema,
@@ -19,7 +20,6 @@ import {
   SendMessageSchema,
 } from './api-schemas.ts'
 import { conversationView, messageView } from './api-views.ts'
-import { bearerSecurity, createOpenApiApp, ownerOf } from './openapi-app.ts'
 import { runEventStream } from './run-event-stream.ts'
 
 const json = <T>(schema: T) => ({ content: { 'application/json': { schema } } })

@@ -3,8 +3,8 @@ import { streamSSE } from 'hono/streaming'
 import type { AppEnv } from '../../app-env.ts'
 import { parseSeq } from '../../core/runs/parse-seq.ts'
 import type { RunEntry } from '../../core/runs/run-log.ts'
-import { HEARTBEAT, sseKeepAlive, withHeartbeat } from '../heartbeat.ts'
-import { writtenWithin } from '../stalled-writes.ts'
+import { HEARTBEAT, sseKeepAlive, withHeartbeat } from '../http/heartbeat.ts'
+import { writtenWithin } from '../http/stalled-writes.ts'
 
 /**
  * Streams run entries as Server-Sent Events: `id` is the entry's seq (what a reconnect sends

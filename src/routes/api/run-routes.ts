@@ -1,6 +1,7 @@
 import { createRoute } from '@hono/zod-openapi'
 import { chatDeps } from '../../core/request-deps.ts'
 import { cancelRun, followRun, getRun } from '../../core/runs/run-access.ts'
+import { bearerSecurity, createOpenApiApp, ownerOf } from '../http/openapi-app.ts'
 import {
   CancelSchema,
   ErrorSchema,
@@ -9,7 +10,6 @@ import {
   RunSchema,
 } from './api-schemas.ts'
 import { runView } from './api-views.ts'
-import { bearerSecurity, createOpenApiApp, ownerOf } from './openapi-app.ts'
 import { lastEventId, runEventStream } from './run-event-stream.ts'
 
 const json = <T>(schema: T) => ({ content: { 'application/json': { schema } } })

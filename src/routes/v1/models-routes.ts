@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi'
 import { tiers } from '../../core/models/model-catalog.ts'
-import { bearerSecurity, createOpenApiApp } from '../api/openapi-app.ts'
+import { bearerSecurity, createOpenApiApp } from '../http/openapi-app.ts'
 import { ModelListSchema, OpenAiErrorSchema } from './openai-schemas.ts'
 
 const models = createRoute({

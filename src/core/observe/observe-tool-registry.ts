@@ -1,7 +1,7 @@
 import { context, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api'
+import type { OutpostMetrics } from '../telemetry/outpost-metrics.ts'
+import type { ToolCallParents } from '../telemetry/tool-call-parents.ts'
 import type { ToolRegistry } from '../tools/registry.ts'
-import type { OutpostMetrics } from './outpost-metrics.ts'
-import type { ToolCallParents } from './tool-call-parents.ts'
 
 /** Options of `observeToolRegistry`. */
 export interface ObserveToolsOptions {

@@ -1,10 +1,10 @@
 import type { Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
-import type { AppEnv } from '../app-env.ts'
-import type { ChatDeps } from '../core/chat/chat-deps.ts'
-import { AppError } from '../core/errors.ts'
-import { chatDeps } from '../core/request-deps.ts'
-import type { PageNotices } from '../views/layout.tsx'
+import type { AppEnv } from '../../app-env.ts'
+import type { ChatDeps } from '../../core/chat/chat-deps.ts'
+import { AppError } from '../../core/errors.ts'
+import { chatDeps } from '../../core/request-deps.ts'
+import type { PageNotices } from '../../views/layout.tsx'
 
 /** What every chat page and action needs from the request. */
 export interface GuestContext {

@@ -1,8 +1,8 @@
 import * as z from 'zod'
-import type { AgentEvent } from '../core/agent/agent-event.ts'
-import { maxMessageChars } from '../core/chat/send-message.ts'
-import { type AppError, ValidationError } from '../core/errors.ts'
-import { parseSeq } from '../core/runs/parse-seq.ts'
+import type { AgentEvent } from '../../core/agent/agent-event.ts'
+import { maxMessageChars } from '../../core/chat/send-message.ts'
+import { type AppError, ValidationError } from '../../core/errors.ts'
+import { parseSeq } from '../../core/runs/parse-seq.ts'
 
 // A `send` frame is mostly its content; JSON escaping can grow text up to six times.
 const maxFrameChars = maxMessageChars * 6 + 4096

@@ -1,14 +1,14 @@
 import { Hono } from 'hono'
-import type { AppEnv } from '../app-env.ts'
-import { parseSeq } from '../core/runs/parse-seq.ts'
-import { getRun } from '../core/runs/run-access.ts'
-import { chatUrls } from '../urls.ts'
-import { answerFrame } from '../views/answer-frame.tsx'
-import { newAnswerState } from '../views/answer-state.ts'
-import { answerIds } from '../views/live-answer.tsx'
+import type { AppEnv } from '../../app-env.ts'
+import { parseSeq } from '../../core/runs/parse-seq.ts'
+import { getRun } from '../../core/runs/run-access.ts'
+import { chatUrls } from '../../urls.ts'
+import { answerFrame } from '../../views/answer-frame.tsx'
+import { newAnswerState } from '../../views/answer-state.ts'
+import { answerIds } from '../../views/live-answer.tsx'
+import { sseKeepAlive } from '../http/heartbeat.ts'
+import { sseFrame, sseHeaders, textStream } from '../http/sse-frame.ts'
 import { guestContext, renderToString } from './guest-context.ts'
-import { sseKeepAlive } from './heartbeat.ts'
-import { sseFrame, sseHeaders, textStream } from './sse-frame.ts'
 
 /** The position to resume after: `Last-Event-ID` (a run-log seq), else `?after=`, else 0. */
 export function resumeAfter(lastEventId: string | undefined, after: string | undefined): number {

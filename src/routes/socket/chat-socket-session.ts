@@ -1,10 +1,10 @@
-import { asAppError, clientError } from '../core/client-error.ts'
-import { AppError } from '../core/errors.ts'
-import type { RequestContext } from '../core/gate/request-context.ts'
-import { type GateDeps, startModelWork } from '../core/gate/start-model-work.ts'
-import { cancelRun, followRun, getRun } from '../core/runs/run-access.ts'
-import type { RunEntry } from '../core/runs/run-log.ts'
-import { errorFields } from '../core/telemetry/error-fields.ts'
+import { asAppError, clientError } from '../../core/client-error.ts'
+import { AppError } from '../../core/errors.ts'
+import type { RequestContext } from '../../core/gate/request-context.ts'
+import { type GateDeps, startModelWork } from '../../core/gate/start-model-work.ts'
+import { cancelRun, followRun, getRun } from '../../core/runs/run-access.ts'
+import type { RunEntry } from '../../core/runs/run-log.ts'
+import { errorFields } from '../../core/telemetry/error-fields.ts'
 import { type ClientFrame, parseFrame, type ServerFrame } from './chat-socket-frames.ts'
 
 /** What a session needs: the gate's dependencies, whose socket it is, and a way out. */

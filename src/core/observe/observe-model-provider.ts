@@ -10,8 +10,8 @@ import { isAppError } from '../errors.ts'
 import type { ChatModel, ChatRequest, ModelEvent } from '../models/chat-model.ts'
 import type { ModelCatalog } from '../models/model-catalog.ts'
 import type { ModelProvider } from '../models/model-provider.ts'
-import type { OutpostMetrics } from './outpost-metrics.ts'
-import type { ToolCallParents } from './tool-call-parents.ts'
+import type { OutpostMetrics } from '../telemetry/outpost-metrics.ts'
+import type { ToolCallParents } from '../telemetry/tool-call-parents.ts'
 
 /** Options of `observeModelProvider`. */
 export interface ObserveModelsOptions {

@@ -1,11 +1,11 @@
 import type { Context } from 'hono'
-import type { AppEnv } from '../app-env.ts'
-import { UnauthorizedError } from '../core/auth/unauthorized-error.ts'
+import type { AppEnv } from '../../app-env.ts'
+import { UnauthorizedError } from '../../core/auth/unauthorized-error.ts'
 import {
   type RequestContext,
   type Surface,
   validTraceparent,
-} from '../core/gate/request-context.ts'
+} from '../../core/gate/request-context.ts'
 
 /**
  * The gate's view of an HTTP request: its principal (set by the surface's authentication),

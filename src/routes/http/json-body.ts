@@ -1,7 +1,7 @@
 import { zValidator } from '@hono/zod-validator'
 import { createMiddleware } from 'hono/factory'
 import type { ZodType } from 'zod'
-import { UnsupportedMediaTypeError, ValidationError } from '../core/errors.ts'
+import { UnsupportedMediaTypeError, ValidationError } from '../../core/errors.ts'
 
 const jsonMediaType = /^application\/([\w.-]+\+)?json$/i
 

@@ -1,5 +1,5 @@
 import type { RunLog } from '../runs/run-log.ts'
-import type { OutpostMetrics } from './outpost-metrics.ts'
+import type { OutpostMetrics } from '../telemetry/outpost-metrics.ts'
 
 /**
  * Wraps the run log, the one path every run's events take, to count active runs (started and

@@ -1,4 +1,4 @@
-import type { Message, Run } from '../core/domain/history-records.ts'
+import type { Message, Run } from '../../core/domain/history-records.ts'
 
 /**
  * History as it stood before `run` answered: its answer is stored just before the run ends,
