@@ -15,6 +15,8 @@ export interface RegenerateInput {
   model?: string
   /** Events that answer instead of the model (a gate stage's answer). */
   answer?: AsyncIterable<AgentEvent>
+  /** Whether conversation pages should show the run live (false for programs). Default true. */
+  live?: boolean
 }
 
 /** What `regenerate` started: a new run answering the existing last user message. */
@@ -55,6 +57,7 @@ export async function regenerate(deps: ChatDeps, input: RegenerateInput): Promis
     context: toChatHistory(earlier),
     model: input.model,
     answer: input.answer,
+    live: input.live,
   })
   return { conversation, userMessage, run }
 }

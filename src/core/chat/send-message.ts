@@ -18,6 +18,8 @@ export interface SendMessageInput {
   model?: string
   /** Events that answer instead of the model (a gate stage's answer). */
   answer?: AsyncIterable<AgentEvent>
+  /** Whether conversation pages should show the run live (false for programs). Default true. */
+  live?: boolean
 }
 
 /** What `sendMessage` started. */
@@ -67,6 +69,7 @@ export async function sendMessage(deps: ChatDeps, input: SendMessageInput): Prom
     context,
     model: input.model,
     answer: input.answer,
+    live: input.live,
   })
   return { conversation, userMessage, run: started }
 }

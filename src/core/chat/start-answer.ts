@@ -23,6 +23,8 @@ export interface AnswerRequest {
   model?: string
   /** Events that answer instead of the model (a gate stage's answer, such as a cache hit). */
   answer?: AsyncIterable<AgentEvent>
+  /** Whether conversation pages should show the run live. Default true. */
+  live?: boolean
 }
 
 /**
@@ -66,7 +68,7 @@ export async function startAnswer(deps: ChatDeps, request: AnswerRequest): Promi
 
   const run = await startConversationRun(
     deps,
-    { ownerId, conversationId: conversation.id },
+    { ownerId, conversationId: conversation.id, live: request.live },
     (runId, signal) => {
       // The run's logs carry its id, and the request's (a child of the request's logger).
       const logger = deps.logger.child({ run_id: runId })

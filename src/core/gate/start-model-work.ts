@@ -70,6 +70,7 @@ function start(
         ...(work.conversationId ? { conversationId: work.conversationId } : {}),
         ...(work.model ? { model: work.model } : {}),
         ...(answer ? { answer } : {}),
+        live: context.surface !== 'rest',
       })
     case 'regenerate':
       return regenerate(deps, {
@@ -77,6 +78,7 @@ function start(
         conversationId: work.conversationId,
         ...(work.model ? { model: work.model } : {}),
         ...(answer ? { answer } : {}),
+        live: context.surface !== 'rest',
       })
     case 'completion':
       return startCompletionRun(

@@ -1,7 +1,7 @@
 import type { Run } from '../domain/history-records.ts'
 import { NotFoundError } from '../errors.ts'
 import type { HistoryStore } from '../memory/history-store.ts'
-import type { RunEntry, RunLog } from './run-log.ts'
+import type { RunEntry, RunInfo, RunLog } from './run-log.ts'
 
 /** Where runs are recorded: history (the lasting record) and the run log (the events). */
 export interface RunAccessDeps {
@@ -33,11 +33,20 @@ export async function getRun(
   runId: string,
   scope: RunScope = {},
 ): Promise<VisibleRun> {
+  return visibleRun(deps, ownerId, runId, scope, await deps.runLog.info(runId))
+}
+
+async function visibleRun(
+  deps: RunAccessDeps,
+  ownerId: string,
+  runId: string,
+  scope: RunScope,
+  info: RunInfo | undefined,
+): Promise<VisibleRun> {
   const run = await deps.history.getRun(ownerId, runId)
   if (!run || (scope.conversationId !== undefined && run.conversationId !== scope.conversationId)) {
     throw new NotFoundError('No such run')
   }
-  const info = await deps.runLog.info(runId)
   return { run, live: info?.status === 'running', logged: info !== undefined }
 }
 
@@ -75,7 +84,7 @@ async function loggedRun(deps: RunAccessDeps, ownerId: string, runId: string, sc
   const info = await deps.runLog.info(runId)
   const stateless = info?.meta?.conversationId === undefined && info?.meta?.ownerId === ownerId
   if (!(stateless && scope.conversationId === undefined)) {
-    await getRun(deps, ownerId, runId, scope)
+    await visibleRun(deps, ownerId, runId, scope, info)
   }
   return info
 }

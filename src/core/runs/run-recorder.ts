@@ -47,6 +47,8 @@ export function createRunRecorder(
      * while they wait. Default 0: every event is written as soon as it can be.
      */
     intervalMs?: number
+    /** Merge consecutive text deltas of a step while they wait (fewer, larger events). */
+    mergeText?: boolean
     now?: () => number
     /** Where lost writes are reported, by run id and error code (never with event text). */
     logger?: Logger
@@ -96,7 +98,7 @@ export function createRunRecorder(
   }
   const record = (event: AgentEvent) => {
     const last = pending.at(-1)
-    if (interval > 0 && event.type === 'text-delta' && last?.type === 'text-delta') {
+    if (options.mergeText && event.type === 'text-delta' && last?.type === 'text-delta') {
       if (last.step === event.step) {
         pending[pending.length - 1] = { ...last, text: last.text + event.text }
       } else pending.push(event)

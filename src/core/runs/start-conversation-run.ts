@@ -21,7 +21,7 @@ export interface ConversationRunDeps extends RunAccessDeps {
  */
 export async function startConversationRun(
   deps: ConversationRunDeps,
-  scope: { ownerId: string; conversationId: string },
+  scope: { ownerId: string; conversationId: string; live?: boolean },
   turn: (runId: string, signal: AbortSignal) => AsyncIterable<AgentEvent>,
 ): Promise<StartedRun> {
   const now = deps.now ?? Date.now
@@ -40,7 +40,8 @@ export async function startConversationRun(
       },
       (signal) => turn(run.id, signal),
     )
-    await deps.live.remember(conversationId, run.id)
+    // Pages of the conversation show the run live; programs' runs have no page to show.
+    if (scope.live !== false) await deps.live.remember(conversationId, run.id)
     return started
   } catch (error) {
     await deps.history
