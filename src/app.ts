@@ -5,6 +5,7 @@ import type { UpgradeWebSocket } from 'hono/ws'
 import type { AppEnv } from './app-env.ts'
 import { MethodNotAllowedError, NotFoundError } from './core/errors.ts'
 import { createServices, type PlatformCapabilities } from './core/services.ts'
+import { addressLimit } from './middleware/address-limit.ts'
 import { apiKeyAuth } from './middleware/api-key-auth.ts'
 import { configuredBodyLimit } from './middleware/body-limit.ts'
 import { csrfGuard } from './middleware/csrf-guard.ts'
@@ -41,6 +42,8 @@ export interface AppOptions {
   remoteAddress?: RemoteAddress
   /** The usage page's clock; tests pin it. */
   usage?: { now?: () => number }
+  /** The client's address for the address limit when it differs from the peer's (Workers). */
+  clientAddress?: (request: Request) => string | undefined
 }
 
 const requestIdPattern = /^[\w.:-]{1,128}$/
@@ -87,6 +90,10 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     platform: options.platform,
     // The socket recognises a browser's existing guest cookie but never mints one.
     mintNew: (c) => c.req.path !== '/chat',
+    // Minting a guest creates state: limited per client address.
+    admitNew: addressLimit({
+      clientAddress: (c) => options.clientAddress?.(c.req.raw) ?? options.remoteAddress?.(c),
+    }),
   })
   app.use('/', guests)
   app.use('/c/*', guests)

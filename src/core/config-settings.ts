@@ -23,6 +23,8 @@ export interface SettingDefinition<T> {
 const integer = (min: number, max: number) =>
   z.coerce.number().int().min(min).max(max) as unknown as z.ZodType<number>
 
+const usd = z.coerce.number().min(0).max(1_000_000) as unknown as z.ZodType<number>
+
 const httpUrl = z
   .string()
   .url()
@@ -282,6 +284,59 @@ export const settings = {
     expects: 'an integer number of seconds from 0 to 300',
     description:
       'Workers: how often an isolate adds its metric changes to the shared counters in the KV store (0: after every request).',
+  }),
+  LIMIT_RPM: def({
+    schema: integer(0, 1_000_000),
+    expects: 'an integer from 0 to 1000000',
+    description:
+      'Requests for model work per sliding minute, per API key or guest (unset: no limit; keys may override).',
+  }),
+  LIMIT_TPM: def({
+    schema: integer(0, 1_000_000_000),
+    expects: 'an integer from 0 to 1000000000',
+    description:
+      'Tokens (input estimate plus max_tokens, reserved before the run, settled after) per sliding minute.',
+  }),
+  LIMIT_CONCURRENT_RUNS: def({
+    schema: integer(0, 10_000),
+    expects: 'an integer from 0 to 10000',
+    description: 'Runs going on at once per API key or guest.',
+  }),
+  LIMIT_USD_PER_DAY: def({
+    schema: usd,
+    expects: 'a number of US dollars, 0 or more',
+    description: 'Spend per UTC day at the catalog prices; refused with 402 `budget_exhausted`.',
+  }),
+  LIMIT_USD_PER_MONTH: def({
+    schema: usd,
+    expects: 'a number of US dollars, 0 or more',
+    description: 'Spend per UTC month at the catalog prices; refused with 402 `budget_exhausted`.',
+  }),
+  LIMIT_DEFAULT_MAX_TOKENS: def({
+    schema: integer(1, 1_000_000),
+    default: 1024,
+    expects: 'an integer from 1 to 1000000',
+    description: 'Output tokens reserved for requests that name no max_tokens (chat UI, REST).',
+  }),
+  LIMIT_ADDRESS_PER_MINUTE: def({
+    schema: integer(0, 1_000_000),
+    default: 60,
+    expects: 'an integer from 0 to 1000000',
+    description:
+      'New guests and other state-creating requests without an identity, per client address per minute.',
+  }),
+  LIMITS_STORE_DOWN: def({
+    schema: z.enum(['closed', 'open']),
+    default: 'closed',
+    expects: 'closed or open',
+    description:
+      'When the limit store fails: `closed` answers 503 `limits_unavailable`; `open` admits under a per-isolate cap.',
+  }),
+  LIMITS_FAIL_OPEN_RPM: def({
+    schema: integer(0, 1_000_000),
+    default: 10,
+    expects: 'an integer from 0 to 1000000',
+    description: 'With LIMITS_STORE_DOWN=open: requests per minute per caller each isolate admits.',
   }),
 } satisfies Record<string, SettingDefinition<unknown>>
 

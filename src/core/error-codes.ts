@@ -27,6 +27,10 @@ export const errorCodes = [
   'csrf_token_invalid',
   'csrf_origin_invalid',
   'rate_limited',
+  'tokens_rate_limited',
+  'concurrency_limited',
+  'budget_exhausted',
+  'limits_unavailable',
   'too_many_runs',
   // Chat and runs
   'message_empty',

@@ -2,9 +2,14 @@ import type { TurnDeps } from './agent/run-turn.ts'
 import type { ApiKeyStore } from './auth/api-key-store.ts'
 import { createApiKeyStore } from './auth/create-api-key-store.ts'
 import type { Config } from './config.ts'
+import { createAdmitStage } from './gate/admit-stage.ts'
 import type { GateStage } from './gate/gate-stage.ts'
 import type { ReadinessCheck } from './health/readiness-check.ts'
 import { storeReadiness } from './health/store-readiness.ts'
+import { createKvLimiter } from './limits/kv-limiter.ts'
+import type { LimitPolicy } from './limits/limit-policy.ts'
+import type { Limiter } from './limits/limiter.ts'
+import { createUpstashLimiter } from './limits/upstash-limiter.ts'
 import { createMemory, type Memory } from './memory/create-memory.ts'
 import type { SqlDatabase } from './memory/sql-database.ts'
 import type { StoreDescription } from './memory/store-description.ts'
@@ -46,6 +51,10 @@ export interface Services {
   readonly liveRuns: LiveRuns
   /** The gate's stages, in order: every request for model work passes them (see `startModelWork`). */
   readonly stages: readonly GateStage[]
+  /** Counters behind the limits (shared with the address limit and `/api/usage`). */
+  readonly limiter: Limiter
+  /** The configured limits, before a key's own overrides. */
+  readonly limits: LimitPolicy
   /** What `runTurn` needs, assembled from the above. */
   readonly turn: TurnDeps
   readonly stores: readonly StoreDescription[]
@@ -85,8 +94,10 @@ export interface PlatformCapabilities {
 
 /** What the composition root adds to a configuration; tests and embedders pass stages here. */
 export interface ServicesOptions {
-  /** Gate stages, in order, after the ones the configuration composes (none yet). */
+  /** Gate stages, in order, after the ones the configuration composes (`admit`). */
   stages?: readonly GateStage[]
+  /** Replaces the limiter the configuration picks (tests: a store that fails). */
+  limiter?: Limiter
 }
 
 /** Builds the services for one configuration. */
@@ -165,6 +176,25 @@ export async function createServices(
     }),
     telemetry.metrics,
   )
+  const limiter =
+    options.limiter ??
+    (plainMemory.redis
+      ? createUpstashLimiter({
+          redis: plainMemory.redis,
+          kv: plainMemory.kv,
+          kvPrefix: plainMemory.kvPrefix,
+        })
+      : createKvLimiter({ kv: plainMemory.kv, backend: 'in-memory' }))
+  const limits = configuredLimits(config)
+  const admit = createAdmitStage({
+    limiter,
+    defaults: limits,
+    catalog: models.catalog,
+    defaultOutputTokens: config.LIMIT_DEFAULT_MAX_TOKENS,
+    storeDown: config.LIMITS_STORE_DOWN,
+    failOpenRpm: config.LIMITS_FAIL_OPEN_RPM,
+    logger,
+  })
   const providers = Object.keys(models.catalog.connections).filter(
     (name) => name !== 'demo',
   ) as ProviderName[]
@@ -189,7 +219,10 @@ export async function createServices(
     tools,
     runLog,
     liveRuns: createLiveRuns({ kv: memory.kv, ttlMs: config.RUN_TTL_SECONDS * 1000 }),
-    stages: [...(options.stages ?? [])],
+    limiter,
+    limits,
+    // Limits first: a refused request costs no other stage anything.
+    stages: [admit, ...(options.stages ?? [])],
     turn: {
       router: models.router,
       models: models.models,
@@ -200,4 +233,15 @@ export async function createServices(
     stores: memory.stores,
     readiness: [...storeReadiness(memory), ...providerChecks],
   }
+}
+
+/** The limits configured for every principal; unset ones are no limit. */
+function configuredLimits(config: Config): LimitPolicy {
+  const limits: LimitPolicy = {}
+  if (config.LIMIT_RPM !== undefined) limits.rpm = config.LIMIT_RPM
+  if (config.LIMIT_TPM !== undefined) limits.tpm = config.LIMIT_TPM
+  if (config.LIMIT_CONCURRENT_RUNS !== undefined) limits.concurrent = config.LIMIT_CONCURRENT_RUNS
+  if (config.LIMIT_USD_PER_DAY !== undefined) limits.usdPerDay = config.LIMIT_USD_PER_DAY
+  if (config.LIMIT_USD_PER_MONTH !== undefined) limits.usdPerMonth = config.LIMIT_USD_PER_MONTH
+  return limits
 }

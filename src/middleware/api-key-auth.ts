@@ -35,7 +35,12 @@ export function apiKeyAuth(options: ApiKeyAuthOptions = {}) {
       c.header('WWW-Authenticate', 'Bearer realm="outpost"')
       throw new UnauthorizedError()
     }
-    c.set('principal', { kind: 'api-key', userId: key.userId, keyId: key.id })
+    c.set('principal', {
+      kind: 'api-key',
+      userId: key.userId,
+      keyId: key.id,
+      ...(key.limits ? { limits: key.limits } : {}),
+    })
     // Last use is for people deciding which keys to revoke: minute precision is plenty, and
     // it keeps the hot path free of a write per request.
     const now = Date.now()

@@ -5,10 +5,12 @@ import type { AppEnv } from '../app-env.ts'
 import { asAppError, clientError } from '../core/client-error.ts'
 import type { ErrorCode } from '../core/error-codes.ts'
 import { AppError, MethodNotAllowedError } from '../core/errors.ts'
+import { LimitError } from '../core/limits/limit-errors.ts'
 import { errorFields } from '../core/telemetry/error-fields.ts'
 import { createLogger } from '../core/telemetry/logger.ts'
 import { ErrorFragment } from '../views/error-fragment.tsx'
 import { ErrorPage } from '../views/error-page.tsx'
+import { rateLimitHeaders } from './rate-limit-headers.ts'
 import {
   anthropicErrorBody,
   errorSurface,
@@ -82,11 +84,21 @@ export function renderError(c: Context<AppEnv>, thrown: unknown): Response | Pro
   if (error instanceof MethodNotAllowedError) headers.Allow = error.allow.join(', ')
   if (shown.retryAfterSeconds !== undefined)
     headers['Retry-After'] = String(shown.retryAfterSeconds)
+  const retry =
+    shown.retryAfterSeconds !== undefined && error.status < 500
+      ? { retryAfterSeconds: shown.retryAfterSeconds }
+      : {}
+  if (error instanceof LimitError) {
+    Object.assign(
+      headers,
+      rateLimitHeaders(error.limits, { openai: errorSurface(c.req.path) === 'openai' }),
+    )
+  }
 
   switch (errorFormat(c)) {
     case 'fragment':
       return c.html(
-        <ErrorFragment code={error.code} message={message} requestId={requestId} />,
+        <ErrorFragment code={error.code} message={message} requestId={requestId} {...retry} />,
         status,
         headers,
       )
@@ -97,6 +109,7 @@ export function renderError(c: Context<AppEnv>, thrown: unknown): Response | Pro
           code={error.code}
           message={message}
           requestId={requestId}
+          {...retry}
         />,
         status,
         headers,

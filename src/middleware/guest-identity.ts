@@ -17,6 +17,8 @@ export interface GuestIdentityOptions {
    * One middleware serves every surface so they share the signing secret.
    */
   mintNew?: (c: Context<AppEnv>) => boolean
+  /** Runs before a new identity is minted; throws to refuse (the per-address limit). */
+  admitNew?: (c: Context<AppEnv>) => Promise<void>
 }
 
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS'])
@@ -67,6 +69,7 @@ export function guestIdentity(options: GuestIdentityOptions): MiddlewareHandler<
     const signed = await getSignedCookie(c, secret, cookieName)
     const known = typeof signed === 'string' && idPattern.test(signed) ? signed : undefined
     if (!known && options.mintNew && !options.mintNew(c)) return next()
+    if (!known) await options.admitNew?.(c)
     const userId = known ?? newId()
     if (!known) {
       await setSignedCookie(c, cookieName, userId, secret, {

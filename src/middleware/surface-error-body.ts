@@ -64,6 +64,7 @@ export function anthropicErrorBody(error: AppError, message: string): AnthropicE
 
 function openAiType(status: number): string {
   if (status === 401) return 'authentication_error'
+  if (status === 402) return 'insufficient_quota'
   if (status === 403) return 'permission_error'
   if (status === 404) return 'not_found_error'
   if (status === 429) return 'rate_limit_error'
@@ -73,6 +74,7 @@ function openAiType(status: number): string {
 
 function anthropicType(status: number): string {
   if (status === 401) return 'authentication_error'
+  if (status === 402) return 'billing_error'
   if (status === 403) return 'permission_error'
   if (status === 404) return 'not_found_error'
   if (status === 413) return 'request_too_large'

@@ -3,6 +3,7 @@ import type { AppEnv } from '../app-env.ts'
 import { apiKeyAuth } from '../middleware/api-key-auth.ts'
 import { conversationRoutes } from './api/conversation-routes.ts'
 import { runRoutes } from './api/run-routes.ts'
+import { usageRoutes } from './api/usage-routes.ts'
 import { apiDocsRoutes } from './docs/api-docs-routes.tsx'
 import { createOpenApiApp } from './http/openapi-app.ts'
 import { chatCompletionsRoutes } from './v1/chat-completions-routes.ts'
@@ -11,7 +12,7 @@ import { modelsRoutes } from './v1/models-routes.ts'
 
 // Keys guard the program routes themselves; other /api paths (the public /api/ping
 // diagnostics, and unknown paths, which stay plain 404s) are not behind them.
-const guardedApiPaths = ['/api/conversations', '/api/conversations/*', '/api/runs/*']
+const guardedApiPaths = ['/api/conversations', '/api/conversations/*', '/api/runs/*', '/api/usage']
 
 /**
  * The APIs for programs: REST under /api, the OpenAI- and Anthropic-compatible /v1, all
@@ -35,6 +36,7 @@ export function programRoutes(): OpenAPIHono<AppEnv> {
   app.use('/v1/*', apiKeyAuth({ xApiKeyPaths: ['/v1/messages'] }))
   app.route('/', conversationRoutes)
   app.route('/', runRoutes)
+  app.route('/', usageRoutes)
   app.route('/', chatCompletionsRoutes)
   app.route('/', modelsRoutes)
   app.route('/', messagesRoutes)

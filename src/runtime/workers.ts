@@ -12,6 +12,8 @@ enableAsyncContext()
 // No socket address reaches a Worker, so `/metrics` needs METRICS_TOKEN there.
 const app = createApp({
   platform: { runtime: 'workers', hasFileSystem: false },
+  // Cloudflare sets it on every request and overwrites any the client sent.
+  clientAddress: (request) => request.headers.get('CF-Connecting-IP') ?? undefined,
   upgradeWebSocket,
 })
 

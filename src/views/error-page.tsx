@@ -7,12 +7,20 @@ export function ErrorPage(props: {
   code: string
   message: string
   requestId: string
+  retryAfterSeconds?: number
 }) {
   return (
     <Layout title={`Error ${props.status}`}>
       <section class="panel" aria-labelledby="error-title">
         <h1 id="error-title">Error {props.status}</h1>
-        <ErrorFragment code={props.code} message={props.message} requestId={props.requestId} />
+        <ErrorFragment
+          code={props.code}
+          message={props.message}
+          requestId={props.requestId}
+          {...(props.retryAfterSeconds === undefined
+            ? {}
+            : { retryAfterSeconds: props.retryAfterSeconds })}
+        />
         <p>
           <a href="/">Back to Outpost</a>
         </p>

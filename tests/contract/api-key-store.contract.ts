@@ -106,4 +106,23 @@ export function apiKeyStoreContract(harness: () => ApiKeyStoreHarness) {
     expect(await store.revoke(key.id, userId)).toBe(true)
     expect(await store.verify(secret)).toBeUndefined()
   })
+
+  it('keeps a key’s own limits, replaces them, and clears them', async () => {
+    const { store, userId } = await setup()
+    const { key, secret } = await store.create({
+      userId,
+      name: 'limited',
+      limits: { rpm: 60, tpm: 100_000, usdPerDay: 5 },
+    })
+    expect(key.limits).toEqual({ rpm: 60, tpm: 100_000, usdPerDay: 5 })
+    expect((await store.verify(secret))?.limits).toEqual({ rpm: 60, tpm: 100_000, usdPerDay: 5 })
+    expect(await store.setLimits(key.id, { rpm: 5, usdPerMonth: 0.25 })).toBe(true)
+    expect((await store.verify(secret))?.limits).toEqual({ rpm: 5, usdPerMonth: 0.25 })
+    expect((await store.list(userId))[0]?.limits).toEqual({ rpm: 5, usdPerMonth: 0.25 })
+    expect(await store.setLimits(key.id, {})).toBe(true)
+    expect((await store.verify(secret))?.limits).toBeUndefined()
+    expect(await store.setLimits('no-such-key', { rpm: 1 })).toBe(false)
+    const plain = await store.create({ userId, name: 'plain' })
+    expect(plain.key.limits).toBeUndefined()
+  })
 }

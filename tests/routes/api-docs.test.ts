@@ -25,6 +25,7 @@ describe('GET /openapi.json', () => {
       '/api/runs/{id}',
       '/api/runs/{id}/cancel',
       '/api/runs/{id}/events',
+      '/api/usage',
       '/v1/chat/completions',
       '/v1/messages',
       '/v1/models',

@@ -37,7 +37,7 @@ describe.skipIf(!postgresUp)('scripts/keys.ts (npm run keys) with DATABASE_URL',
     expect(secret).toMatch(/^op_/)
     const id = /created key (\S+)/.exec(created.stdout)?.[1] as string
 
-    const { rows } = await pool.query('select * from api_keys')
+    const { rows } = await pool.query("select * from api_keys where user_id = 'robot'")
     expect(rows).toHaveLength(1)
     expect(JSON.stringify(rows)).not.toContain(secret.slice(10))
     const store = createPostgresApiKeyStore({ db: drizzle({ client: pool }) })
@@ -53,6 +53,48 @@ describe.skipIf(!postgresUp)('scripts/keys.ts (npm run keys) with DATABASE_URL',
     expect((await keys('list', '--user', 'robot')).stdout).toMatch(/revoked \d{4}-/)
     const again = await keys('revoke', id).catch((error: { code: number; stderr: string }) => error)
     expect(again).toMatchObject({ code: 1 })
+  }, 60_000)
+
+  it('gives a key its own limits at creation and changes them with update', async () => {
+    const created = await keys(
+      'create',
+      '--name',
+      'limited',
+      '--user',
+      'limited-user',
+      '--rpm',
+      '60',
+      '--tpm',
+      '100000',
+      '--usd-per-day',
+      '5',
+    )
+    const secret = created.stdout.trim().split('\n').at(-1) as string
+    const id = /created key (\S+)/.exec(created.stdout)?.[1] as string
+    expect(created.stdout).toContain('limits: rpm=60 tpm=100000 usdPerDay=5')
+    const store = createPostgresApiKeyStore({ db: drizzle({ client: pool }) })
+    expect((await store.verify(secret))?.limits).toEqual({ rpm: 60, tpm: 100_000, usdPerDay: 5 })
+
+    const updated = await keys(
+      'update',
+      id,
+      '--user',
+      'limited-user',
+      '--rpm',
+      '5',
+      '--tpm',
+      'none',
+    )
+    expect(updated.stdout).toContain('rpm=5 usdPerDay=5')
+    expect((await store.verify(secret))?.limits).toEqual({ rpm: 5, usdPerDay: 5 })
+    expect((await keys('list', '--user', 'limited-user')).stdout).toContain(
+      'limits rpm=5 usdPerDay=5',
+    )
+
+    const bad = await keys('update', id, '--user', 'limited-user', '--rpm', '1.5').catch(
+      (e: { code: number; stderr: string }) => e,
+    )
+    expect(bad).toMatchObject({ code: 2, stderr: expect.stringContaining('--rpm') })
   }, 60_000)
 
   it('refuses a create without a name', async () => {

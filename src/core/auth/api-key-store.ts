@@ -1,3 +1,5 @@
+import type { LimitPolicy } from '../limits/limit-policy.ts'
+
 /**
  * One API key as stored: never the secret, only a short `prefix` a person can recognise it
  * by. Timestamps are milliseconds since epoch.
@@ -11,6 +13,8 @@ export interface ApiKey {
   createdAt: number
   lastUsedAt?: number
   revokedAt?: number
+  /** The key's own limits over the configured defaults; absent fields follow the defaults. */
+  limits?: LimitPolicy
 }
 
 /** A key just created: the record and its secret, which is shown once and never again. */
@@ -27,7 +31,7 @@ export interface CreatedApiKey {
  */
 export interface ApiKeyStore {
   /** Makes a key for `userId`, who must exist (see `HistoryStore.upsertUser`). */
-  create(input: { userId: string; name: string }): Promise<CreatedApiKey>
+  create(input: { userId: string; name: string; limits?: LimitPolicy }): Promise<CreatedApiKey>
   /** The key whose secret hashes to `hash` (hex SHA-256), revoked or not; else `undefined`. */
   findByHash(hash: string): Promise<ApiKey | undefined>
   /** The live (unrevoked) key for a presented secret; `undefined` for unknown or revoked. */
@@ -41,4 +45,6 @@ export interface ApiKeyStore {
    * revoking twice or someone else's key is `false`.
    */
   revoke(id: string, userId?: string): Promise<boolean>
+  /** Replaces a key's own limits (`{}` clears them). Returns whether the key exists. */
+  setLimits(id: string, limits: LimitPolicy): Promise<boolean>
 }

@@ -22,11 +22,11 @@ export function createInMemoryApiKeyStore(options: InMemoryApiKeyStoreOptions = 
 
   const findByHash = async (hash: string) => {
     const key = byHash.get(hash)
-    return key && { ...key }
+    return key && copy(key)
   }
 
   return {
-    async create({ userId, name }) {
+    async create({ userId, name, limits }) {
       const secret = newSecret()
       const key: ApiKey = {
         id: newId(),
@@ -34,10 +34,11 @@ export function createInMemoryApiKeyStore(options: InMemoryApiKeyStoreOptions = 
         name,
         prefix: displayPrefix(secret),
         createdAt: now(),
+        ...(limits && Object.keys(limits).length > 0 ? { limits: { ...limits } } : {}),
       }
       byHash.set(await hashApiKey(secret), key)
       byId.set(key.id, key)
-      return { key: { ...key }, secret }
+      return { key: copy(key), secret }
     },
     findByHash,
     async verify(secret) {
@@ -52,7 +53,7 @@ export function createInMemoryApiKeyStore(options: InMemoryApiKeyStoreOptions = 
       return [...byId.values()]
         .filter((key) => key.userId === userId)
         .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1))
-        .map((key) => ({ ...key }))
+        .map(copy)
     },
     async revoke(id, userId) {
       const key = byId.get(id)
@@ -61,5 +62,16 @@ export function createInMemoryApiKeyStore(options: InMemoryApiKeyStoreOptions = 
       key.revokedAt = now()
       return true
     },
+    async setLimits(id, limits) {
+      const key = byId.get(id)
+      if (!key) return false
+      if (Object.keys(limits).length > 0) key.limits = { ...limits }
+      else delete key.limits
+      return true
+    },
   }
+}
+
+function copy(key: ApiKey): ApiKey {
+  return key.limits ? { ...key, limits: { ...key.limits } } : { ...key }
 }

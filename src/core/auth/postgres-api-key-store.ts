@@ -1,4 +1,5 @@
 import { and, asc, eq, isNull } from 'drizzle-orm'
+import { type LimitPolicy, limitNames, validLimit } from '../limits/limit-policy.ts'
 import type { PostgresDatabase } from '../memory/postgres-history-store.ts'
 import { toPostgresStoreError } from '../memory/postgres-store-error.ts'
 import { apiKeys } from '../memory/schema.ts'
@@ -40,7 +41,7 @@ export function createPostgresApiKeyStore(options: PostgresApiKeyStoreOptions): 
     })
 
   return {
-    create: ({ userId, name }) =>
+    create: ({ userId, name, limits }) =>
       guard('create', async () => {
         const secret = newSecret()
         const [row] = await db
@@ -52,6 +53,7 @@ export function createPostgresApiKeyStore(options: PostgresApiKeyStoreOptions): 
             prefix: displayPrefix(secret),
             keyHash: await hashApiKey(secret),
             createdAt: new Date(now()),
+            limits: limits && Object.keys(limits).length > 0 ? { ...limits } : null,
           })
           .returning()
         return { key: toApiKey(row!), secret }
@@ -92,6 +94,15 @@ export function createPostgresApiKeyStore(options: PostgresApiKeyStoreOptions): 
           .returning({ id: apiKeys.id })
         return rows.length > 0
       }),
+    setLimits: (id, limits) =>
+      guard('setLimits', async () => {
+        const rows = await db
+          .update(apiKeys)
+          .set({ limits: Object.keys(limits).length > 0 ? { ...limits } : null })
+          .where(eq(apiKeys.id, id))
+          .returning({ id: apiKeys.id })
+        return rows.length > 0
+      }),
   }
 }
 
@@ -105,5 +116,18 @@ function toApiKey(row: typeof apiKeys.$inferSelect): ApiKey {
   }
   if (row.lastUsedAt) key.lastUsedAt = row.lastUsedAt.getTime()
   if (row.revokedAt) key.revokedAt = row.revokedAt.getTime()
+  const limits = storedLimits(row.limits)
+  if (limits) key.limits = limits
   return key
+}
+
+// A row's limits as written by this store; anything else in the column is ignored.
+function storedLimits(value: unknown): LimitPolicy | undefined {
+  if (!value || typeof value !== 'object') return undefined
+  const limits: LimitPolicy = {}
+  for (const name of limitNames) {
+    const limit = (value as Record<string, unknown>)[name]
+    if (validLimit(limit)) limits[name] = limit
+  }
+  return Object.keys(limits).length > 0 ? limits : undefined
 }

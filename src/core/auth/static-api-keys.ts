@@ -65,5 +65,8 @@ export function withStaticApiKeys(
       return [...configured.map((key) => ({ ...key })), ...(await store.list(userId))]
     },
     revoke: (id, userId) => (staticIds.has(id) ? Promise.resolve(false) : store.revoke(id, userId)),
+    // Configured keys take the configured limits; their own would live in the configuration.
+    setLimits: (id, limits) =>
+      staticIds.has(id) ? Promise.resolve(false) : store.setLimits(id, limits),
   }
 }

@@ -1,4 +1,5 @@
 import type { Principal } from '../auth/principal.ts'
+import type { LimitSnapshot } from '../limits/limit-snapshot.ts'
 
 /** Every surface that can start model work. */
 export const surfaces = [
@@ -30,6 +31,10 @@ export interface RequestContext {
   signal?: AbortSignal
   /** Epoch milliseconds after which the caller no longer wants an answer. */
   deadline?: number
+  /** Hands background work a stage starts (a limiter's `pending`) to the platform's `waitUntil`. */
+  defer?(promise: Promise<unknown>): void
+  /** Hears where the caller's limits stand once admitted, for the surface's headers. */
+  reportLimits?(limits: readonly LimitSnapshot[]): void
 }
 
 const traceparentPattern = /^[\da-f]{2}-[\da-f]{32}-[\da-f]{16}-[\da-f]{2}$/

@@ -22,6 +22,10 @@ import { createUpstashTextIndex } from './upstash-text-index.ts'
 /** The three memories, and how to describe them. */
 export interface Memory {
   kv: KvStore
+  /** The Upstash Redis client behind `kv`, when it is Upstash (the limiter uses it directly). */
+  redis?: Redis
+  /** The prefix `kv` puts before its keys in Redis. */
+  kvPrefix: string
   history: HistoryStore
   /** Semantic memory: store and recall by text. */
   semantic: TextIndex
@@ -61,19 +65,20 @@ export function createMemory(options: { config: MemorySettings; database?: SqlDa
   const { config, database } = options
   const embedder = createEmbedder(config)
 
-  const kv =
+  const redis =
     config.UPSTASH_REDIS_REST_URL && config.UPSTASH_REDIS_REST_TOKEN
-      ? createUpstashRedisKvStore({
-          redis: new Redis({
-            url: config.UPSTASH_REDIS_REST_URL,
-            token: config.UPSTASH_REDIS_REST_TOKEN,
-            automaticDeserialization: false,
-            enableTelemetry: false,
-            retry: upstashRetry,
-          }),
-          prefix: 'outpost:',
+      ? new Redis({
+          url: config.UPSTASH_REDIS_REST_URL,
+          token: config.UPSTASH_REDIS_REST_TOKEN,
+          automaticDeserialization: false,
+          enableTelemetry: false,
+          retry: upstashRetry,
         })
-      : createInMemoryKvStore({ maxEntries: 50_000 })
+      : undefined
+  const kvPrefix = 'outpost:'
+  const kv = redis
+    ? createUpstashRedisKvStore({ redis, prefix: kvPrefix })
+    : createInMemoryKvStore({ maxEntries: 50_000 })
   const kvDescription: StoreDescription = config.UPSTASH_REDIS_REST_URL
     ? { concern: 'working memory', backend: 'upstash-redis', embedded: false }
     : { concern: 'working memory', backend: 'in-memory', embedded: true, note: lostOnRestart }
@@ -137,6 +142,8 @@ export function createMemory(options: { config: MemorySettings; database?: SqlDa
 
   return {
     kv,
+    ...(redis ? { redis } : {}),
+    kvPrefix,
     history,
     semantic,
     embedder,

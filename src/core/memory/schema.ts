@@ -114,6 +114,8 @@ export const apiKeys = pgTable(
     createdAt: timestamps('created_at').notNull(),
     lastUsedAt: timestamps('last_used_at'),
     revokedAt: timestamps('revoked_at'),
+    /** The key's own limits (auth's `LimitPolicy`); null follows the configured defaults. */
+    limits: jsonb('limits').$type<Record<string, number>>(),
   },
   (t) => [index('api_keys_user_idx').on(t.userId)],
 )

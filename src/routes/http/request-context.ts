@@ -6,6 +6,8 @@ import {
   type Surface,
   validTraceparent,
 } from '../../core/gate/request-context.ts'
+import type { LimitSnapshot } from '../../core/limits/limit-snapshot.ts'
+import { rateLimitHeaders } from '../../middleware/rate-limit-headers.ts'
 
 /**
  * The gate's view of an HTTP request: its principal (set by the surface's authentication),
@@ -21,5 +23,11 @@ export function requestContext(c: Context<AppEnv>, surface: Surface): RequestCon
     requestId: c.var.requestId,
     ...(traceparent ? { traceparent } : {}),
     signal: c.req.raw.signal,
+    defer: (promise) => c.var.services.defer(promise),
+    // Admitted requests carry their limits too, so clients can slow down before a refusal.
+    reportLimits: (limits: readonly LimitSnapshot[]) => {
+      const headers = rateLimitHeaders(limits, { openai: surface === 'openai' })
+      for (const [name, value] of Object.entries(headers)) c.header(name, value)
+    },
   }
 }

@@ -44,6 +44,7 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
     surface: 'websocket',
     requestId: `${context.requestId}:${++frames}`,
     signal: socket.signal,
+    defer: deps.defer,
   })
   const socket = new AbortController()
   const follows = new Map<string, AbortController>()
