@@ -28,6 +28,7 @@ export function gateDeps(services: RequestServices): GateDeps {
   return {
     ...chatDeps(services),
     stages: services.stages,
+    ...(services.responseCache ? { cache: services.responseCache } : {}),
     statelessRunTtlMs: Math.min(services.config.RUN_TTL_SECONDS * 1000, statelessRunTtlCapMs),
   }
 }

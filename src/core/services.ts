@@ -1,6 +1,7 @@
 import type { TurnDeps } from './agent/run-turn.ts'
 import type { ApiKeyStore } from './auth/api-key-store.ts'
 import { createApiKeyStore } from './auth/create-api-key-store.ts'
+import { createModelCallCache, type ModelCallCache } from './cache/model-call-cache.ts'
 import type { Config } from './config.ts'
 import { createAdmitStage } from './gate/admit-stage.ts'
 import type { GateStage } from './gate/gate-stage.ts'
@@ -57,6 +58,8 @@ export interface Services {
   readonly limits: LimitPolicy
   /** What `runTurn` needs, assembled from the above. */
   readonly turn: TurnDeps
+  /** The response cache and request coalescing at the model call (bound per request by the gate). */
+  readonly responseCache?: ModelCallCache
   readonly stores: readonly StoreDescription[]
   readonly readiness: readonly ReadinessCheck[]
 }
@@ -98,6 +101,8 @@ export interface ServicesOptions {
   stages?: readonly GateStage[]
   /** Replaces the limiter the configuration picks (tests: a store that fails). */
   limiter?: Limiter
+  /** false turns the response cache and request coalescing off (benchmarks' baseline). */
+  responseCache?: boolean
 }
 
 /** Builds the services for one configuration. */
@@ -223,6 +228,9 @@ export async function createServices(
     limits,
     // Limits first: a refused request costs no other stage anything.
     stages: [admit, ...(options.stages ?? [])],
+    ...(options.responseCache === false
+      ? {}
+      : { responseCache: createModelCallCache({ kv: memory.kv, logger }) }),
     turn: {
       router: models.router,
       models: models.models,

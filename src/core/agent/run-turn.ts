@@ -1,7 +1,7 @@
 import { asAppError, clientError } from '../client-error.ts'
 import type { CircuitBreaker } from '../models/breaker.ts'
 import type { ChatMessage, ContentPart, ToolCall } from '../models/chat-model.ts'
-import { streamWithFallback } from '../models/fallback.ts'
+import { type ModelCall, streamWithFallback } from '../models/fallback.ts'
 import type { CatalogEntry, Tier } from '../models/model-catalog.ts'
 import type { ModelProvider } from '../models/model-provider.ts'
 import type { Router } from '../models/router.ts'
@@ -40,6 +40,8 @@ export interface TurnDeps {
   now?: () => number
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
   maxWaitMs?: number
+  /** The model call: `streamWithFallback`, or the response cache bound to this caller. */
+  call?: ModelCall
 }
 
 /**
@@ -95,6 +97,8 @@ export async function* runTurn(
       let text = ''
       let calls: ToolCall[] = []
       let candidate: CatalogEntry | undefined
+      // A call the cache answered (replayed or shared) costs nothing: no model was called.
+      let free = false
       const request = {
         messages: [...messages],
         ...(tools.length > 0 ? { tools, toolChoice: 'auto' as const } : {}),
@@ -102,7 +106,7 @@ export async function* runTurn(
         maxTokens: input.maxTokens,
         stream: input.stream,
       }
-      const events = streamWithFallback(
+      const events = (deps.call ?? streamWithFallback)(
         {
           models: deps.models,
           breaker: deps.breaker,
@@ -119,6 +123,7 @@ export async function* runTurn(
           case 'model-start':
             candidate = event.candidate
             model = candidate.id
+            free = event.cache !== undefined && event.cache.status !== 'MISS'
             break
           case 'retry':
             if (event.restart) {
@@ -140,7 +145,8 @@ export async function* runTurn(
             yield { type: 'tool-call', step, ...event.call }
             break
           case 'usage': {
-            const price = candidate?.price ?? { inputPerMTok: 0, outputPerMTok: 0 }
+            const price =
+              (!free && candidate?.price) || { inputPerMTok: 0, outputPerMTok: 0 }
             const costUsd =
               (event.inputTokens * price.inputPerMTok + event.outputTokens * price.outputPerMTok) /
               1e6

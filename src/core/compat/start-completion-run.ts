@@ -1,6 +1,7 @@
 import type { AgentEvent } from '../agent/agent-event.ts'
 import { asAppError, clientError } from '../client-error.ts'
 import type { ChatRequest, ModelEvent } from '../models/chat-model.ts'
+import type { CacheMark } from '../models/fallback.ts'
 import { modelChoice } from '../models/model-choice.ts'
 import type { RouteDecision } from '../models/router.ts'
 import type { RunLog } from '../runs/run-log.ts'
@@ -74,7 +75,7 @@ export async function startCompletionRun(
   async function* events(): AsyncGenerator<ModelEvent> {
     try {
       for await (const event of started.events) {
-        turn.model(event, started.model, started.route)
+        turn.model(event, started.model, started.route, started.cache)
         yield event
       }
       turn.ended('done', started.model)
@@ -91,6 +92,9 @@ export async function startCompletionRun(
     ...(started.route ? { route: started.route } : {}),
     get model() {
       return started.model
+    },
+    get cache() {
+      return started.cache
     },
     events: events(),
   }
@@ -119,14 +123,21 @@ function createTurnTracker(record: (event: AgentEvent) => void) {
     record({ type: 'turn-end', reason, text, model, steps: 1, usage })
   }
   return {
-    model(event: ModelEvent, model: string, route: RouteDecision | undefined) {
+    model(
+      event: ModelEvent,
+      model: string,
+      route: RouteDecision | undefined,
+      cache: CacheMark | undefined,
+    ) {
       if (event.type === 'text-delta') {
         text += event.text
         record({ type: 'text-delta', step: 1, text: event.text })
       } else if (event.type === 'tool-call') {
         record({ type: 'tool-call', step: 1, ...event.call })
       } else if (event.type === 'usage') {
-        const price = route?.candidates.find((c) => c.id === model)?.price
+        // What the cache answered (replayed or shared) is billed as zero: no model was called.
+        const free = cache !== undefined && cache.status !== 'MISS'
+        const price = free ? undefined : route?.candidates.find((c) => c.id === model)?.price
         const costUsd = price
           ? (event.inputTokens * price.inputPerMTok + event.outputTokens * price.outputPerMTok) /
             1e6

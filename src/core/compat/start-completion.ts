@@ -1,12 +1,12 @@
 import type { TurnDeps } from '../agent/run-turn.ts'
 import type { ChatRequest, ModelEvent } from '../models/chat-model.ts'
-import { streamWithFallback } from '../models/fallback.ts'
+import { type CacheMark, streamWithFallback } from '../models/fallback.ts'
 import { modelChoice } from '../models/model-choice.ts'
 import { ProviderError } from '../models/provider-error.ts'
 import type { RouteDecision } from '../models/router.ts'
 
 /** What a stateless completion needs: the model layer, without the agent's tool loop. */
-export type CompletionDeps = Pick<TurnDeps, 'router' | 'models' | 'breaker'>
+export type CompletionDeps = Pick<TurnDeps, 'router' | 'models' | 'breaker' | 'call'>
 
 /** A completion that has produced its first model event (or proved it cannot). */
 export interface StartedCompletion {
@@ -16,6 +16,8 @@ export interface StartedCompletion {
   readonly model: string
   /** The model's events from the first; replays the one read to start. */
   events: AsyncIterable<ModelEvent>
+  /** How the response cache served the call, when it could (`X-Cache`, `Age`). */
+  readonly cache?: CacheMark
 }
 
 /**
@@ -34,13 +36,14 @@ export async function startCompletion(
     { messages: input.request.messages, ...modelChoice(input.model) },
     signal,
   )
-  const iterator = streamWithFallback(
+  const iterator = (deps.call ?? streamWithFallback)(
     { models: deps.models, breaker: deps.breaker },
     route.candidates,
     input.request,
     signal,
   )[Symbol.asyncIterator]()
   let model = route.candidates[0]?.id ?? 'none'
+  let cache: CacheMark | undefined
   let sent = false
 
   async function next(): Promise<ModelEvent | undefined> {
@@ -50,6 +53,7 @@ export async function startCompletion(
       const event = step.value
       if (event.type === 'model-start') {
         model = event.candidate.id
+        cache = event.cache
       } else if (event.type === 'retry') {
         if (event.restart && sent) {
           throw new ProviderError('provider_error', `${event.from} failed mid-answer`, {
@@ -79,6 +83,9 @@ export async function startCompletion(
     route,
     get model() {
       return model
+    },
+    get cache() {
+      return cache
     },
     events: events(),
   }

@@ -1,5 +1,6 @@
 import type { Principal } from '../auth/principal.ts'
 import type { LimitSnapshot } from '../limits/limit-snapshot.ts'
+import type { CachePolicy } from '../cache/cache-policy.ts'
 
 /** Every surface that can start model work. */
 export const surfaces = [
@@ -35,6 +36,8 @@ export interface RequestContext {
   defer?(promise: Promise<unknown>): void
   /** Hears where the caller's limits stand once admitted, for the surface's headers. */
   reportLimits?(limits: readonly LimitSnapshot[]): void
+  /** What the caller lets the response cache do (its `Cache-Control`); the default when absent. */
+  cache?: CachePolicy
 }
 
 const traceparentPattern = /^[\da-f]{2}-[\da-f]{32}-[\da-f]{16}-[\da-f]{2}$/

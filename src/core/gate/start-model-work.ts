@@ -1,4 +1,5 @@
 import type { AgentEvent } from '../agent/agent-event.ts'
+import type { ModelCallCache } from '../cache/model-call-cache.ts'
 import type { ChatDeps } from '../chat/chat-deps.ts'
 import { regenerate } from '../chat/regenerate.ts'
 import { sendMessage, validMessage } from '../chat/send-message.ts'
@@ -9,11 +10,14 @@ import type { RunOutcome } from '../runs/run-recorder.ts'
 import type { GateStage } from './gate-stage.ts'
 import type { ModelWork, ModelWorkResults } from './model-work.ts'
 import { passStages } from './pass-stages.ts'
+import { reuseModelCalls } from './reuse-model-calls.ts'
 import type { RequestContext } from './request-context.ts'
 
 /** What the gate needs: the chat machinery, its stages, and how long stateless runs live. */
 export interface GateDeps extends ChatDeps {
   stages: readonly GateStage[]
+  /** The response cache and request coalescing of model calls; none when absent. */
+  cache?: ModelCallCache
   /** Lifetime of a stateless (compatible endpoint) run's events in the log. */
   statelessRunTtlMs: number
 }
@@ -40,7 +44,7 @@ export async function startModelWork<W extends ModelWork>(
   let result: ModelWorkResults[ModelWork['kind']]
   try {
     // Everything started here logs with the request's id (and the run's, once it has one).
-    result = await start({ ...deps, logger }, context, work, answer)
+    result = await start(reuseModelCalls({ ...deps, logger }, context, work), context, work, answer)
   } catch (thrown) {
     deps.defer(admission.settle({ kind: 'not-started', error: asAppError(thrown) }))
     throw thrown

@@ -13,7 +13,7 @@ import { abortableSleep } from './sleep.ts'
  */
 export type FallbackEvent =
   | ModelEvent
-  | { type: 'model-start'; candidate: CatalogEntry; attempt: number }
+  | { type: 'model-start'; candidate: CatalogEntry; attempt: number; cache?: CacheMark }
   | {
       type: 'retry'
       from: string
@@ -22,6 +22,25 @@ export type FallbackEvent =
       waitMs: number
       error: { code: string; message: string }
     }
+
+/**
+ * How the response cache served a model call, on its `model-start`: `HIT` replays a stored
+ * answer, `COALESCED` follows an identical call in flight, `MISS` calls the model (and may
+ * store the answer). Hits and coalesced calls cost nothing: no model was called for them.
+ */
+export interface CacheMark {
+  status: 'HIT' | 'MISS' | 'COALESCED'
+  /** Seconds since the answer was produced (0 unless `HIT`). */
+  ageSeconds: number
+}
+
+/** A model call with fallback: `streamWithFallback` itself, or a decorator (the response cache). */
+export type ModelCall = (
+  options: FallbackOptions,
+  candidates: readonly CatalogEntry[],
+  request: ChatRequest,
+  signal?: AbortSignal,
+) => AsyncIterable<FallbackEvent>
 
 /** Options of `streamWithFallback`. */
 export interface FallbackOptions {

@@ -1,6 +1,7 @@
 import type { Context } from 'hono'
 import type { AppEnv } from '../../app-env.ts'
 import { UnauthorizedError } from '../../core/auth/unauthorized-error.ts'
+import { cachePolicyFrom } from '../../core/cache/cache-policy.ts'
 import {
   type RequestContext,
   type Surface,
@@ -11,7 +12,8 @@ import { rateLimitHeaders } from '../../middleware/rate-limit-headers.ts'
 
 /**
  * The gate's view of an HTTP request: its principal (set by the surface's authentication),
- * surface, id, trace context and abort signal. A route without a principal is a 401.
+ * surface, id, trace context, abort signal and cache policy (`Cache-Control`,
+ * `X-Cache-Namespace`). A route without a principal is a 401.
  */
 export function requestContext(c: Context<AppEnv>, surface: Surface): RequestContext {
   const principal = c.var.principal
@@ -29,5 +31,6 @@ export function requestContext(c: Context<AppEnv>, surface: Surface): RequestCon
       const headers = rateLimitHeaders(limits, { openai: surface === 'openai' })
       for (const [name, value] of Object.entries(headers)) c.header(name, value)
     },
+    cache: cachePolicyFrom(c.req.header('cache-control'), c.req.header('x-cache-namespace')),
   }
 }

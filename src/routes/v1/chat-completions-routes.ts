@@ -10,6 +10,7 @@ import { openAiErrorBody } from '../../middleware/surface-error-body.ts'
 import { HEARTBEAT, sseKeepAlive, withHeartbeat } from '../http/heartbeat.ts'
 import { bearerSecurity, createOpenApiApp } from '../http/openapi-app.ts'
 import { requestContext } from '../http/request-context.ts'
+import { setCacheHeaders } from './cache-headers.ts'
 import { ignoredNote } from './ignored-parameters.ts'
 import { fromOpenAiRequest } from './openai-request.ts'
 import { chatCompletionView, createChunker } from './openai-response.ts'
@@ -71,6 +72,7 @@ export const chatCompletionsRoutes = createOpenApiApp().openapi(completions, asy
   const created = Math.floor(Date.now() / 1000)
   c.header('x-outpost-model', completion.model)
   if (completion.route) c.header('x-outpost-route', routeHeader(completion.route))
+  setCacheHeaders(c, completion.cache)
 
   if (!body.stream) {
     const answer = await collectCompletion(completion.events)

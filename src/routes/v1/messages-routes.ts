@@ -17,6 +17,7 @@ import {
   MessageResponseSchema,
   MessagesRequestSchema,
 } from './anthropic-schemas.ts'
+import { setCacheHeaders } from './cache-headers.ts'
 import { ignoredNote } from './ignored-parameters.ts'
 
 const errorResponse = (description: string) => ({
@@ -69,6 +70,7 @@ export const messagesRoutes = createOpenApiApp().openapi(messages, async (c) => 
   const id = `msg_${crypto.randomUUID().replaceAll('-', '')}`
   c.header('x-outpost-model', completion.model)
   if (completion.route) c.header('x-outpost-route', routeHeader(completion.route))
+  setCacheHeaders(c, completion.cache)
 
   if (!body.stream) {
     const answer = await collectCompletion(completion.events)

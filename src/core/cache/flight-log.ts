@@ -1,0 +1,149 @@
+import { AppError, isAppError } from '../errors.ts'
+import type { KvStore } from '../memory/kv-store.ts'
+import type { FallbackEvent } from '../models/fallback.ts'
+import { ProviderError } from '../models/provider-error.ts'
+
+/** One record of a flight: an event, or how the call ended. */
+export type FlightRecord =
+  | { event: FallbackEvent }
+  | { end: true }
+  | { error: { code: string; message: string; status: number; retryable: boolean } }
+
+/** Options of `createFlightLog`. */
+export interface FlightLogOptions {
+  kv: KvStore
+  prefix?: string
+  /** How long a flight's records stay readable. Default 10 minutes. */
+  ttlMs?: number
+  /** Followers fail with `provider_timeout` when nothing new arrives for this long. 120 s. */
+  stallMs?: number
+  pollMinMs?: number
+  pollMaxMs?: number
+  sleep?: (ms: number) => Promise<void>
+}
+
+/**
+ * A flight's events in the KV store, so followers in other isolates and processes receive
+ * the leader's stream live from its first event (the run log's idea, keyed by flight).
+ * Writes are queued and batched behind the leader's stream: its client never waits for them.
+ */
+export interface FlightLog {
+  writer(flightId: string): FlightWriter
+  /** The flight's events from the first until it ends; its error, rethrown, if it failed. */
+  follow(flightId: string, signal?: AbortSignal): AsyncGenerator<FallbackEvent>
+  /** How many remote followers wait on the flight (they count themselves in and out). */
+  waiting(flightId: string): Promise<number>
+}
+
+/** Appends a flight's records in order; `flushed` settles once all are written. */
+export interface FlightWriter {
+  write(record: FlightRecord): void
+  flushed(): Promise<void>
+}
+
+/** Creates the flight log over a `KvStore`. */
+export function createFlightLog(options: FlightLogOptions): FlightLog {
+  const { kv } = options
+  const prefix = options.prefix ?? 'cache:flight:'
+  const ttlMs = options.ttlMs ?? 600_000
+  const stallMs = options.stallMs ?? 120_000
+  const pollMin = options.pollMinMs ?? 5
+  const pollMax = options.pollMaxMs ?? 200
+  const sleep = options.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)))
+  const listKey = (id: string) => `${prefix}${id}`
+  const waitKey = (id: string) => `${prefix}${id}:waiting`
+
+  return {
+    writer(flightId) {
+      let pending: FlightRecord[] = []
+      let chain: Promise<void> = Promise.resolve()
+      let failure: unknown
+      const flush = async () => {
+        const batch = pending
+        pending = []
+        if (batch.length === 0) return
+        await kv.append(listKey(flightId), batch, { ttlMs }).catch((error: unknown) => {
+          failure ??= error
+        })
+      }
+      return {
+        write(record) {
+          pending.push(record)
+          if (pending.length === 1) chain = chain.then(flush)
+        },
+        async flushed() {
+          await chain
+          if (failure) throw failure
+        },
+      }
+    },
+
+    async *follow(flightId, signal) {
+      await kv.increment(waitKey(flightId), 1, { ttlMs })
+      try {
+        let after = 0
+        let delay = pollMin
+        let quietSince = Date.now()
+        for (;;) {
+          if (signal?.aborted) throw aborted()
+          const records = await kv.range<FlightRecord>(listKey(flightId), after, after + 499)
+          for (const record of records) {
+            after += 1
+            if ('event' in record) yield record.event
+            else if ('end' in record) return
+            else throw revived(record.error)
+          }
+          if (records.length > 0) {
+            delay = pollMin
+            quietSince = Date.now()
+            continue
+          }
+          if (Date.now() - quietSince > stallMs) {
+            throw new ProviderError('provider_timeout', 'The shared model call stopped answering', {
+              provider: 'none',
+              model: 'none',
+              retryable: true,
+            })
+          }
+          await sleep(delay)
+          delay = Math.min(delay * 2, pollMax)
+        }
+      } finally {
+        await kv.increment(waitKey(flightId), -1, { ttlMs }).catch(() => {})
+      }
+    },
+
+    async waiting(flightId) {
+      return (await kv.get<number>(waitKey(flightId))) ?? 0
+    },
+  }
+}
+
+/** An error as a flight record: what every follower will receive. */
+export function errorRecord(error: unknown): FlightRecord {
+  const known = isAppError(error)
+  return {
+    error: {
+      code: known ? error.code : 'internal_error',
+      message: known && error.expose ? error.message : 'The model call failed',
+      status: known ? error.status : 500,
+      retryable: known ? error.retryable : false,
+    },
+  }
+}
+
+function revived(error: { code: string; message: string; status: number; retryable: boolean }) {
+  return new AppError(error.code, error.message, {
+    status: error.status,
+    retryable: error.retryable,
+    expose: true,
+  })
+}
+
+function aborted(): ProviderError {
+  return new ProviderError('provider_aborted', 'The caller went away', {
+    provider: 'none',
+    model: 'none',
+    retryable: false,
+  })
+}
