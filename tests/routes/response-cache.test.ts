@@ -56,7 +56,7 @@ describe('response cache at the model call (/v1/chat/completions)', () => {
     const first = await complete(alice, { messages })
     expect(first.headers.get('x-cache')).toBe('MISS')
     const original = answerOf(await first.json())
-    await app.background.drain?.()
+    await app.background.drain(2000)
     const second = await complete(alice, { messages })
     expect(second.headers.get('x-cache')).toBe('HIT')
     expect(Number(second.headers.get('age'))).toBeGreaterThanOrEqual(0)
@@ -71,6 +71,7 @@ describe('response cache at the model call (/v1/chat/completions)', () => {
     const first = await complete(alice, body)
     expect(first.headers.get('x-cache')).toBe('MISS')
     const original = await chunksOf(first)
+    await app.background.drain(2000)
     const second = await complete(alice, body)
     expect(second.headers.get('x-cache')).toBe('HIT')
     expect(await chunksOf(second)).toEqual(original)
@@ -93,6 +94,7 @@ describe('response cache at the model call (/v1/chat/completions)', () => {
     ]
     expect(texts.filter((t) => t === 'for alice only')).toHaveLength(1)
     expect(chatCalls()).toBe(2)
+    await app.background.drain(2000)
     const again = await complete(bob, { messages })
     expect(again.headers.get('x-cache')).toBe('HIT')
     expect((await again.json()).choices[0].message.content).toBe(texts[1])
@@ -103,14 +105,23 @@ describe('response cache at the model call (/v1/chat/completions)', () => {
     const plain = await complete(alice, { messages: sampled, temperature: 0.7 })
     expect(plain.headers.get('x-cache')).toBeNull()
     await plain.text()
-    const optIn = await complete(alice, { messages: sampled, temperature: 0.7 }, {
-      'cache-control': 'max-age=60',
-    })
+    const optIn = await complete(
+      alice,
+      { messages: sampled, temperature: 0.7 },
+      {
+        'cache-control': 'max-age=60',
+      },
+    )
     expect(optIn.headers.get('x-cache')).toBe('MISS')
     await optIn.text()
-    const hit = await complete(alice, { messages: sampled, temperature: 0.7 }, {
-      'cache-control': 'max-age=60',
-    })
+    await app.background.drain(2000)
+    const hit = await complete(
+      alice,
+      { messages: sampled, temperature: 0.7 },
+      {
+        'cache-control': 'max-age=60',
+      },
+    )
     expect(hit.headers.get('x-cache')).toBe('HIT')
     await hit.text()
     expect(chatCalls()).toBe(2)
@@ -131,11 +142,13 @@ describe('response cache at the model call (/v1/chat/completions)', () => {
     expect(chatCalls()).toBe(6)
   })
 
-  it('bills a hit as zero in the run, with the same token counts', async () => {
+  it('reports the same token counts on a hit', async () => {
     const messages = [{ role: 'user', content: fresh('billing') }]
     const first = await complete(alice, { messages })
+    const usage = (await first.json()).usage
+    await app.background.drain(2000)
     const second = await complete(alice, { messages })
-    expect((await first.json()).usage).toEqual((await second.json()).usage)
+    expect((await second.json()).usage).toEqual(usage)
     expect(second.headers.get('x-cache')).toBe('HIT')
   })
 })
@@ -208,5 +221,66 @@ describe('request coalescing', () => {
       .join('')
     expect(rest).toBe(text)
     expect(chatCalls()).toBe(2)
+  })
+})
+
+describe('replay on the other surfaces', () => {
+  it('/v1/messages: a hit has the same body as the original', async () => {
+    const send = () =>
+      app.fetch('http://outpost.test/v1/messages', {
+        method: 'POST',
+        headers: { 'x-api-key': alice, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          model: 'local:mock-1',
+          max_tokens: 100,
+          temperature: 0,
+          messages: [{ role: 'user', content: 'an anthropic client asks the same thing' }],
+        }),
+      })
+    const first = await send()
+    expect(first.headers.get('x-cache')).toBe('MISS')
+    const { id: _first, ...original } = await first.json()
+    await app.background.drain(2000)
+    const second = await send()
+    expect(second.headers.get('x-cache')).toBe('HIT')
+    const { id: _second, ...replayed } = await second.json()
+    expect(replayed).toEqual(original)
+  })
+
+  it('REST runs: identical runs in flight share one model call and log the same events', async () => {
+    mock.script({ kind: 'text', text: 'one answer, two conversations', chunkDelayMs: 15 })
+    const call = (path: string, init: RequestInit = {}) =>
+      app.fetch(`http://outpost.test${path}`, {
+        ...init,
+        headers: {
+          authorization: `Bearer ${alice}`,
+          'content-type': 'application/json',
+          'cache-control': 'max-age=60',
+        },
+      })
+    const content = fresh('rest')
+    const start = async () => {
+      const created = await call('/api/conversations', { method: 'POST', body: '{}' })
+      const { id } = (await created.json()) as { id: string }
+      const sent = await call(`/api/conversations/${id}/messages`, {
+        method: 'POST',
+        body: JSON.stringify({ content, model: 'local:mock-1' }),
+      })
+      return ((await sent.json()) as { events_url: string }).events_url
+    }
+    const urls = await Promise.all([start(), start()])
+    const logs = await Promise.all(
+      urls.map(async (url) =>
+        (await readSse(await call(url))).map((frame) => {
+          const event = JSON.parse(frame.data)
+          return event.type === 'usage' || event.type === 'turn-end'
+            ? { ...event, costUsd: 0, usage: undefined }
+            : event
+        }),
+      ),
+    )
+    expect(logs[1]).toEqual(logs[0])
+    expect(logs[0]?.at(-1)).toMatchObject({ text: 'one answer, two conversations' })
+    expect(chatCalls()).toBe(1)
   })
 })

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startMockLlm, type MockLlm } from '../support/mock-llm/index.ts'
+import { type MockLlm, startMockLlm } from '../support/mock-llm/index.ts'
 import { type RuntimeProcess, startRuntime, waitUntilReady } from '../support/runtime-process.ts'
 import { serviceAvailable } from '../support/services.ts'
 import {
@@ -58,7 +58,10 @@ describe.skipIf(!ready)('request coalescing across two processes over Upstash', 
     })
 
   const textOf = async (response: Response, stream: boolean) => {
-    if (!stream) return ((await response.json()) as any).choices[0].message.content as string
+    if (!stream) {
+      const body = (await response.json()) as { choices: { message: { content: string } }[] }
+      return body.choices[0]?.message.content
+    }
     let text = ''
     for (const line of (await response.text()).split('\n')) {
       if (!line.startsWith('data: {')) continue

@@ -145,8 +145,7 @@ export async function* runTurn(
             yield { type: 'tool-call', step, ...event.call }
             break
           case 'usage': {
-            const price =
-              (!free && candidate?.price) || { inputPerMTok: 0, outputPerMTok: 0 }
+            const price = (!free && candidate?.price) || { inputPerMTok: 0, outputPerMTok: 0 }
             const costUsd =
               (event.inputTokens * price.inputPerMTok + event.outputTokens * price.outputPerMTok) /
               1e6

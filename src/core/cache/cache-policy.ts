@@ -29,10 +29,7 @@ const namespacePattern = /^[\w.:-]{1,64}$/
  * Reads a `Cache-Control` request header (and an `X-Cache-Namespace` value) into a policy.
  * Looks at the first 256 characters only; unknown directives are ignored, as HTTP says.
  */
-export function cachePolicyFrom(
-  cacheControl: string | undefined,
-  namespace?: string,
-): CachePolicy {
+export function cachePolicyFrom(cacheControl: string | undefined, namespace?: string): CachePolicy {
   const policy: CachePolicy = { ...defaultCachePolicy }
   for (const part of (cacheControl ?? '').slice(0, 256).split(',')) {
     const [name = '', value] = part.trim().toLowerCase().split('=', 2)

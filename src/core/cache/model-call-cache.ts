@@ -8,8 +8,8 @@ import {
 } from '../models/fallback.ts'
 import type { CatalogEntry } from '../models/model-catalog.ts'
 import type { Logger } from '../telemetry/logger.ts'
-import { type CachePolicy, cacheable } from './cache-policy.ts'
 import { type CacheScope, modelCallKey } from './cache-key.ts'
+import { type CachePolicy, cacheable } from './cache-policy.ts'
 import { createFlight, type Flight } from './flight.ts'
 import { createFlightLog, errorRecord, type FlightLog } from './flight-log.ts'
 
@@ -103,13 +103,21 @@ export function createModelCallCache(options: ModelCallCacheOptions): ModelCallC
           case 'hit': {
             const { entry, candidate } = plan
             const ageSeconds = Math.max(0, Math.floor((now() - entry.storedAt) / 1000))
-            yield { type: 'model-start', candidate, attempt: 1, cache: { status: 'HIT', ageSeconds } }
+            yield {
+              type: 'model-start',
+              candidate,
+              attempt: 1,
+              cache: { status: 'HIT', ageSeconds },
+            }
             for (const event of entry.events) yield event
             return
           }
           case 'lead':
           case 'follow-here':
-            return yield* marked(plan.flight.follow(signal), plan.kind === 'lead' ? 'MISS' : 'COALESCED')
+            return yield* marked(
+              plan.flight.follow(signal),
+              plan.kind === 'lead' ? 'MISS' : 'COALESCED',
+            )
           case 'follow-there':
             return yield* marked(flights.follow(plan.flightId, signal), 'COALESCED')
           case 'direct':
@@ -156,7 +164,12 @@ export function createModelCallCache(options: ModelCallCacheOptions): ModelCallC
             let model = ''
             let finished = false
             try {
-              for await (const event of upstream(fallback, candidates, request, controller.signal)) {
+              for await (const event of upstream(
+                fallback,
+                candidates,
+                request,
+                controller.signal,
+              )) {
                 flight.push(event)
                 writer.write({ event })
                 if (event.type === 'model-start') {
@@ -170,11 +183,11 @@ export function createModelCallCache(options: ModelCallCacheOptions): ModelCallC
               flight.end()
               if (finished && policy.write && !controller.signal.aborted) {
                 const entry: CacheEntry = { storedAt: now(), model, events: recorded }
-                await kv.set(entryKey(key), entry, { ttlMs: policy.ttlMs ?? ttlMs }).catch(
-                  (error: unknown) => {
+                await kv
+                  .set(entryKey(key), entry, { ttlMs: policy.ttlMs ?? ttlMs })
+                  .catch((error: unknown) => {
                     options.logger?.warn('response cache write failed', { error: String(error) })
-                  },
-                )
+                  })
               }
               writer.write({ end: true })
             } catch (error) {

@@ -10,8 +10,8 @@ import type { RunOutcome } from '../runs/run-recorder.ts'
 import type { GateStage } from './gate-stage.ts'
 import type { ModelWork, ModelWorkResults } from './model-work.ts'
 import { passStages } from './pass-stages.ts'
-import { reuseModelCalls } from './reuse-model-calls.ts'
 import type { RequestContext } from './request-context.ts'
+import { reuseModelCalls } from './reuse-model-calls.ts'
 
 /** What the gate needs: the chat machinery, its stages, and how long stateless runs live. */
 export interface GateDeps extends ChatDeps {
