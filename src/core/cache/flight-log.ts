@@ -1,3 +1,4 @@
+import { type ErrorCode, errorCodes } from '../error-codes.ts'
 import { AppError, isAppError } from '../errors.ts'
 import type { KvStore } from '../memory/kv-store.ts'
 import type { FallbackEvent } from '../models/fallback.ts'
@@ -133,7 +134,10 @@ export function errorRecord(error: unknown): FlightRecord {
 }
 
 function revived(error: { code: string; message: string; status: number; retryable: boolean }) {
-  return new AppError(error.code, error.message, {
+  const code = (errorCodes as readonly string[]).includes(error.code)
+    ? (error.code as ErrorCode)
+    : 'internal_error'
+  return new AppError(code, error.message, {
     status: error.status,
     retryable: error.retryable,
     expose: true,
