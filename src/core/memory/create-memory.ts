@@ -1,6 +1,7 @@
 import { Redis } from '@upstash/redis'
 import { Index } from '@upstash/vector'
 import OpenAI from 'openai'
+import { createCachedEmbedder } from './cached-embedder.ts'
 import type { Embedder } from './embedder.ts'
 import { createEmbeddingTextIndex } from './embedding-text-index.ts'
 import { createHashingEmbedder } from './hashing-embedder.ts'
@@ -63,8 +64,6 @@ const upstashRetry = { retries: 2, backoff: (attempt: number) => 50 * 2 ** attem
  */
 export function createMemory(options: { config: MemorySettings; database?: SqlDatabase }): Memory {
   const { config, database } = options
-  const embedder = createEmbedder(config)
-
   const redis =
     config.UPSTASH_REDIS_REST_URL && config.UPSTASH_REDIS_REST_TOKEN
       ? new Redis({
@@ -82,6 +81,10 @@ export function createMemory(options: { config: MemorySettings; database?: SqlDa
   const kvDescription: StoreDescription = config.UPSTASH_REDIS_REST_URL
     ? { concern: 'working memory', backend: 'upstash-redis', embedded: false }
     : { concern: 'working memory', backend: 'in-memory', embedded: true, note: lostOnRestart }
+  // The built-in hashing embedder is cheaper than a store round trip; a real model is not.
+  const embedder = config.EMBEDDING_MODEL
+    ? createCachedEmbedder({ embedder: createEmbedder(config), kv })
+    : createEmbedder(config)
 
   const historyDb =
     database?.db ??
