@@ -8,12 +8,14 @@ import { createServices, type PlatformCapabilities } from './core/services.ts'
 import { addressLimit } from './middleware/address-limit.ts'
 import { apiKeyAuth } from './middleware/api-key-auth.ts'
 import { configuredBodyLimit } from './middleware/body-limit.ts'
+import { cachedStaticFiles } from './middleware/cached-static-files.ts'
 import { csrfGuard } from './middleware/csrf-guard.ts'
 import { renderError } from './middleware/error-response.tsx'
 import { guestIdentity } from './middleware/guest-identity.ts'
 import { requestBodyGuard } from './middleware/request-body-guard.ts'
 import { requestLog } from './middleware/request-log.ts'
 import { requestTelemetry } from './middleware/request-telemetry.ts'
+import { type CompressionOptions, responseCompression } from './middleware/response-compression.ts'
 import { securityHeaders } from './middleware/security-headers.ts'
 import { type ServicesFactory, servicesMiddleware } from './middleware/services.ts'
 import { chatActionRoutes } from './routes/chat/chat-actions.tsx'
@@ -32,6 +34,8 @@ export interface AppOptions {
   platform: PlatformCapabilities
   /** Serves `public/` (Bun, Deno, Node); on Workers the platform serves assets itself. */
   staticFiles?: MiddlewareHandler
+  /** Compresses responses (Bun, Deno, Node); on Workers Cloudflare's edge does it. */
+  compression?: CompressionOptions
   /** Replaces the composition root; tests inject fakes here. */
   services?: ServicesFactory
   /** The runtime's WebSocket upgrade; without it there is no `/chat` socket. */
@@ -72,7 +76,8 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
         renderError(c, new MethodNotAllowedError(c.req.method, allow)),
     }),
   )
-  if (options.staticFiles) app.use(options.staticFiles)
+  if (options.compression) app.use(responseCompression(options.compression))
+  if (options.staticFiles) app.use(cachedStaticFiles(options.staticFiles))
   app.route('/', livenessRoutes)
 
   app.use(requestLog())

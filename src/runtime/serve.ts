@@ -8,6 +8,7 @@ import { createLogger } from '../core/telemetry/logger.ts'
 import { createOpenSockets } from '../routes/socket/open-sockets.ts'
 import { enableAsyncContext } from './async-context.ts'
 import { createBackgroundTasks } from './background-tasks.ts'
+import { brotliStream } from './brotli-stream.ts'
 import { embeddedDatabaseExists } from './embedded-database.ts'
 import { EmbeddedDatabaseBusyError } from './embedded-database-lock.ts'
 import { type OpenedDatabase, openDatabase } from './open-database.ts'
@@ -95,6 +96,7 @@ export async function serve(options: ServeOptions): Promise<void> {
         : undefined,
     },
     staticFiles: options.staticFiles,
+    compression: { brotli: brotliStream },
     upgradeWebSocket: options.upgradeWebSocket,
     sockets,
     remoteAddress: (c) => remoteAddresses.get(c.req.raw),

@@ -37,13 +37,13 @@ export function createCachedEmbedder(options: CachedEmbedderOptions): Embedder {
       if (missing.length > 0) {
         const vectors = await embedder.embed(missing, signal)
         const byText = new Map(missing.map((text, i) => [text, vectors[i] as number[]]))
-        await Promise.all(
-          texts.map((text, i) => {
-            if (found[i] !== undefined) return
-            found[i] = byText.get(text)
-            return kv.set(keys[i] as string, found[i], { ttlMs }).catch(() => false)
-          }),
-        )
+        const writes: Promise<boolean>[] = []
+        texts.forEach((text, i) => {
+          if (found[i] !== undefined) return
+          found[i] = byText.get(text)
+          writes.push(kv.set(keys[i] as string, found[i], { ttlMs }).catch(() => false))
+        })
+        await Promise.all(writes)
       }
       return found as number[][]
     },
