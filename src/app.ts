@@ -58,6 +58,9 @@ const requestIdPattern = /^[\w.:-]{1,128}$/
  */
 export function createApp(options: AppOptions): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
+  // Outermost: middleware that re-renders a response after `next` (405s) would otherwise
+  // keep a Content-Encoding that no longer matches the body.
+  if (options.compression) app.use(responseCompression(options.compression))
 
   app.use(
     requestId({
@@ -76,7 +79,6 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
         renderError(c, new MethodNotAllowedError(c.req.method, allow)),
     }),
   )
-  if (options.compression) app.use(responseCompression(options.compression))
   if (options.staticFiles) app.use(cachedStaticFiles(options.staticFiles))
   app.route('/', livenessRoutes)
 

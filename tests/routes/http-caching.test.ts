@@ -25,7 +25,7 @@ describe('browser caching of static files', () => {
     const response = await get('/app.0123abcd4567.js')
     expect(response.status).toBe(200)
     expect(response.headers.get('cache-control')).toBe('public, max-age=31536000, immutable')
-    expect(await response.text()).toBe('console.log("hashed asset")\n')
+    expect(await response.text()).toBe('// hashed asset\n')
   })
 
   it('revalidates other files with an ETag and answers 304 when unchanged', async () => {
@@ -43,6 +43,23 @@ describe('browser caching of static files', () => {
     expect(weak).toBe(`W/${etag}`)
     expect((await get('/plain.css', { 'if-none-match': weak })).status).toBe(304)
     expect((await get('/plain.css', { 'if-none-match': '"other"' })).status).toBe(200)
+  })
+
+  it('keeps error responses readable when compressed (a 405 re-rendered after routing)', async () => {
+    const response = await get('/healthz', { 'accept-encoding': 'gzip' })
+    expect(response.status).toBe(200)
+    const wrong = await app.request(
+      '/api/ping',
+      { method: 'DELETE', headers: { 'accept-encoding': 'gzip', accept: 'application/json' } },
+      env,
+    )
+    expect(wrong.status).toBe(405)
+    const bytes = Buffer.from(await wrong.arrayBuffer())
+    const text =
+      wrong.headers.get('content-encoding') === 'gzip'
+        ? gunzipSync(bytes).toString()
+        : bytes.toString()
+    expect(JSON.parse(text).error.code).toBe('method_not_allowed')
   })
 
   it('leaves routes alone', async () => {

@@ -18,6 +18,8 @@ export interface FlightLogOptions {
   ttlMs?: number
   /** Followers fail with `provider_timeout` when nothing new arrives for this long. 120 s. */
   stallMs?: number
+  /** After this long without news, followers ask whether the leader is alive. 2 s. */
+  checkAfterMs?: number
   pollMinMs?: number
   pollMaxMs?: number
   sleep?: (ms: number) => Promise<void>
@@ -30,8 +32,16 @@ export interface FlightLogOptions {
  */
 export interface FlightLog {
   writer(flightId: string): FlightWriter
-  /** The flight's events from the first until it ends; its error, rethrown, if it failed. */
-  follow(flightId: string, signal?: AbortSignal): AsyncGenerator<FallbackEvent>
+  /**
+   * The flight's events from the first until it ends; its error, rethrown, if it failed.
+   * When nothing arrives for a while, `alive` is asked whether the leader still holds its
+   * claim: a leader that died (its claim expired) fails its followers at once.
+   */
+  follow(
+    flightId: string,
+    signal?: AbortSignal,
+    alive?: () => Promise<boolean>,
+  ): AsyncGenerator<FallbackEvent>
   /** How many remote followers wait on the flight (they count themselves in and out). */
   waiting(flightId: string): Promise<number>
 }
@@ -48,6 +58,7 @@ export function createFlightLog(options: FlightLogOptions): FlightLog {
   const prefix = options.prefix ?? 'cache:flight:'
   const ttlMs = options.ttlMs ?? 600_000
   const stallMs = options.stallMs ?? 120_000
+  const checkAfterMs = options.checkAfterMs ?? 2000
   const pollMin = options.pollMinMs ?? 5
   const pollMax = options.pollMaxMs ?? 200
   const sleep = options.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)))
@@ -79,7 +90,7 @@ export function createFlightLog(options: FlightLogOptions): FlightLog {
       }
     },
 
-    async *follow(flightId, signal) {
+    async *follow(flightId, signal, alive) {
       await kv.increment(waitKey(flightId), 1, { ttlMs })
       try {
         let after = 0
@@ -99,7 +110,15 @@ export function createFlightLog(options: FlightLogOptions): FlightLog {
             quietSince = Date.now()
             continue
           }
-          if (Date.now() - quietSince > stallMs) {
+          const quiet = Date.now() - quietSince
+          // A leader ends its flight before releasing its claim: a released claim with no
+          // end record after one more read means the leader died.
+          const dead =
+            quiet > checkAfterMs &&
+            alive !== undefined &&
+            !(await alive()) &&
+            (await kv.length(listKey(flightId))) === after
+          if (dead || quiet > stallMs) {
             throw new ProviderError('provider_timeout', 'The shared model call stopped answering', {
               provider: 'none',
               model: 'none',

@@ -26,7 +26,10 @@ export interface ModelCallCacheOptions {
   kv: KvStore
   /** How long answers are kept when the caller names no `max-age`. Default 1 hour. */
   ttlMs?: number
-  /** How long a claim on a key lasts if its leader dies without releasing it. 10 minutes. */
+  /**
+   * How long a claim on a key lasts if its leader dies without releasing it; a live leader
+   * renews it every third of this. 30 s.
+   */
   claimTtlMs?: number
   prefix?: string
   now?: () => number
@@ -68,7 +71,7 @@ export function createModelCallCache(options: ModelCallCacheOptions): ModelCallC
   const { kv } = options
   const prefix = options.prefix ?? 'cache:'
   const ttlMs = options.ttlMs ?? 3_600_000
-  const claimTtlMs = options.claimTtlMs ?? 600_000
+  const claimTtlMs = options.claimTtlMs ?? 30_000
   const now = options.now ?? Date.now
   const newId = options.newId ?? (() => crypto.randomUUID())
   const upstream = options.upstream ?? streamWithFallback
@@ -118,8 +121,11 @@ export function createModelCallCache(options: ModelCallCacheOptions): ModelCallC
               plan.flight.follow(signal),
               plan.kind === 'lead' ? 'MISS' : 'COALESCED',
             )
-          case 'follow-there':
-            return yield* marked(flights.follow(plan.flightId, signal), 'COALESCED')
+          case 'follow-there': {
+            const { key, flightId } = plan
+            const alive = async () => (await kv.get<string>(claimKey(key))) === flightId
+            return yield* marked(flights.follow(flightId, signal, alive), 'COALESCED')
+          }
           case 'direct':
             return yield* upstream(fallback, candidates, request, signal)
           default:
@@ -140,7 +146,7 @@ export function createModelCallCache(options: ModelCallCacheOptions): ModelCallC
             const here = local.get(current)
             return here
               ? { kind: 'follow-here', flight: here }
-              : { kind: 'follow-there', flightId: current }
+              : { kind: 'follow-there', key, flightId: current }
           }
           return { kind: 'direct' }
         }
@@ -159,6 +165,10 @@ export function createModelCallCache(options: ModelCallCacheOptions): ModelCallC
               ),
           })
           local.set(flightId, flight)
+          // The claim lives while the leader does: renewed in the background, never awaited.
+          const renew = setInterval(() => {
+            caller.defer(kv.expire(claimKey(key), claimTtlMs).catch(() => false))
+          }, claimTtlMs / 3)
           const produce = async () => {
             let recorded: ModelEvent[] = []
             let model = ''
@@ -194,6 +204,7 @@ export function createModelCallCache(options: ModelCallCacheOptions): ModelCallC
               flight.fail(error)
               writer.write(errorRecord(error))
             } finally {
+              clearInterval(renew)
               await writer.flushed().catch(() => {})
               await kv.delete(claimKey(key)).catch(() => false)
               local.delete(flightId)
@@ -211,7 +222,7 @@ type Plan =
   | { kind: 'hit'; entry: CacheEntry; candidate: CatalogEntry }
   | { kind: 'lead'; flight: Flight }
   | { kind: 'follow-here'; flight: Flight }
-  | { kind: 'follow-there'; flightId: string }
+  | { kind: 'follow-there'; key: string; flightId: string }
   | { kind: 'direct' }
 
 /** Marks each `model-start` with how the cache served the call. */

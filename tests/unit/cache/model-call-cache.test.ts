@@ -207,4 +207,26 @@ describe('cache policy and key', () => {
       key,
     )
   })
+
+  it('fails the followers of a leader that died (its claim expired, no end) instead of hanging', async () => {
+    const kv = createInMemoryKvStore()
+    const cache = createModelCallCache({ kv })
+    const candidates = catalog.tiers.fast.slice(0, 1)
+    const request: ChatRequest = { messages: [{ role: 'user', content: 'g' }], temperature: 0 }
+    const key = await modelCallKey({ tenant: 't' }, candidates, request)
+    // A leader in another process claimed the key, wrote nothing, and died.
+    await kv.set(`cache:claim:${key}`, 'ghost-flight', { ttlMs: 200 })
+    const call = cache.bind({ tenant: 't', policy: defaultCachePolicy, defer: () => {} })
+    const model: ChatModel = {
+      id: haiku,
+      provider: 'anthropic',
+      model: 'claude-haiku-4-5',
+      stream: () => {
+        throw new Error('followers never call the model')
+      },
+    }
+    const options = { models: { get: async () => model, ping: async () => {} } }
+    const { error } = await collectUntilError(call(options, candidates, request))
+    expect(error).toMatchObject({ code: 'provider_timeout', retryable: true })
+  }, 10_000)
 })
