@@ -5,7 +5,7 @@
  * - `no-cache`: never answer from the cache (an identical call in flight may still be joined:
  *   its answer is as fresh as a new one);
  * - `no-store`: never store this call's answer;
- * - `max-age=N`: opt in, and keep the answer N seconds (0 means: do not store).
+ * - `max-age=N`: opt in, and keep the answer N seconds (`max-age=0`: do not store, no opt-in).
  */
 export interface CachePolicy {
   read: boolean
@@ -37,9 +37,12 @@ export function cachePolicyFrom(cacheControl: string | undefined, namespace?: st
     else if (name === 'no-store') policy.write = false
     else if (name === 'max-age' && value !== undefined && /^\d{1,9}$/.test(value)) {
       const seconds = Math.min(Number(value), maxTtlSeconds)
-      policy.optIn = true
+      // Browsers send `max-age=0` on a reload: that asks to revalidate, not to opt in.
       if (seconds === 0) policy.write = false
-      else policy.ttlMs = seconds * 1000
+      else {
+        policy.optIn = true
+        policy.ttlMs = seconds * 1000
+      }
     }
   }
   const ns = namespace?.trim()

@@ -182,7 +182,7 @@ describe('cache policy and key', () => {
     expect(cachePolicyFrom(undefined)).toEqual(defaultCachePolicy)
     expect(cachePolicyFrom('no-cache, no-store')).toMatchObject({ read: false, write: false })
     expect(cachePolicyFrom('max-age=120')).toMatchObject({ optIn: true, ttlMs: 120_000 })
-    expect(cachePolicyFrom('max-age=0')).toMatchObject({ optIn: true, write: false })
+    expect(cachePolicyFrom('max-age=0')).toMatchObject({ optIn: false, write: false })
     expect(cachePolicyFrom('max-age=99999999')).toMatchObject({ ttlMs: 86_400_000 })
     expect(cachePolicyFrom('max-age=abc', 'v1').ttlMs).toBeUndefined()
     expect(cachePolicyFrom('', 'v1').namespace).toBe('v1')
