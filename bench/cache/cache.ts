@@ -92,7 +92,7 @@ async function appWith(responseCache: boolean) {
   const app = createApp({ platform, services: async () => services })
   const background = createBackgroundTasks()
   await services.memory.history.upsertUser({ id: 'bench' })
-  const { secret } = await services.memory.apiKeys.create({ userId: 'bench', name: 'bench' })
+  const { secret } = await services.apiKeys.create({ userId: 'bench', name: 'bench' })
   return (content: string, stream = false) =>
     app.request(
       '/v1/chat/completions',

@@ -9,8 +9,8 @@ import { createCatalog } from '../../../src/core/models/catalog.ts'
 import type { ChatModel, ChatRequest } from '../../../src/core/models/chat-model.ts'
 import { ProviderError } from '../../../src/core/models/provider-error.ts'
 import { createRouter } from '../../../src/core/models/router.ts'
-import { calculatorTool } from '../../../src/tools/calculator.ts'
-import { createToolRegistry } from '../../../src/tools/registry.ts'
+import { calculatorTool } from '../../../src/core/tools/calculator.ts'
+import { createToolRegistry } from '../../../src/core/tools/registry.ts'
 import { collect, collectUntilError } from '../../support/collect.ts'
 
 const catalog = createCatalog({ anthropicApiKey: 'test' })
