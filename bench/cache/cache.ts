@@ -18,6 +18,7 @@ import { streamWithFallback } from '../../src/core/models/fallback.ts'
 import { createServices } from '../../src/core/services.ts'
 import { createBackgroundTasks } from '../../src/runtime/background-tasks.ts'
 import { startMockLlm } from '../../tests/support/mock-llm/index.ts'
+import { startUpstashRedisBridge } from '../../tests/support/upstash-redis-bridge.ts'
 
 const args = process.argv.slice(2)
 const iterations = Number(args[args.indexOf('--iterations') + 1] || 300)
@@ -87,8 +88,10 @@ const env = {
   LOCAL_MODEL: 'bench-model',
 }
 const platform = { runtime: 'node' as const, hasFileSystem: false }
-async function appWith(responseCache: boolean) {
-  const services = await createServices(parseConfig(env), platform, { responseCache })
+async function appWith(responseCache: boolean, extra: Record<string, string> = {}) {
+  const services = await createServices(parseConfig({ ...env, ...extra }), platform, {
+    responseCache,
+  })
   const app = createApp({ platform, services: async () => services })
   const background = createBackgroundTasks()
   await services.memory.history.upsertUser({ id: 'bench' })
@@ -149,6 +152,17 @@ const without = await appWith(false)
   console.log(
     `50 identical concurrent requests (answer after 200 ms): without coalescing: ${off.wall.toFixed(0)} ms, ${off.calls} upstream calls | with: ${on.wall.toFixed(0)} ms, ${on.calls} upstream call(s) | wall ratio ${(on.wall / off.wall).toFixed(2)}`,
   )
+  // The same over Upstash (the REST bridge to the machine's Redis), when Redis answers.
+  const bridge = await startUpstashRedisBridge({}).catch(() => undefined)
+  if (bridge) {
+    const redisVars = { UPSTASH_REDIS_REST_URL: bridge.url, UPSTASH_REDIS_REST_TOKEN: bridge.token }
+    const redisOff = await burst(await appWith(false, redisVars), 'upstash-off')
+    const redisOn = await burst(await appWith(true, redisVars), 'upstash-on')
+    console.log(
+      `  the same with every store on Upstash -> bridge -> Redis: without coalescing: ${redisOff.wall.toFixed(0)} ms, ${redisOff.calls} upstream calls | with: ${redisOn.wall.toFixed(0)} ms, ${redisOn.calls} upstream call(s) | wall ratio ${(redisOn.wall / redisOff.wall).toFixed(2)}`,
+    )
+    await bridge.close()
+  }
 }
 await mock.close()
 process.exit(0)
