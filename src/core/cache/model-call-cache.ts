@@ -139,7 +139,12 @@ export function createModelCallCache(options: ModelCallCacheOptions): ModelCallC
             if (hit) return { kind: 'hit', ...hit }
             const flightId = newId()
             if (await kv.set(claimKey(key), flightId, { ifAbsent: true, ttlMs: claimTtlMs })) {
-              return { kind: 'lead', flight: lead(key, flightId) }
+              // A leader stores its entry before releasing its claim: one that finished
+              // between our read and our claim left the answer, so look once more.
+              const late = policy.read ? await stored(key, candidates) : undefined
+              if (!late) return { kind: 'lead', flight: lead(key, flightId) }
+              await kv.delete(claimKey(key))
+              return { kind: 'hit', ...late }
             }
             const current = await kv.get<string>(claimKey(key))
             if (current === undefined) continue
