@@ -1,6 +1,6 @@
 import type { Principal } from '../auth/principal.ts'
-import type { LimitSnapshot } from '../limits/limit-snapshot.ts'
 import type { CachePolicy } from '../cache/cache-policy.ts'
+import type { LimitSnapshot } from '../limits/limit-snapshot.ts'
 
 /** Every surface that can start model work. */
 export const surfaces = [
