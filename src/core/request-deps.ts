@@ -29,6 +29,7 @@ export function gateDeps(services: RequestServices): GateDeps {
     ...chatDeps(services),
     stages: services.stages,
     ...(services.responseCache ? { cache: services.responseCache } : {}),
+    observe: services.observeGate,
     statelessRunTtlMs: Math.min(services.config.RUN_TTL_SECONDS * 1000, statelessRunTtlCapMs),
   }
 }

@@ -4,6 +4,7 @@ import { createApiKeyStore } from './auth/create-api-key-store.ts'
 import { createModelCallCache, type ModelCallCache } from './cache/model-call-cache.ts'
 import type { Config } from './config.ts'
 import { createAdmitStage } from './gate/admit-stage.ts'
+import type { GateObserver } from './gate/gate-observer.ts'
 import type { GateStage } from './gate/gate-stage.ts'
 import type { ReadinessCheck } from './health/readiness-check.ts'
 import { storeReadiness } from './health/store-readiness.ts'
@@ -16,6 +17,7 @@ import type { SqlDatabase } from './memory/sql-database.ts'
 import type { StoreDescription } from './memory/store-description.ts'
 import { createModels, type Models } from './models/create-models.ts'
 import type { ProviderName } from './models/model-catalog.ts'
+import { observeGate } from './observe/observe-gate.ts'
 import { observeModelProvider } from './observe/observe-model-provider.ts'
 import { observeRunLog } from './observe/observe-run-log.ts'
 import { observeStore } from './observe/observe-store.ts'
@@ -60,6 +62,8 @@ export interface Services {
   readonly turn: TurnDeps
   /** The response cache and request coalescing at the model call (bound per request by the gate). */
   readonly responseCache?: ModelCallCache
+  /** Telemetry around every gated request: its span, and refusals by limit. */
+  readonly observeGate: GateObserver
   readonly stores: readonly StoreDescription[]
   readonly readiness: readonly ReadinessCheck[]
 }
@@ -230,7 +234,14 @@ export async function createServices(
     stages: [admit, ...(options.stages ?? [])],
     ...(options.responseCache === false
       ? {}
-      : { responseCache: createModelCallCache({ kv: memory.kv, logger }) }),
+      : {
+          responseCache: createModelCallCache({
+            kv: memory.kv,
+            logger,
+            onLookup: (result) => telemetry.metrics.cacheRequests.add({ result }),
+          }),
+        }),
+    observeGate: observeGate({ tracer, metrics: telemetry.metrics }),
     turn: {
       router: models.router,
       models: models.models,

@@ -70,12 +70,13 @@ async function toolTurn(headers: Record<string, string> = {}) {
 const named = (spans: ReceivedSpan[], name: string) => spans.filter((s) => s.name === name)
 
 describe('traces', () => {
-  it('makes one trace per turn: request → chat → tool, on the GenAI conventions', async () => {
+  it('makes one trace per turn: request → gate → chat → tool, on the GenAI conventions', async () => {
     await toolTurn({ traceparent: `00-${traceId}-${callerSpanId}-01` })
     const spans = await receiver.waitFor(
       (all) =>
         named(all, 'chat mock-1').length === 2 &&
-        named(all, 'execute_tool calculator').length === 1,
+        named(all, 'execute_tool calculator').length === 1 &&
+        named(all, 'gate message').length === 1,
     )
     const request = spans.find((s) => s.name === 'POST /api/conversations/:id/messages')
     expect(request).toBeDefined()
@@ -89,10 +90,20 @@ describe('traces', () => {
       'http.response.status_code': 202,
     })
 
+    // The gate wraps the stages and the run's start; it ends when the run is final.
+    const [gate] = named(spans, 'gate message')
+    expect(gate?.traceId).toBe(traceId)
+    expect(gate?.parentSpanId).toBe(request?.spanId)
+    expect(gate?.attributes).toMatchObject({
+      'outpost.surface': 'rest',
+      'outpost.work': 'message',
+      'outpost.run.status': 'completed',
+    })
+
     const [first, second] = named(spans, 'chat mock-1')
     for (const chat of [first, second]) {
       expect(chat?.traceId).toBe(traceId)
-      expect(chat?.parentSpanId).toBe(request?.spanId)
+      expect(chat?.parentSpanId).toBe(gate?.spanId)
       expect(chat?.kind).toBe(3) // CLIENT
       expect(chat?.attributes).toMatchObject({
         'gen_ai.operation.name': 'chat',

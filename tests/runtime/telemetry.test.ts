@@ -93,15 +93,19 @@ describe.each(runtimes)('telemetry on %s', (runtime) => {
         const mine = inTrace(all)
         return (
           mine.filter((s) => s.name.startsWith('chat ')).length >= 2 &&
-          mine.some((s) => s.name === 'execute_tool calculator')
+          mine.some((s) => s.name === 'execute_tool calculator') &&
+          mine.some((s) => s.name === 'gate message')
         )
       }, 20_000),
     )
     const request = spans.find((s) => s.name === 'POST /api/conversations/:id/messages')
     expect(request?.parentSpanId).toBe(callerSpanId)
+    // request → gate → chat → tool: the run lives on in the background, under its gate span.
+    const gate = spans.find((s) => s.name === 'gate message')
+    expect(gate?.parentSpanId).toBe(request?.spanId)
     const chats = spans.filter((s) => s.name.startsWith('chat '))
     for (const chat of chats) {
-      expect(chat.parentSpanId).toBe(request?.spanId)
+      expect(chat.parentSpanId).toBe(gate?.spanId)
       expect(chat.attributes).toMatchObject({
         'gen_ai.operation.name': 'chat',
         'gen_ai.provider.name': 'outpost_demo',
@@ -117,7 +121,7 @@ describe.each(runtimes)('telemetry on %s', (runtime) => {
     if (runtime !== 'workers') {
       // History on PGlite: its calls for the turn are spans in the same trace.
       const stored = spans.find((s) => s.name === 'history createRun')
-      expect(stored?.parentSpanId).toBe(request?.spanId)
+      expect(stored?.parentSpanId).toBe(gate?.spanId)
       expect(stored?.attributes).toMatchObject({ 'outpost.store': 'history' })
     }
   }, 60_000)

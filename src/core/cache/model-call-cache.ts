@@ -39,6 +39,8 @@ export interface ModelCallCacheOptions {
   flights?: FlightLog
   /** The model call being cached. Default `streamWithFallback`. */
   upstream?: ModelCall
+  /** Hears how each cacheable call was answered (for metrics). */
+  onLookup?: (result: 'hit' | 'miss' | 'coalesced') => void
 }
 
 /** Who calls, under which policy, and where their background work goes. */
@@ -104,6 +106,7 @@ export function createModelCallCache(options: ModelCallCacheOptions): ModelCallC
         }
         switch (plan.kind) {
           case 'hit': {
+            options.onLookup?.('hit')
             const { entry, candidate } = plan
             const ageSeconds = Math.max(0, Math.floor((now() - entry.storedAt) / 1000))
             yield {
@@ -117,11 +120,13 @@ export function createModelCallCache(options: ModelCallCacheOptions): ModelCallC
           }
           case 'lead':
           case 'follow-here':
+            options.onLookup?.(plan.kind === 'lead' ? 'miss' : 'coalesced')
             return yield* marked(
               plan.flight.follow(signal),
               plan.kind === 'lead' ? 'MISS' : 'COALESCED',
             )
           case 'follow-there': {
+            options.onLookup?.('coalesced')
             const { key, flightId } = plan
             const alive = async () => (await kv.get<string>(claimKey(key))) === flightId
             return yield* marked(flights.follow(flightId, signal, alive), 'COALESCED')

@@ -7,7 +7,8 @@ import { asAppError } from '../client-error.ts'
 import { startCompletionRun } from '../compat/start-completion-run.ts'
 import { modelChoice } from '../models/model-choice.ts'
 import type { RunOutcome } from '../runs/run-recorder.ts'
-import type { GateStage } from './gate-stage.ts'
+import type { GateObserver } from './gate-observer.ts'
+import type { GateOutcome, GateStage } from './gate-stage.ts'
 import type { ModelWork, ModelWorkResults } from './model-work.ts'
 import { passStages } from './pass-stages.ts'
 import type { RequestContext } from './request-context.ts'
@@ -20,6 +21,8 @@ export interface GateDeps extends ChatDeps {
   cache?: ModelCallCache
   /** Lifetime of a stateless (compatible endpoint) run's events in the log. */
   statelessRunTtlMs: number
+  /** Telemetry around each gated request (a span, refusal counts); none when absent. */
+  observe?: GateObserver
 }
 
 /**
@@ -38,21 +41,34 @@ export async function startModelWork<W extends ModelWork>(
   if (work.kind === 'message') validMessage(work.content)
   modelChoice(work.model)
   const logger = deps.logger.child({ request_id: context.requestId, surface: context.surface })
-  const admission = await passStages(deps.stages, context, work, logger)
+  const observation = deps.observe?.(context, work)
+  const within = <T>(body: () => Promise<T>) => (observation ? observation.within(body) : body())
+  const ended = (outcome: GateOutcome) => observation?.end(outcome)
+  const admission = await within(() => passStages(deps.stages, context, work, logger)).catch(
+    (thrown: unknown) => {
+      ended({ kind: 'not-started', error: asAppError(thrown) })
+      throw thrown
+    },
+  )
   const ownerId = context.principal.userId
   const answer = admission.answer?.events
   let result: ModelWorkResults[ModelWork['kind']]
   try {
     // Everything started here logs with the request's id (and the run's, once it has one).
-    result = await start(reuseModelCalls({ ...deps, logger }, context, work), context, work, answer)
+    result = await within<ModelWorkResults[ModelWork['kind']]>(() =>
+      start(reuseModelCalls({ ...deps, logger }, context, work), context, work, answer),
+    )
   } catch (thrown) {
-    deps.defer(admission.settle({ kind: 'not-started', error: asAppError(thrown) }))
+    const outcome = { kind: 'not-started' as const, error: asAppError(thrown) }
+    ended(outcome)
+    deps.defer(admission.settle(outcome))
     throw thrown
   }
   const settled: Promise<RunOutcome> = 'settled' in result ? result.settled : result.run.settled
   deps.defer(
     settled.then((outcome) => {
       logger.debug('run settled', { run_id: outcome.runId, owner: ownerId, status: outcome.status })
+      ended({ kind: 'finished', ...outcome })
       return admission.settle({ kind: 'finished', ...outcome })
     }),
   )
