@@ -1,35 +1,9 @@
 import * as z from 'zod'
+import { limitSettings } from './limit-settings.ts'
 import { parseTierSpec } from './models/tier-spec.ts'
+import { def, httpUrl, integer, type SettingDefinition } from './setting-definition.ts'
 
-/**
- * One configuration variable: how to parse it, what it means, and what a user must write.
- * The README's configuration table is checked against this list by a test.
- */
-export interface SettingDefinition<T> {
-  /** Parses the raw string (already trimmed; never called for an unset or empty value). */
-  schema: z.ZodType<T>
-  /** Used when the variable is unset or empty; `undefined` means the setting stays unset. */
-  default?: T
-  /** The default as a user would write it, when that differs from the parsed value. */
-  defaultText?: string
-  /** What a valid value looks like, for error messages ("an integer from 1 to 65535"). */
-  expects: string
-  /** One line for the README table. */
-  description: string
-  /** Secrets are never echoed, logged or rendered. */
-  secret?: boolean
-}
-
-const integer = (min: number, max: number) =>
-  z.coerce.number().int().min(min).max(max) as unknown as z.ZodType<number>
-
-const usd = z.coerce.number().min(0).max(1_000_000) as unknown as z.ZodType<number>
-
-const httpUrl = z
-  .string()
-  .url()
-  .refine((value) => /^https?:\/\//i.test(value))
-  .transform((value) => value.replace(/\/+$/, ''))
+export type { SettingDefinition }
 
 const guardPolicy = z.enum(['block', 'flag', 'off'])
 
@@ -41,9 +15,6 @@ const postgresUrl = z.string().refine((value) => {
     return false
   }
 })
-
-// Keeps each definition's literal type, so `Config` knows which settings have defaults.
-const def = <const D extends SettingDefinition<unknown>>(definition: D): D => definition
 
 /** Every variable Outpost reads, in README order. */
 export const settings = {
@@ -285,59 +256,7 @@ export const settings = {
     description:
       'Workers: how often an isolate adds its metric changes to the shared counters in the KV store (0: after every request).',
   }),
-  LIMIT_RPM: def({
-    schema: integer(0, 1_000_000),
-    expects: 'an integer from 0 to 1000000',
-    description:
-      'Requests for model work per sliding minute, per API key or guest (unset: no limit; keys may override).',
-  }),
-  LIMIT_TPM: def({
-    schema: integer(0, 1_000_000_000),
-    expects: 'an integer from 0 to 1000000000',
-    description:
-      'Tokens (input estimate plus max_tokens, reserved before the run, settled after) per sliding minute.',
-  }),
-  LIMIT_CONCURRENT_RUNS: def({
-    schema: integer(0, 10_000),
-    expects: 'an integer from 0 to 10000',
-    description: 'Runs going on at once per API key or guest.',
-  }),
-  LIMIT_USD_PER_DAY: def({
-    schema: usd,
-    expects: 'a number of US dollars, 0 or more',
-    description: 'Spend per UTC day at the catalog prices; refused with 402 `budget_exhausted`.',
-  }),
-  LIMIT_USD_PER_MONTH: def({
-    schema: usd,
-    expects: 'a number of US dollars, 0 or more',
-    description: 'Spend per UTC month at the catalog prices; refused with 402 `budget_exhausted`.',
-  }),
-  LIMIT_DEFAULT_MAX_TOKENS: def({
-    schema: integer(1, 1_000_000),
-    default: 1024,
-    expects: 'an integer from 1 to 1000000',
-    description: 'Output tokens reserved for requests that name no max_tokens (chat UI, REST).',
-  }),
-  LIMIT_ADDRESS_PER_MINUTE: def({
-    schema: integer(0, 1_000_000),
-    default: 60,
-    expects: 'an integer from 0 to 1000000',
-    description:
-      'New guests and other state-creating requests without an identity, per client address per minute.',
-  }),
-  LIMITS_STORE_DOWN: def({
-    schema: z.enum(['closed', 'open']),
-    default: 'closed',
-    expects: 'closed or open',
-    description:
-      'When the limit store fails: `closed` answers 503 `limits_unavailable`; `open` admits under a per-isolate cap.',
-  }),
-  LIMITS_FAIL_OPEN_RPM: def({
-    schema: integer(0, 1_000_000),
-    default: 10,
-    expects: 'an integer from 0 to 1000000',
-    description: 'With LIMITS_STORE_DOWN=open: requests per minute per caller each isolate admits.',
-  }),
+  ...limitSettings,
 } satisfies Record<string, SettingDefinition<unknown>>
 
 /** Pairs that only make sense together: setting one without the other is a problem. */
