@@ -28,6 +28,11 @@ export class CharBuffer {
     this.units[this.length++] = unit
   }
 
+  /** Removes and returns the last code unit (the buffer must not be empty). */
+  pop(): number {
+    return this.units[--this.length] as number
+  }
+
   /** The code unit at `index` from the end (1 = the last one), or 0 when there is none. */
   last(index = 1): number {
     return this.length >= index ? (this.units[this.length - index] as number) : 0
