@@ -6,6 +6,9 @@ import type { Config } from './config.ts'
 import { createAdmitStage } from './gate/admit-stage.ts'
 import type { GateObserver } from './gate/gate-observer.ts'
 import type { GateStage } from './gate/gate-stage.ts'
+import { createInspectStage } from './gate/inspect-stage.ts'
+import { createInjectionGuard } from './guards/injection/injection-guard.ts'
+import { injectionPolicyFrom } from './guards/injection/injection-policy.ts'
 import type { ReadinessCheck } from './health/readiness-check.ts'
 import { storeReadiness } from './health/store-readiness.ts'
 import { createKvLimiter } from './limits/kv-limiter.ts'
@@ -17,6 +20,7 @@ import type { SqlDatabase } from './memory/sql-database.ts'
 import type { StoreDescription } from './memory/store-description.ts'
 import { createModels, type Models } from './models/create-models.ts'
 import type { ProviderName } from './models/model-catalog.ts'
+import { observeInjectionGuard } from './observe/observe-injection-guard.ts'
 import { observeGate } from './observe/observe-gate.ts'
 import { observeModelProvider } from './observe/observe-model-provider.ts'
 import { observeRunLog } from './observe/observe-run-log.ts'
@@ -204,6 +208,10 @@ export async function createServices(
     failOpenRpm: config.LIMITS_FAIL_OPEN_RPM,
     logger,
   })
+  const guard = observeInjectionGuard(
+    createInjectionGuard({ policy: injectionPolicyFrom(config) }),
+    telemetry.metrics,
+  )
   const providers = Object.keys(models.catalog.connections).filter(
     (name) => name !== 'demo',
   ) as ProviderName[]
@@ -230,8 +238,9 @@ export async function createServices(
     liveRuns: createLiveRuns({ kv: memory.kv, ttlMs: config.RUN_TTL_SECONDS * 1000 }),
     limiter,
     limits,
-    // Limits first: a refused request costs no other stage anything.
-    stages: [admit, ...(options.stages ?? [])],
+    // Limits first: a refused request costs no other stage anything. Then the injection
+    // guard, before anything is stored or reused.
+    stages: [admit, createInspectStage(guard), ...(options.stages ?? [])],
     ...(options.responseCache === false
       ? {}
       : {
@@ -247,6 +256,7 @@ export async function createServices(
       models: models.models,
       breaker: models.breaker,
       tools,
+      guard,
       maxSteps: config.AGENT_MAX_STEPS,
     },
     stores: memory.stores,

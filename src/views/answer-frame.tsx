@@ -1,5 +1,6 @@
 import type { AgentEvent } from '../core/agent/agent-event.ts'
 import { type AnswerState, applyEvent } from './answer-state.ts'
+import { GuardNotice } from './guard-notice.tsx'
 import { answerIds } from './live-answer.tsx'
 import { AssistantMessage, ToolCard } from './message-view.tsx'
 
@@ -25,6 +26,7 @@ export function FinalAnswer(props: { runId: string; state: AnswerState; oob?: bo
       usage={usage}
       status={end?.reason}
       error={state.error?.message}
+      guards={state.recallGuards}
     />
   )
 }
@@ -77,6 +79,17 @@ export function answerFrame(runId: string, state: AnswerState, event: AgentEvent
     case 'tool-result': {
       const tool = state.tools.get(event.id)
       return tool ? <ToolCard id={ids.tool(event.id)} tool={tool} oob /> : null
+    }
+    case 'guard': {
+      // A flagged question already shows its badge; a tool's is on its card.
+      const tool = event.toolCallId ? state.tools.get(event.toolCallId) : undefined
+      if (tool) return <ToolCard id={ids.tool(tool.id)} tool={tool} oob />
+      if (event.path !== 'recalled-memory') return null
+      return (
+        <div hx-swap-oob={`beforeend:#${ids.notices}`}>
+          <GuardNotice guard={event} />
+        </div>
+      )
     }
     case 'retry':
       return (

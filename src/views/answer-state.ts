@@ -1,4 +1,5 @@
 import type { AgentEvent, TurnUsage } from '../core/agent/agent-event.ts'
+import type { GuardNoticeData } from './guard-notice.tsx'
 import type { ToolCardData } from './message-view.tsx'
 
 /** What a renderer knows about a run so far, rebuilt from its events in order. */
@@ -11,11 +12,13 @@ export interface AnswerState {
   tools: Map<string, ToolCardData & { step: number }>
   end?: { reason: string; text: string; model?: string; usage: TurnUsage }
   error?: { code: string; message: string }
+  /** The guard's verdicts on recalled memories (a user message carries its own badge). */
+  recallGuards: GuardNoticeData[]
 }
 
 /** A fresh state. */
 export function newAnswerState(): AnswerState {
-  return { steps: new Set(), tools: new Map() }
+  return { steps: new Set(), tools: new Map(), recallGuards: [] }
 }
 
 /**
@@ -44,6 +47,12 @@ export function applyEvent(state: AnswerState, event: AgentEvent): void {
     case 'tool-result': {
       const tool = state.tools.get(event.id)
       if (tool) tool.result = { ok: event.ok, content: event.content }
+      break
+    }
+    case 'guard': {
+      const tool = event.toolCallId ? state.tools.get(event.toolCallId) : undefined
+      if (tool) tool.guard = event
+      else if (event.path === 'recalled-memory') state.recallGuards.push(event)
       break
     }
     case 'retry':

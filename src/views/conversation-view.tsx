@@ -1,4 +1,5 @@
 import type { Child } from 'hono/jsx'
+import { guardMarkOf } from '../core/chat/guard-mark.ts'
 import type { Conversation, Message } from '../core/domain/history-records.ts'
 import { chatUrls } from '../urls.ts'
 import { Composer } from './composer.tsx'
@@ -48,7 +49,7 @@ export function MessageList(props: { messages: readonly Message[] }) {
     <>
       {props.messages.map((message) =>
         message.role === 'user' ? (
-          <UserMessage text={textOf(message)} />
+          <UserMessage text={textOf(message)} guard={guardMarkOf(message)} />
         ) : message.role === 'assistant' ? (
           <StoredAssistantMessage message={message} />
         ) : null,

@@ -1,5 +1,6 @@
 import { raw } from 'hono/html'
 import type { Message, TokenUsage } from '../core/domain/history-records.ts'
+import { GuardNotice, type GuardNoticeData } from './guard-notice.tsx'
 import { renderMarkdown } from './render-markdown.ts'
 
 /** A tool call and, once it came, its result, as a collapsible card. */
@@ -8,6 +9,8 @@ export interface ToolCardData {
   name: string
   input: unknown
   result?: { ok: boolean; content: string }
+  /** The injection guard's verdict on the result, when it was not `allow`. */
+  guard?: GuardNoticeData
 }
 
 /** The visible text of a stored message. */
@@ -17,11 +20,15 @@ export function textOf(message: Pick<Message, 'content'>): string {
     .join('\n')
 }
 
-/** A user's message, as plain text (never markdown: it is shown as typed). */
-export function UserMessage(props: { text: string }) {
+/**
+ * A user's message, as plain text (never markdown: it is shown as typed), with the injection
+ * guard's badge when it flagged the message.
+ */
+export function UserMessage(props: { text: string; guard?: GuardNoticeData | undefined }) {
   return (
-    <article class="message user" aria-label="You">
+    <article class="message user" aria-label="You" data-guard={props.guard?.verdict}>
       <p class="message-text">{props.text}</p>
+      {props.guard ? <GuardNotice guard={props.guard} /> : null}
     </article>
   )
 }
@@ -58,7 +65,14 @@ export function ToolCard(props: { tool: ToolCardData; id?: string; oob?: boolean
     >
       <summary>
         Tool <code>{tool.name}</code> <span class="tool-state">{state}</span>
+        {tool.guard ? (
+          <span class="tool-guard" data-guard={tool.guard.verdict}>
+            {' '}
+            · {tool.guard.verdict === 'block' ? 'blocked' : 'flagged'}
+          </span>
+        ) : null}
       </summary>
+      {tool.guard ? <GuardNotice guard={tool.guard} /> : null}
       <p class="tool-label">Input</p>
       <pre>{JSON.stringify(tool.input, null, 2)}</pre>
       {tool.result ? (
@@ -96,6 +110,8 @@ export function AssistantMessage(props: {
   usage?: TokenUsage
   status?: string
   error?: string
+  /** The injection guard's verdicts on memories recalled for this answer. */
+  guards?: readonly GuardNoticeData[]
   /** Swapped out of band over the live answer it ends (htmx). */
   oob?: boolean
 }) {
@@ -107,6 +123,9 @@ export function AssistantMessage(props: {
       hx-swap-oob={props.oob ? 'true' : undefined}
     >
       <ModelBadge model={props.model} reason={props.reason} />
+      {(props.guards ?? []).map((guard) => (
+        <GuardNotice guard={guard} />
+      ))}
       {(props.tools ?? []).map((tool) => (
         <ToolCard tool={tool} />
       ))}

@@ -3,6 +3,7 @@ import { chatUrls } from '../urls.ts'
 import { FinalAnswer } from './answer-frame.tsx'
 import { type AnswerState, applyEvent, newAnswerState } from './answer-state.ts'
 import { CsrfInput } from './csrf-input.tsx'
+import { GuardNotice } from './guard-notice.tsx'
 
 const render = async (node: unknown) => String(await (node as { toString(): unknown }).toString())
 
@@ -68,6 +69,10 @@ export async function* streamedAnswer(
             Tool <code>{event.name}</code> {event.ok ? 'answered' : 'failed'}.
           </p>,
         )
+        break
+      case 'guard':
+        // The question shows its own badge; a tool's or a memory's verdict is said here.
+        if (event.path !== 'user-input') yield render(<GuardNotice guard={event} />)
         break
       case 'retry':
         yield closeStep() +

@@ -1,4 +1,5 @@
 import type { ErrorCode } from '../error-codes.ts'
+import type { GuardPath } from '../guards/injection/injection-policy.ts'
 import type { Complexity, Intent } from '../models/intent.ts'
 import type { Tier } from '../models/model-catalog.ts'
 
@@ -27,6 +28,16 @@ export type AgentEvent =
       reason: string
       source: 'model' | 'tier' | 'heuristic' | 'classifier'
       candidates: string[]
+    }
+  | {
+      type: 'guard'
+      guard: 'prompt-injection'
+      path: GuardPath
+      verdict: 'flag' | 'block'
+      score: number
+      reasons: string[]
+      /** The tool call whose result was inspected (path `tool-result`). */
+      toolCallId?: string
     }
   | { type: 'text-delta'; step: number; text: string }
   | { type: 'tool-call'; step: number; id: string; name: string; input: unknown }
@@ -69,6 +80,8 @@ export type AgentEvent =
 export const agentEventTypes = {
   route:
     'The router chose a tier and its candidates: `tier`, `intent`, `complexity`, `reason`, `source`, `candidates`.',
+  guard:
+    'The prompt-injection guard flagged (wrapped as untrusted data) or blocked (left out) a text on `path` (user-input, tool-result, recalled-memory): `verdict`, `score`, `reasons`, and `toolCallId` for a tool result.',
   'text-delta':
     'A piece of the answer of step `step`. A later step begins with a blank line, so the deltas add up to the final text.',
   'tool-call': 'The model called tool `name` with `input` (id `id`).',

@@ -1,12 +1,15 @@
 import { asAppError, clientError } from '../client-error.ts'
+import type { InjectionGuard } from '../guards/injection/injection-guard.ts'
 import type { CircuitBreaker } from '../models/breaker.ts'
 import type { ChatMessage, ContentPart, ToolCall } from '../models/chat-model.ts'
 import { type ModelCall, streamWithFallback } from '../models/fallback.ts'
 import type { CatalogEntry, Tier } from '../models/model-catalog.ts'
 import type { ModelProvider } from '../models/model-provider.ts'
 import type { Router } from '../models/router.ts'
+import { withInjectionGuard } from '../tools/guarded-registry.ts'
 import type { ToolRegistry } from '../tools/registry.ts'
 import type { AgentEvent, TurnEndReason, TurnUsage } from './agent-event.ts'
+import { guardEvent } from './guard-event.ts'
 
 /** What joins the texts of two steps in an answer (and leads a later step's first delta). */
 export const stepSeparator = '\n\n'
@@ -26,6 +29,12 @@ export interface TurnInput {
   stream?: boolean
 }
 
+/** The turn's context from memory, and the events that say what happened to it (`guard`). */
+export interface Recalled {
+  messages: ChatMessage[]
+  events?: AgentEvent[]
+}
+
 /** What `runTurn` needs; tests inject each of these. */
 export interface TurnDeps {
   router: Router
@@ -33,7 +42,12 @@ export interface TurnDeps {
   tools?: ToolRegistry
   breaker?: CircuitBreaker
   /** Context for the turn; the memory work plugs in here. Default: `input.history`. */
-  recall?: (input: TurnInput, signal?: AbortSignal) => Promise<ChatMessage[]>
+  recall?: (input: TurnInput, signal?: AbortSignal) => Promise<Recalled>
+  /**
+   * The prompt-injection guard: tool results pass its `tool-result` policy before the model
+   * sees them, each verdict that is not `allow` reported as a `guard` event. None: no guard.
+   */
+  guard?: InjectionGuard
   system?: string
   /** Model calls per turn, tool round trips included. Default 6. */
   maxSteps?: number
@@ -70,10 +84,13 @@ export async function* runTurn(
   })
 
   try {
-    const recalled = deps.recall ? await deps.recall(input, signal) : (input.history ?? [])
+    const recalled = deps.recall
+      ? await deps.recall(input, signal)
+      : { messages: input.history ?? [] }
+    for (const event of recalled.events ?? []) yield event
     const messages: ChatMessage[] = [
       ...(deps.system ? [{ role: 'system' as const, content: deps.system }] : []),
-      ...recalled,
+      ...recalled.messages,
       { role: 'user', content: input.message },
     ]
     const decision = await deps.router.route(
@@ -89,7 +106,17 @@ export async function* runTurn(
       source: decision.source,
       candidates: decision.candidates.map((c) => c.id),
     }
-    const tools = deps.tools?.definitions() ?? []
+    // Guarded per turn, so each verdict lands in this turn's events, after its result.
+    const verdicts = new Map<string, AgentEvent>()
+    const registry =
+      deps.tools && deps.guard
+        ? withInjectionGuard(deps.tools, deps.guard, (result, verdict) => {
+            if (verdict.verdict === 'allow') return
+            const flagged = { ...verdict, verdict: verdict.verdict }
+            verdicts.set(result.callId, guardEvent('tool-result', flagged, result.callId))
+          })
+        : deps.tools
+    const tools = registry?.definitions() ?? []
 
     while (step < maxSteps) {
       if (signal?.aborted) return yield end('cancelled')
@@ -176,11 +203,11 @@ export async function* runTurn(
         ...(calls.length > 0 ? { toolCalls: calls } : {}),
       })
       if (calls.length === 0) return yield end('done')
-      if (!deps.tools) {
+      if (!registry) {
         throw new TypeError('The model called a tool but the turn has no tool registry')
       }
       // Tools run in parallel; results are reported and fed back in the order of the calls.
-      const results = await Promise.all(calls.map((call) => deps.tools?.execute(call, signal)))
+      const results = await Promise.all(calls.map((call) => registry.execute(call, signal)))
       for (const result of results) {
         if (!result) continue
         yield {
@@ -192,6 +219,8 @@ export async function* runTurn(
           content: result.content,
           durationMs: result.durationMs,
         }
+        const verdict = verdicts.get(result.callId)
+        if (verdict) yield verdict
         messages.push({
           role: 'tool',
           toolCallId: result.callId,

@@ -1,5 +1,6 @@
 import type { Message } from '../domain/history-records.ts'
 import type { ChatMessage } from '../models/chat-model.ts'
+import { guardMarkOf, userTextForModel } from './guard-mark.ts'
 
 /** The text of a stored message: its text parts joined, other parts left out. */
 export function messageText(message: Pick<Message, 'content'>): string {
@@ -15,14 +16,16 @@ export function messageText(message: Pick<Message, 'content'>): string {
 /**
  * Stored messages as model context, oldest first. A past assistant message becomes its final
  * text: the tool calls behind it were already answered, and replaying them would ask the model
- * to reconcile results it cannot see again.
+ * to reconcile results it cannot see again. A user message the injection guard flagged stays
+ * wrapped as untrusted data in every later turn.
  */
 export function toChatHistory(messages: readonly Message[]): ChatMessage[] {
   const history: ChatMessage[] = []
   for (const message of messages) {
     const text = messageText(message)
-    if (message.role === 'user' && text) history.push({ role: 'user', content: text })
-    else if (message.role === 'assistant' && text)
+    if (message.role === 'user' && text) {
+      history.push({ role: 'user', content: userTextForModel(text, guardMarkOf(message)) })
+    } else if (message.role === 'assistant' && text)
       history.push({ role: 'assistant', content: text })
   }
   return history

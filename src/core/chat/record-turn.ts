@@ -75,6 +75,10 @@ export async function* recordTurn(
       case 'usage':
         // The answer's text and usage come whole with `turn-end`.
         break
+      case 'guard':
+        // A flagged user message is marked where it is stored (send-message.ts); a tool
+        // result is stored as the model saw it, wrapped; the event itself stays in the run log.
+        break
       default:
         event satisfies never
     }

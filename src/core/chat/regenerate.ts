@@ -4,6 +4,7 @@ import { NotFoundError, ValidationError } from '../errors.ts'
 import { modelChoice } from '../models/model-choice.ts'
 import type { StartedRun } from '../runs/start-run.ts'
 import type { ChatDeps } from './chat-deps.ts'
+import { guardMarkOf } from './guard-mark.ts'
 import { messageText, toChatHistory } from './history-messages.ts'
 import { contextMessages } from './send-message.ts'
 import { startAnswer } from './start-answer.ts'
@@ -54,6 +55,7 @@ export async function regenerate(deps: ChatDeps, input: RegenerateInput): Promis
     ownerId: input.ownerId,
     conversation,
     question: messageText(userMessage),
+    guard: guardMarkOf(userMessage),
     context: toChatHistory(earlier),
     model: input.model,
     answer: input.answer,

@@ -6,6 +6,7 @@ import { modelChoice } from '../models/model-choice.ts'
 import type { StartedRun } from '../runs/start-run.ts'
 import { cutText, requirePlainText } from '../text/plain-text.ts'
 import type { ChatDeps } from './chat-deps.ts'
+import { type FlagVerdict, guardMarkOf, userTextPart } from './guard-mark.ts'
 import { toChatHistory } from './history-messages.ts'
 import { startAnswer } from './start-answer.ts'
 
@@ -20,6 +21,8 @@ export interface SendMessageInput {
   answer?: AsyncIterable<AgentEvent>
   /** Whether conversation pages should show the run live (false for programs). Default true. */
   live?: boolean
+  /** The injection guard flagged the message (the gate's inspect stage): mark and wrap it. */
+  flag?: FlagVerdict
 }
 
 /** What `sendMessage` started. */
@@ -58,7 +61,7 @@ export async function sendMessage(deps: ChatDeps, input: SendMessageInput): Prom
   const context = toChatHistory([...(earlier?.items ?? [])].reverse())
   const [userMessage] =
     (await history.appendMessages(input.ownerId, conversation.id, [
-      { role: 'user', content: [{ type: 'text', text: content }] },
+      { role: 'user', content: [userTextPart(content, input.flag)] },
     ])) ?? []
   if (!userMessage) throw new NotFoundError('No such conversation')
 
@@ -66,6 +69,7 @@ export async function sendMessage(deps: ChatDeps, input: SendMessageInput): Prom
     ownerId: input.ownerId,
     conversation,
     question: content,
+    guard: guardMarkOf(userMessage),
     context,
     model: input.model,
     answer: input.answer,

@@ -1,12 +1,16 @@
 import type { AgentEvent } from '../agent/agent-event.ts'
-import { runTurn, type TurnInput } from '../agent/run-turn.ts'
+import { guardEvent } from '../agent/guard-event.ts'
+import { precedeWith } from '../agent/precede-with.ts'
+import { type Recalled, runTurn, type TurnInput } from '../agent/run-turn.ts'
 import type { Conversation } from '../domain/history-records.ts'
+import { screenMemories } from '../guards/injection/screen-memories.ts'
 import type { ChatMessage } from '../models/chat-model.ts'
 import { modelChoice } from '../models/model-choice.ts'
 import { startConversationRun } from '../runs/start-conversation-run.ts'
 import type { StartedRun } from '../runs/start-run.ts'
 import type { Logger } from '../telemetry/logger.ts'
 import type { ChatDeps } from './chat-deps.ts'
+import { type GuardMark, userInputGuardEvent, userTextForModel } from './guard-mark.ts'
 import { recordTurn } from './record-turn.ts'
 import { recallMemories, rememberExchange } from './semantic-memory.ts'
 import { systemPrompt } from './system-prompt.ts'
@@ -17,6 +21,8 @@ export interface AnswerRequest {
   conversation: Conversation
   /** The user's message being answered (already stored in history). */
   question: string
+  /** The injection guard's mark on it: the model gets it wrapped, the run starts with `guard`. */
+  guard?: GuardMark
   /** Earlier messages, oldest first, as model context. */
   context: ChatMessage[]
   /** A `provider:model` id, a tier name, or `auto`. */
@@ -38,33 +44,44 @@ export async function startAnswer(deps: ChatDeps, request: AnswerRequest): Promi
   const { ownerId, conversation, question } = request
   const choice = modelChoice(request.model)
   const turnInput: TurnInput = {
-    message: question,
+    message: userTextForModel(question, request.guard),
     history: request.context,
     conversationId: conversation.id,
     ...choice,
   }
-  const recall = (logger: Logger) => async (turn: TurnInput, signal?: AbortSignal) => {
-    const memories = await recallMemories(
-      deps,
-      { ownerId, conversationId: conversation.id, question },
-      signal,
-    ).catch((error: unknown) => {
-      // Recall improves an answer; a vector store hiccup must not prevent one.
-      logger.warn('recall failed', { error: String(error) })
-      return [] as string[]
-    })
-    const note: ChatMessage[] =
-      memories.length > 0
-        ? [
-            {
-              role: 'system',
-              content: `From earlier conversations with this user:\n\n${memories.join('\n\n')}`,
-            },
-          ]
-        : []
-    const recalled: ChatMessage[] = [...note, ...(turn.history ?? [])]
-    return recalled
-  }
+  const recall =
+    (logger: Logger) =>
+    async (turn: TurnInput, signal?: AbortSignal): Promise<Recalled> => {
+      const found = await recallMemories(
+        deps,
+        { ownerId, conversationId: conversation.id, question },
+        signal,
+      ).catch((error: unknown) => {
+        // Recall improves an answer; a vector store hiccup must not prevent one.
+        logger.warn('recall failed', { error: String(error) })
+        return [] as string[]
+      })
+      const guard = deps.turn.guard
+      const screened = guard ? screenMemories(guard, found) : { memories: found, verdicts: [] }
+      const memories = screened.memories
+      const note: ChatMessage[] =
+        memories.length > 0
+          ? [
+              {
+                role: 'system',
+                content: `From earlier conversations with this user:\n\n${memories.join('\n\n')}`,
+              },
+            ]
+          : []
+      return {
+        messages: [...note, ...(turn.history ?? [])],
+        events: screened.verdicts.flatMap((verdict) =>
+          verdict.verdict === 'allow'
+            ? []
+            : [guardEvent('recalled-memory', { ...verdict, verdict: verdict.verdict })],
+        ),
+      }
+    }
 
   const run = await startConversationRun(
     deps,
@@ -94,13 +111,17 @@ export async function startAnswer(deps: ChatDeps, request: AnswerRequest): Promi
               }),
             ),
         },
-        // An answer from elsewhere (a gate stage's) is recorded like the model's own.
-        request.answer ??
-          runTurn(
-            { ...deps.turn, system: deps.turn.system ?? systemPrompt, recall: recall(logger) },
-            turnInput,
-            signal,
-          ),
+        // A flagged question leads the run with its `guard` event; an answer from elsewhere
+        // (a gate stage's) is recorded like the model's own.
+        precedeWith(
+          request.guard ? [userInputGuardEvent(request.guard)] : [],
+          request.answer ??
+            runTurn(
+              { ...deps.turn, system: deps.turn.system ?? systemPrompt, recall: recall(logger) },
+              turnInput,
+              signal,
+            ),
+        ),
       )
     },
   )

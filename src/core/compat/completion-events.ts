@@ -34,6 +34,7 @@ export async function* modelEventsOf(
       case 'route':
       case 'retry':
       case 'tool-result':
+      case 'guard':
         break
       default:
         event satisfies never

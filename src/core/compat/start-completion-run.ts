@@ -1,5 +1,7 @@
 import type { AgentEvent } from '../agent/agent-event.ts'
+import { guardEvent } from '../agent/guard-event.ts'
 import { asAppError, clientError } from '../client-error.ts'
+import type { FlaggedInput } from '../guards/injection/inspect-inputs.ts'
 import type { ChatRequest, ModelEvent } from '../models/chat-model.ts'
 import type { CacheMark } from '../models/fallback.ts'
 import { modelChoice } from '../models/model-choice.ts'
@@ -7,6 +9,7 @@ import type { RouteDecision } from '../models/router.ts'
 import type { RunLog } from '../runs/run-log.ts'
 import { createRunRecorder, type RunOutcome } from '../runs/run-recorder.ts'
 import { modelEventsOf } from './completion-events.ts'
+import { wrapFlagged } from './flagged-request.ts'
 import { type CompletionDeps, type StartedCompletion, startCompletion } from './start-completion.ts'
 
 /** What a stateless completion run needs: the model layer and the run log. */
@@ -15,11 +18,16 @@ export interface CompletionRunDeps extends CompletionDeps {
   newId?: () => string
 }
 
+/** The `guard` event of a run. */
+export type GuardVerdictEvent = Extract<AgentEvent, { type: 'guard' }>
+
 /** A stateless completion that is also a run: its events go to the run log as they pass. */
 export interface StartedCompletionRun extends StartedCompletion {
   readonly runId: string
   /** Resolves (never rejects) once the run is final in the log. */
   settled: Promise<RunOutcome>
+  /** The injection guard's verdicts on flagged messages (for a response header). */
+  guard: GuardVerdictEvent[]
 }
 
 /** One stateless request: who asks, from where, and for what. */
@@ -32,6 +40,8 @@ export interface CompletionRunInput {
   ttlMs: number
   /** Events that answer instead of the model (a gate stage's answer). */
   answer?: AsyncIterable<AgentEvent>
+  /** Messages the injection guard flagged: wrapped for the model, reported as `guard` events. */
+  flagged?: readonly FlaggedInput[]
 }
 
 /**
@@ -59,12 +69,17 @@ export async function startCompletionRun(
   })
   const close = () => void recorder.close('cancelled').then(settle)
   const turn = createTurnTracker(recorder.record)
+  const guard = (input.flagged ?? []).map((input) =>
+    guardEvent(input.path, { ...input.verdict, verdict: 'flag' }),
+  )
+  for (const event of guard) recorder.record(event)
+  const request = wrapFlagged(input.request, input.flagged ?? [])
 
   let started: StartedCompletion
   try {
     started = input.answer
       ? answered(input.answer, modelChoice(input.model).model)
-      : await startCompletion(deps, { model: input.model, request: input.request }, signal)
+      : await startCompletion(deps, { model: input.model, request }, signal)
   } catch (error) {
     turn.failed(error)
     close()
@@ -89,6 +104,7 @@ export async function startCompletionRun(
   return {
     runId,
     settled,
+    guard,
     ...(started.route ? { route: started.route } : {}),
     get model() {
       return started.model

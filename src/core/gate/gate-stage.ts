@@ -1,5 +1,6 @@
 import type { AgentEvent } from '../agent/agent-event.ts'
 import type { AppError } from '../errors.ts'
+import type { FlaggedInput } from '../guards/injection/inspect-inputs.ts'
 import type { RunOutcome } from '../runs/run-recorder.ts'
 import type { ModelWork } from './model-work.ts'
 import type { RequestContext } from './request-context.ts'
@@ -22,10 +23,12 @@ export type Settle = (outcome: GateOutcome) => void | Promise<void>
  *   `Retry-After` when the error has `retryAfterSeconds`);
  * - `answer`: the answer comes from elsewhere (a cache, another run): its events replace the
  *   model's, later stages are skipped, and the run is recorded as usual.
- * `continue` and `answer` may carry a `settle`, called after the run.
+ * `continue` and `answer` may carry a `settle`, called after the run. `continue` may carry the
+ * inputs an inspecting stage flagged: the run hands them to the model wrapped as untrusted
+ * data and reports each with a `guard` event.
  */
 export type StageVerdict =
-  | { kind: 'continue'; settle?: Settle }
+  | { kind: 'continue'; settle?: Settle; flagged?: readonly FlaggedInput[] }
   | { kind: 'refuse'; error: AppError }
   | { kind: 'answer'; source: string; events: AsyncIterable<AgentEvent>; settle?: Settle }
 

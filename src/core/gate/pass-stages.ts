@@ -1,5 +1,6 @@
 import type { AgentEvent } from '../agent/agent-event.ts'
 import { AppError, isAppError } from '../errors.ts'
+import type { FlaggedInput } from '../guards/injection/inspect-inputs.ts'
 import type { Logger } from '../telemetry/logger.ts'
 import type { GateOutcome, GateStage, Settle } from './gate-stage.ts'
 import type { ModelWork } from './model-work.ts'
@@ -9,6 +10,8 @@ import type { RequestContext } from './request-context.ts'
 export interface Admission {
   /** Events that answer instead of the model, from the stage named `source`. */
   answer?: { source: string; events: AsyncIterable<AgentEvent> }
+  /** Inputs a stage flagged, for the run to wrap and report. */
+  flagged: FlaggedInput[]
   /** Calls every stage's `settle`, last stage first; never rejects. */
   settle(outcome: GateOutcome): Promise<void>
 }
@@ -25,6 +28,7 @@ export async function passStages(
   logger: Logger,
 ): Promise<Admission> {
   const settles: { stage: string; settle: Settle }[] = []
+  const flagged: FlaggedInput[] = []
   const settle = async (outcome: GateOutcome) => {
     for (const { stage, settle: one } of settles.toReversed()) {
       try {
@@ -45,18 +49,19 @@ export async function passStages(
     switch (verdict.kind) {
       case 'continue':
         if (verdict.settle) settles.push({ stage: stage.name, settle: verdict.settle })
+        if (verdict.flagged) flagged.push(...verdict.flagged)
         break
       case 'refuse':
         await settle({ kind: 'not-started', error: verdict.error })
         throw verdict.error
       case 'answer':
         if (verdict.settle) settles.push({ stage: stage.name, settle: verdict.settle })
-        return { answer: { source: verdict.source, events: verdict.events }, settle }
+        return { answer: { source: verdict.source, events: verdict.events }, flagged, settle }
       default:
         verdict satisfies never
     }
   }
-  return { settle }
+  return { flagged, settle }
 }
 
 function asAppError(thrown: unknown, stage: string): AppError {

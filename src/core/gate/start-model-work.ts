@@ -5,6 +5,7 @@ import { regenerate } from '../chat/regenerate.ts'
 import { sendMessage, validMessage } from '../chat/send-message.ts'
 import { asAppError } from '../client-error.ts'
 import { startCompletionRun } from '../compat/start-completion-run.ts'
+import type { FlaggedInput } from '../guards/injection/inspect-inputs.ts'
 import { modelChoice } from '../models/model-choice.ts'
 import type { RunOutcome } from '../runs/run-recorder.ts'
 import type { GateObserver } from './gate-observer.ts'
@@ -56,7 +57,13 @@ export async function startModelWork<W extends ModelWork>(
   try {
     // Everything started here logs with the request's id (and the run's, once it has one).
     result = await within<ModelWorkResults[ModelWork['kind']]>(() =>
-      start(reuseModelCalls({ ...deps, logger }, context, work), context, work, answer),
+      start(
+        reuseModelCalls({ ...deps, logger }, context, work),
+        context,
+        work,
+        answer,
+        admission.flagged,
+      ),
     )
   } catch (thrown) {
     const outcome = { kind: 'not-started' as const, error: asAppError(thrown) }
@@ -80,8 +87,10 @@ function start(
   context: RequestContext,
   work: ModelWork,
   answer: AsyncIterable<AgentEvent> | undefined,
+  flagged: readonly FlaggedInput[],
 ) {
   const ownerId = context.principal.userId
+  const flag = flagged.find((input) => input.path === 'user-input')?.verdict
   switch (work.kind) {
     case 'message':
       return sendMessage(deps, {
@@ -90,6 +99,7 @@ function start(
         ...(work.conversationId ? { conversationId: work.conversationId } : {}),
         ...(work.model ? { model: work.model } : {}),
         ...(answer ? { answer } : {}),
+        ...(flag?.verdict === 'flag' ? { flag: { ...flag, verdict: 'flag' as const } } : {}),
         live: context.surface !== 'rest',
       })
     case 'regenerate':
@@ -110,6 +120,7 @@ function start(
           request: work.request,
           ttlMs: deps.statelessRunTtlMs,
           ...(answer ? { answer } : {}),
+          flagged,
         },
         context.signal,
       )

@@ -7,9 +7,8 @@ const secondsBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
  * Every metric Outpost exposes on `/metrics`. Names follow Prometheus conventions (base
  * units, `_total` on counters); labels stay low-cardinality: route patterns, never raw paths.
  *
- * `cacheRequests`, `guardVerdicts` and `limitRefusals` are declared for features that are
- * coming (the response cache, the guards, rate limits): they show up with no series until
- * those features call them.
+ * `cacheRequests`, `guardVerdicts` and `limitRefusals` show up with no series until the
+ * response cache, the injection guard and the limits first count something.
  */
 export function createOutpostMetrics(store: MetricStore) {
   const registry = createMetricRegistry(store)
@@ -75,19 +74,19 @@ export function createOutpostMetrics(store: MetricStore) {
     }),
     cacheRequests: registry.counter({
       name: 'outpost_cache_requests_total',
-      help: 'Response cache lookups by result: hit, miss or coalesced (coming with the cache).',
+      help: 'Response cache lookups by result: hit, miss or coalesced.',
       labelNames: ['result'],
       integer: true,
     }),
     guardVerdicts: registry.counter({
       name: 'outpost_guard_verdicts_total',
-      help: 'Guard verdicts by guard and verdict (coming with the guards).',
-      labelNames: ['guard', 'verdict'],
+      help: 'Prompt-injection guard verdicts by guard, path (user-input, tool-result, recalled-memory) and verdict (allow, flag, block).',
+      labelNames: ['guard', 'path', 'verdict'],
       integer: true,
     }),
     limitRefusals: registry.counter({
       name: 'outpost_limit_refusals_total',
-      help: 'Requests refused by a limit or budget, by limit (coming with rate limits).',
+      help: 'Requests refused by a limit or budget, by limit.',
       labelNames: ['limit'],
       integer: true,
     }),

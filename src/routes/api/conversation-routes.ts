@@ -1,9 +1,11 @@
 import { createRoute } from '@hono/zod-openapi'
+import { guardMarkOf } from '../../core/chat/guard-mark.ts'
 import { NotFoundError } from '../../core/errors.ts'
 import { startModelWork } from '../../core/gate/start-model-work.ts'
 import { gateDeps } from '../../core/request-deps.ts'
 import { requirePlainText } from '../../core/text/plain-text.ts'
 import { apiUrls } from '../../urls.ts'
+import { setGuardHeader } from '../http/guard-header.ts'
 import { bearerSecurity, createOpenApiApp, ownerOf } from '../http/openapi-app.ts'
 import { requestContext } from '../http/request-context.ts'
 import {
@@ -164,6 +166,8 @@ export const conversationRoutes = createOpenApiApp()
       ...(model ? { model } : {}),
     })
     const runId = sent.run.id
+    const mark = guardMarkOf(sent.userMessage)
+    setGuardHeader(c, mark ? [mark] : [])
     if ((c.req.header('Accept') ?? '').includes('text/event-stream')) {
       // A streamed answer: the status is 200, as EventSource and most SSE clients expect.
       return runEventStream(c, sent.run.events) as never

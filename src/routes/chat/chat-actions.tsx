@@ -1,5 +1,6 @@
 import { type Context, Hono } from 'hono'
 import type { AppEnv } from '../../app-env.ts'
+import { guardMarkOf } from '../../core/chat/guard-mark.ts'
 import { NotFoundError, ValidationError } from '../../core/errors.ts'
 import { startModelWork } from '../../core/gate/start-model-work.ts'
 import { gateDeps } from '../../core/request-deps.ts'
@@ -72,7 +73,7 @@ export const chatActionRoutes = new Hono<AppEnv>()
     return fragmentStream(
       c,
       <>
-        <UserMessage text={content.trim()} />
+        <UserMessage text={content.trim()} guard={guardMarkOf(sent.userMessage)} />
         <LiveAnswer conversationId={conversationId} runId={runId} csrfToken={csrfToken} />
         <Composer
           csrfToken={csrfToken}

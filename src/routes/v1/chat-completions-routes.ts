@@ -7,6 +7,7 @@ import { startModelWork } from '../../core/gate/start-model-work.ts'
 import { gateDeps } from '../../core/request-deps.ts'
 import { toAppError } from '../../middleware/error-response.tsx'
 import { openAiErrorBody } from '../../middleware/surface-error-body.ts'
+import { setGuardHeader } from '../http/guard-header.ts'
 import { HEARTBEAT, sseKeepAlive, withHeartbeat } from '../http/heartbeat.ts'
 import { bearerSecurity, createOpenApiApp } from '../http/openapi-app.ts'
 import { requestContext } from '../http/request-context.ts'
@@ -73,6 +74,7 @@ export const chatCompletionsRoutes = createOpenApiApp().openapi(completions, asy
   c.header('x-outpost-model', completion.model)
   if (completion.route) c.header('x-outpost-route', routeHeader(completion.route))
   setCacheHeaders(c, completion.cache)
+  setGuardHeader(c, completion.guard)
 
   if (!body.stream) {
     const answer = await collectCompletion(completion.events)
