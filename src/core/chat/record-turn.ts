@@ -75,6 +75,10 @@ export async function* recordTurn(
       case 'usage':
         // The answer's text and usage come whole with `turn-end`.
         break
+      case 'approval-request':
+      case 'approval':
+        // A denial reaches history as the call's error result.
+        break
       default:
         event satisfies never
     }

@@ -97,7 +97,12 @@ export async function startAnswer(deps: ChatDeps, request: AnswerRequest): Promi
         // An answer from elsewhere (a gate stage's) is recorded like the model's own.
         request.answer ??
           runTurn(
-            { ...deps.turn, system: deps.turn.system ?? systemPrompt, recall: recall(logger) },
+            {
+              ...deps.turn,
+              system: deps.turn.system ?? systemPrompt,
+              recall: recall(logger),
+              ...(deps.approvals ? { approver: deps.approvals.approver(runId) } : {}),
+            },
             turnInput,
             signal,
           ),

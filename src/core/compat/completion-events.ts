@@ -34,6 +34,8 @@ export async function* modelEventsOf(
       case 'route':
       case 'retry':
       case 'tool-result':
+      case 'approval-request':
+      case 'approval':
         break
       default:
         event satisfies never
