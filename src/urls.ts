@@ -18,10 +18,15 @@ export const chatUrls = {
   regenerate: (id: string) => `/c/${segment(id)}/regenerate`,
   rename: (id: string) => `/c/${segment(id)}/rename`,
   delete: (id: string) => `/c/${segment(id)}/delete`,
-  /** A run's page (streamed HTML), its event stream and its stop button. */
+  /** A run's page (streamed HTML), its event stream, its stop button and approval forms. */
   run: (id: string, runId: string) => {
     const page = `/c/${segment(id)}/runs/${segment(runId)}`
-    return { page, events: `${page}/events`, cancel: `${page}/cancel` }
+    return {
+      page,
+      events: `${page}/events`,
+      cancel: `${page}/cancel`,
+      approvals: `${page}/approvals`,
+    }
   },
 }
 
@@ -29,4 +34,5 @@ export const chatUrls = {
 export const apiUrls = {
   run: (runId: string) => `/api/runs/${segment(runId)}`,
   runEvents: (runId: string) => `/api/runs/${segment(runId)}/events`,
+  runApprovals: (runId: string) => `/api/runs/${segment(runId)}/approvals`,
 }

@@ -171,6 +171,26 @@ export const settings = {
     description:
       'Time limit of one tool call; a tool that overruns gives the model an error result.',
   }),
+  TOOLS_REQUIRING_APPROVAL: def({
+    schema: z
+      .string()
+      .transform((text) =>
+        text
+          .split(',')
+          .map((name) => name.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.string().regex(/^[\w.-]{1,128}$/))),
+    expects: 'tool names separated by commas',
+    description:
+      "Tools whose calls pause the run for the user's approval, besides those marked destructive (MCP's `destructiveHint`).",
+  }),
+  APPROVAL_TIMEOUT_SECONDS: def({
+    schema: integer(1, 86_400),
+    default: 300,
+    expects: 'an integer number of seconds from 1 to 86400',
+    description: 'How long a tool call waits for approval; no answer in time counts as Deny.',
+  }),
   RUN_TTL_SECONDS: def({
     schema: integer(60, 604_800),
     default: 3600,

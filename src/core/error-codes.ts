@@ -41,6 +41,7 @@ export const errorCodes = [
   'nothing_to_regenerate',
   'run_not_live',
   'run_not_started',
+  'approval_decided',
   // WebSocket
   'invalid_frame',
   'unknown_frame_type',

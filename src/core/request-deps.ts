@@ -17,6 +17,7 @@ export function chatDeps(services: RequestServices): ChatDeps {
     semantic: services.memory.semantic,
     runLog: services.runLog,
     live: services.liveRuns,
+    approvals: services.approvals,
     turn: services.turn,
     logger: services.logger,
     defer: services.defer,

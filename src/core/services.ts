@@ -20,13 +20,14 @@ import type { SqlDatabase } from './memory/sql-database.ts'
 import type { StoreDescription } from './memory/store-description.ts'
 import { createModels, type Models } from './models/create-models.ts'
 import type { ProviderName } from './models/model-catalog.ts'
-import { observeInjectionGuard } from './observe/observe-injection-guard.ts'
 import { observeGate } from './observe/observe-gate.ts'
+import { observeInjectionGuard } from './observe/observe-injection-guard.ts'
 import { observeModelProvider } from './observe/observe-model-provider.ts'
 import { observeRunLog } from './observe/observe-run-log.ts'
 import { observeStore } from './observe/observe-store.ts'
 import { observeToolRegistry } from './observe/observe-tool-registry.ts'
 import { createLiveRuns, type LiveRuns } from './runs/live-runs.ts'
+import { createRunApprovals, type RunApprovals } from './runs/run-approvals.ts'
 import { createRunLog, type RunLog } from './runs/run-log.ts'
 import type { RuntimeName } from './runtime-name.ts'
 import { createLogger, type Logger } from './telemetry/logger.ts'
@@ -56,6 +57,8 @@ export interface Services {
   readonly runLog: RunLog
   /** Which run is live in each conversation. */
   readonly liveRuns: LiveRuns
+  /** Tool calls waiting for the user's approval, and the decisions that answer them. */
+  readonly approvals: RunApprovals
   /** The gate's stages, in order: every request for model work passes them (see `startModelWork`). */
   readonly stages: readonly GateStage[]
   /** Counters behind the limits (shared with the address limit and `/api/usage`). */
@@ -176,6 +179,7 @@ export async function createServices(
     createToolRegistry({
       tools: [currentTimeTool, calculatorTool],
       defaultTimeoutMs: config.TOOL_TIMEOUT_MS,
+      requireApproval: config.TOOLS_REQUIRING_APPROVAL ?? [],
     }),
     { metrics: telemetry.metrics, tracer, toolCallParents: telemetry.toolCallParents },
   )
@@ -236,6 +240,13 @@ export async function createServices(
     tools,
     runLog,
     liveRuns: createLiveRuns({ kv: memory.kv, ttlMs: config.RUN_TTL_SECONDS * 1000 }),
+    // Like the run log, on the plain store: a waiting run polls it.
+    approvals: createRunApprovals({
+      kv: plainMemory.kv,
+      timeoutMs: config.APPROVAL_TIMEOUT_SECONDS * 1000,
+      ttlMs: config.RUN_TTL_SECONDS * 1000,
+      cancelRequested: (runId) => runLog.cancelRequested(runId),
+    }),
     limiter,
     limits,
     // Limits first: a refused request costs no other stage anything. Then the injection

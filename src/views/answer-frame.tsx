@@ -1,5 +1,6 @@
 import type { AgentEvent } from '../core/agent/agent-event.ts'
 import { type AnswerState, applyEvent } from './answer-state.ts'
+import { type ApprovalForms, ApprovalNote, ApprovalPrompt } from './approval-prompt.tsx'
 import { GuardNotice } from './guard-notice.tsx'
 import { answerIds } from './live-answer.tsx'
 import { AssistantMessage, ToolCard } from './message-view.tsx'
@@ -36,7 +37,13 @@ export function FinalAnswer(props: { runId: string; state: AnswerState; oob?: bo
  * `LiveAnswer`), applying the event to `state`. `null` when the page shows nothing for it
  * (usage). Model text is only ever a JSX child, so it is escaped by construction.
  */
-export function answerFrame(runId: string, state: AnswerState, event: AgentEvent) {
+export function answerFrame(
+  runId: string,
+  state: AnswerState,
+  event: AgentEvent,
+  /** Where Approve and Deny post; without it an approval request shows no buttons. */
+  forms?: ApprovalForms,
+) {
   const ids = answerIds(runId)
   const stepIsNew = 'step' in event && !state.steps.has(event.step)
   applyEvent(state, event)
@@ -76,6 +83,28 @@ export function answerFrame(runId: string, state: AnswerState, event: AgentEvent
         <div hx-swap-oob={`beforeend:#${ids.step(event.step)}`}>{card}</div>
       )
     }
+    case 'approval-request':
+      return (
+        <div hx-swap-oob={`beforeend:#${ids.step(event.step)}`}>
+          <ApprovalPrompt
+            id={ids.approval(event.id)}
+            callId={event.id}
+            name={event.name}
+            deadline={event.deadline}
+            forms={forms}
+            htmx
+          />
+        </div>
+      )
+    case 'approval':
+      return (
+        <ApprovalNote
+          id={ids.approval(event.id)}
+          name={event.name}
+          verdict={{ decision: event.decision, by: event.by }}
+          oob
+        />
+      )
     case 'tool-result': {
       const tool = state.tools.get(event.id)
       return tool ? <ToolCard id={ids.tool(event.id)} tool={tool} oob /> : null

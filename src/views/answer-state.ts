@@ -1,4 +1,5 @@
 import type { AgentEvent, TurnUsage } from '../core/agent/agent-event.ts'
+import type { ApprovalVerdict } from '../core/agent/approver.ts'
 import type { GuardNoticeData } from './guard-notice.tsx'
 import type { ToolCardData } from './message-view.tsx'
 
@@ -10,6 +11,8 @@ export interface AnswerState {
   /** Steps that have a container on the page (text or tool cards). */
   steps: Set<number>
   tools: Map<string, ToolCardData & { step: number }>
+  /** Tool calls that asked for approval, by call id, with the verdict once there is one. */
+  approvals: Map<string, { name: string; deadline: number; verdict?: ApprovalVerdict }>
   end?: { reason: string; text: string; model?: string; usage: TurnUsage }
   error?: { code: string; message: string }
   /** The guard's verdicts on recalled memories (a user message carries its own badge). */
@@ -18,7 +21,7 @@ export interface AnswerState {
 
 /** A fresh state. */
 export function newAnswerState(): AnswerState {
-  return { steps: new Set(), tools: new Map(), recallGuards: [] }
+  return { steps: new Set(), tools: new Map(), approvals: new Map(), recallGuards: [] }
 }
 
 /**
@@ -44,6 +47,14 @@ export function applyEvent(state: AnswerState, event: AgentEvent): void {
         step: event.step,
       })
       break
+    case 'approval-request':
+      state.approvals.set(event.id, { name: event.name, deadline: event.deadline })
+      break
+    case 'approval': {
+      const asked = state.approvals.get(event.id)
+      if (asked) asked.verdict = { decision: event.decision, by: event.by }
+      break
+    }
     case 'tool-result': {
       const tool = state.tools.get(event.id)
       if (tool) tool.result = { ok: event.ok, content: event.content }

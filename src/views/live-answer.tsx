@@ -12,6 +12,7 @@ export function answerIds(runId: string) {
     notices: `${base}-notices`,
     step: (step: number) => `${base}-s${step}`,
     tool: (toolId: string) => `${base}-t-${domId(toolId)}`,
+    approval: (toolId: string) => `${base}-a-${domId(toolId)}`,
   }
 }
 

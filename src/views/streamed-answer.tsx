@@ -2,6 +2,7 @@ import type { RunEntry } from '../core/runs/run-log.ts'
 import { chatUrls } from '../urls.ts'
 import { FinalAnswer } from './answer-frame.tsx'
 import { type AnswerState, applyEvent, newAnswerState } from './answer-state.ts'
+import { ApprovalNote, ApprovalPrompt } from './approval-prompt.tsx'
 import { CsrfInput } from './csrf-input.tsx'
 import { GuardNotice } from './guard-notice.tsx'
 
@@ -15,11 +16,20 @@ const render = async (node: unknown) => String(await (node as { toString(): unkn
  * model wrote is rendered through JSX, so it is escaped by construction.
  */
 export async function* streamedAnswer(
-  run: { conversationId: string; runId: string; csrfToken: string },
+  run: {
+    conversationId: string
+    runId: string
+    csrfToken: string
+    /**
+     * Tool calls already decided when the page began: the page is read from the log's start,
+     * and a prompt that was answered must not offer its buttons again.
+     */
+    decided?: ReadonlySet<string>
+  },
   entries: AsyncIterable<RunEntry>,
 ): AsyncGenerator<string> {
   const { runId } = run
-  const cancel = chatUrls.run(run.conversationId, runId).cancel
+  const { cancel, approvals } = chatUrls.run(run.conversationId, runId)
   const state: AnswerState = newAnswerState()
   let openStep: number | undefined
   const closeStep = () => {
@@ -62,6 +72,23 @@ export async function* streamedAnswer(
               Calling tool <code>{event.name}</code>…
             </p>,
           ))
+        break
+      case 'approval-request':
+        if (!run.decided?.has(event.id)) {
+          yield render(
+            <ApprovalPrompt
+              callId={event.id}
+              name={event.name}
+              deadline={event.deadline}
+              forms={{ action: approvals, csrfToken: run.csrfToken }}
+            />,
+          )
+        }
+        break
+      case 'approval':
+        yield render(
+          <ApprovalNote name={event.name} verdict={{ decision: event.decision, by: event.by }} />,
+        )
         break
       case 'tool-result':
         yield render(

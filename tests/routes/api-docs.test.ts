@@ -23,6 +23,7 @@ describe('GET /openapi.json', () => {
       '/api/conversations/{id}',
       '/api/conversations/{id}/messages',
       '/api/runs/{id}',
+      '/api/runs/{id}/approvals',
       '/api/runs/{id}/cancel',
       '/api/runs/{id}/events',
       '/api/usage',

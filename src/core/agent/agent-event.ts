@@ -2,6 +2,7 @@ import type { ErrorCode } from '../error-codes.ts'
 import type { GuardPath } from '../guards/injection/injection-policy.ts'
 import type { Complexity, Intent } from '../models/intent.ts'
 import type { Tier } from '../models/model-catalog.ts'
+import type { ApprovalDecision } from './approver.ts'
 
 /** Tokens and their cost in US dollars, from the catalog's prices. */
 export interface TurnUsage {
@@ -41,6 +42,24 @@ export type AgentEvent =
     }
   | { type: 'text-delta'; step: number; text: string }
   | { type: 'tool-call'; step: number; id: string; name: string; input: unknown }
+  | {
+      type: 'approval-request'
+      step: number
+      id: string
+      name: string
+      input: unknown
+      /** When no answer counts as Deny, in epoch milliseconds. */
+      deadline: number
+    }
+  | {
+      type: 'approval'
+      step: number
+      id: string
+      name: string
+      decision: ApprovalDecision
+      /** `timeout`: nobody answered before the deadline. */
+      by: 'user' | 'timeout'
+    }
   | {
       type: 'tool-result'
       step: number
@@ -85,6 +104,10 @@ export const agentEventTypes = {
   'text-delta':
     'A piece of the answer of step `step`. A later step begins with a blank line, so the deltas add up to the final text.',
   'tool-call': 'The model called tool `name` with `input` (id `id`).',
+  'approval-request':
+    'The run pauses: tool call `id` (`name`, `input`) waits for the user to approve or deny it until `deadline` (epoch ms).',
+  approval:
+    'The call `id` was decided: `decision` (approve, deny) `by` the user or by the timeout (deny). A denied call gives the model an error result.',
   'tool-result': 'The tool answered (`ok`, `content`, `durationMs`).',
   retry:
     'Model `from` failed with `error`; `to` answers now. With `restart`, the text and tool calls of that step so far are void.',

@@ -7,8 +7,9 @@ import type { CatalogEntry, Tier } from '../models/model-catalog.ts'
 import type { ModelProvider } from '../models/model-provider.ts'
 import type { Router } from '../models/router.ts'
 import { withInjectionGuard } from '../tools/guarded-registry.ts'
-import type { ToolRegistry } from '../tools/registry.ts'
+import type { ToolRegistry, ToolResult } from '../tools/registry.ts'
 import type { AgentEvent, TurnEndReason, TurnUsage } from './agent-event.ts'
+import type { Approver } from './approver.ts'
 import { guardEvent } from './guard-event.ts'
 
 /** What joins the texts of two steps in an answer (and leads a later step's first delta). */
@@ -40,6 +41,8 @@ export interface TurnDeps {
   router: Router
   models: ModelProvider
   tools?: ToolRegistry
+  /** Asks the user about calls of tools that need approval; without it such calls are denied. */
+  approver?: Approver
   breaker?: CircuitBreaker
   /** Context for the turn; the memory work plugs in here. Default: `input.history`. */
   recall?: (input: TurnInput, signal?: AbortSignal) => Promise<Recalled>
@@ -206,8 +209,50 @@ export async function* runTurn(
       if (!registry) {
         throw new TypeError('The model called a tool but the turn has no tool registry')
       }
+      // Calls that need approval pause the turn: every request is announced at once, then
+      // the verdicts are awaited (and reported) in the order of the calls.
+      const denied = new Map<string, string>()
+      const asking = calls.filter((call) => registry.needsApproval(call.name))
+      const approver = deps.approver
+      if (asking.length > 0 && !approver) {
+        for (const call of asking) denied.set(call.id, noApprover)
+      } else if (approver && asking.length > 0) {
+        const deadline = (deps.now ?? Date.now)() + approver.timeoutMs
+        const requests = asking.map((call) => ({
+          callId: call.id,
+          name: call.name,
+          input: call.input,
+          deadline,
+        }))
+        for (const request of requests) {
+          await approver.open(request)
+          yield {
+            type: 'approval-request',
+            step,
+            id: request.callId,
+            name: request.name,
+            input: request.input,
+            deadline,
+          }
+        }
+        for (const request of requests) {
+          const verdict = await approver.wait(request, signal)
+          if (verdict === 'cancelled' || signal?.aborted) return yield end('cancelled')
+          yield { type: 'approval', step, id: request.callId, name: request.name, ...verdict }
+          if (verdict.decision === 'deny') {
+            denied.set(request.callId, verdict.by === 'timeout' ? deniedByTimeout : deniedByUser)
+          }
+        }
+      }
       // Tools run in parallel; results are reported and fed back in the order of the calls.
-      const results = await Promise.all(calls.map((call) => registry.execute(call, signal)))
+      const results = await Promise.all(
+        calls.map((call) => {
+          const refusal = denied.get(call.id)
+          return refusal === undefined
+            ? registry.execute(call, signal)
+            : deniedResult(call, refusal)
+        }),
+      )
       for (const result of results) {
         if (!result) continue
         yield {
@@ -236,6 +281,22 @@ export async function* runTurn(
     const shown = clientError(asAppError(error))
     yield { type: 'error', code: shown.code, message: shown.message, retryable: shown.retryable }
     yield end('error')
+  }
+}
+
+const deniedByUser = 'The user denied this tool call, so it did not run.'
+const deniedByTimeout = 'Nobody approved this tool call in time, so it did not run.'
+const noApprover = "This tool needs the user's approval, and this run cannot ask for it."
+
+/** The result the model sees for a call that was not allowed to run. */
+function deniedResult(call: ToolCall, message: string): ToolResult {
+  return {
+    callId: call.id,
+    name: call.name,
+    ok: false,
+    error: { code: 'denied', message },
+    content: `Error (denied): ${message}`,
+    durationMs: 0,
   }
 }
 

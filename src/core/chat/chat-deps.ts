@@ -2,6 +2,7 @@ import type { TurnDeps } from '../agent/run-turn.ts'
 import type { HistoryStore } from '../memory/history-store.ts'
 import type { TextIndex } from '../memory/text-index.ts'
 import type { LiveRuns } from '../runs/live-runs.ts'
+import type { RunApprovals } from '../runs/run-approvals.ts'
 import type { RunLog } from '../runs/run-log.ts'
 import type { ConversationRunDeps } from '../runs/start-conversation-run.ts'
 import type { Logger } from '../telemetry/logger.ts'
@@ -15,6 +16,8 @@ export interface ChatDeps extends ConversationRunDeps {
   runLog: RunLog
   live: LiveRuns
   turn: TurnDeps
+  /** Where a run's tool calls wait for approval; without it they are denied. */
+  approvals?: RunApprovals
   /** Semantic memory: exchanges remembered and recalled by text. */
   semantic: TextIndex
   logger: Logger

@@ -79,6 +79,10 @@ export async function* recordTurn(
         // A flagged user message is marked where it is stored (send-message.ts); a tool
         // result is stored as the model saw it, wrapped; the event itself stays in the run log.
         break
+      case 'approval-request':
+      case 'approval':
+        // A denial reaches history as the call's error result.
+        break
       default:
         event satisfies never
     }

@@ -117,7 +117,12 @@ export async function startAnswer(deps: ChatDeps, request: AnswerRequest): Promi
           request.guard ? [userInputGuardEvent(request.guard)] : [],
           request.answer ??
             runTurn(
-              { ...deps.turn, system: deps.turn.system ?? systemPrompt, recall: recall(logger) },
+              {
+                ...deps.turn,
+                system: deps.turn.system ?? systemPrompt,
+                recall: recall(logger),
+                ...(deps.approvals ? { approver: deps.approvals.approver(runId) } : {}),
+              },
               turnInput,
               signal,
             ),

@@ -35,6 +35,8 @@ export async function* modelEventsOf(
       case 'retry':
       case 'tool-result':
       case 'guard':
+      case 'approval-request':
+      case 'approval':
         break
       default:
         event satisfies never

@@ -1,5 +1,5 @@
-import type { InjectionGuard } from '../guards/injection/injection-guard.ts'
 import { injectionGuardName } from '../guards/injection/injection-blocked-error.ts'
+import type { InjectionGuard } from '../guards/injection/injection-guard.ts'
 import type { OutpostMetrics } from '../telemetry/outpost-metrics.ts'
 
 /**

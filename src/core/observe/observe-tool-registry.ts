@@ -24,6 +24,7 @@ export function observeToolRegistry(
   return {
     definitions: () => inner.definitions(),
     has: (name) => inner.has(name),
+    needsApproval: (name) => inner.needsApproval(name),
     async execute(call, signal) {
       const asker = options.toolCallParents?.take(call.id)
       const parent = asker ? trace.setSpanContext(context.active(), asker) : context.active()

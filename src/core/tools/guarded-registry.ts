@@ -19,6 +19,7 @@ export function withInjectionGuard(
   return {
     definitions: () => registry.definitions(),
     has: (name) => registry.has(name),
+    needsApproval: (name) => registry.needsApproval(name),
     async execute(call, signal) {
       const result = await registry.execute(call, signal)
       if (!result.ok) return result

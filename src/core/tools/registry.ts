@@ -3,7 +3,13 @@ import type { ToolCall, ToolDefinition } from '../models/chat-model.ts'
 import { type Tool, toolDefinition } from './tool.ts'
 
 /** Why a tool call produced no value. */
-export type ToolErrorCode = 'unknown_tool' | 'invalid_input' | 'timeout' | 'failed' | 'aborted'
+export type ToolErrorCode =
+  | 'unknown_tool'
+  | 'invalid_input'
+  | 'timeout'
+  | 'failed'
+  | 'aborted'
+  | 'denied'
 
 /**
  * The outcome of one tool call, a value either way. `content` is what the model is shown:
@@ -21,6 +27,8 @@ export interface ToolRegistry {
   /** Definitions to send to the model. */
   definitions(): ToolDefinition[]
   has(name: string): boolean
+  /** Whether a call of `name` waits for the user's approval (a destructive or listed tool). */
+  needsApproval(name: string): boolean
   /** Validates the input, runs the tool under its timeout, and never rejects. */
   execute(call: ToolCall, signal?: AbortSignal): Promise<ToolResult>
 }
@@ -32,6 +40,8 @@ export interface ToolRegistryOptions {
   defaultTimeoutMs?: number
   /** Longest result shown to the model, in characters. Default 20 000. */
   maxResultChars?: number
+  /** Tool names that need the user's approval besides those marked `destructive`. */
+  requireApproval?: readonly string[]
   now?: () => number
 }
 
@@ -113,9 +123,11 @@ export function createToolRegistry(options: ToolRegistryOptions): ToolRegistry {
     }
   }
 
+  const listed = new Set(options.requireApproval ?? [])
   return {
     definitions: () => definitions,
     has: (name) => tools.has(name),
+    needsApproval: (name) => listed.has(name) || tools.get(name)?.destructive === true,
     execute,
   }
 }

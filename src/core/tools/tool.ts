@@ -19,6 +19,8 @@ export interface Tool<I = unknown> {
   input: z.ZodType<I>
   /** Overrides the registry's default timeout. */
   timeoutMs?: number
+  /** Pauses the run for the user's approval before `execute`. */
+  destructive?: boolean
   execute(input: I, context: ToolContext): Promise<unknown> | unknown
 }
 

@@ -111,6 +111,22 @@ export const RunSchema = z
 
 export const CancelSchema = z.object({ cancelled: z.boolean() }).openapi('CancelResult')
 
+export const ApprovalDecisionSchema = z
+  .object({
+    call_id: z
+      .string()
+      .min(1)
+      .max(128)
+      .openapi({ description: 'The `id` of the `approval-request` event' }),
+    decision: z.enum(['approve', 'deny']),
+  })
+  .strict()
+  .openapi('ApprovalDecision')
+
+export const ApprovalResultSchema = z
+  .object({ call_id: z.string(), decision: z.enum(['approve', 'deny']) })
+  .openapi('ApprovalResult')
+
 /** The `text/event-stream` of a run: `id` = seq, `event` = AgentEvent type, `data` = JSON. */
 export const EventStreamSchema = z.string().openapi({
   description:

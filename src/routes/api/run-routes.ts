@@ -1,8 +1,11 @@
 import { createRoute } from '@hono/zod-openapi'
 import { chatDeps } from '../../core/request-deps.ts'
+import { decideApproval } from '../../core/runs/decide-approval.ts'
 import { cancelRun, followRun, getRun } from '../../core/runs/run-access.ts'
 import { bearerSecurity, createOpenApiApp, ownerOf } from '../http/openapi-app.ts'
 import {
+  ApprovalDecisionSchema,
+  ApprovalResultSchema,
   CancelSchema,
   ErrorSchema,
   EventStreamSchema,
@@ -58,6 +61,26 @@ const cancel = createRoute({
   },
 })
 
+const approve = createRoute({
+  ...base,
+  method: 'post',
+  path: '/api/runs/{id}/approvals',
+  summary: 'Approve or deny a tool call the run is waiting on',
+  description:
+    'Answers an `approval-request` event. The run continues: an approved call runs, a denied ' +
+    'one gives the model an error result. No answer before the deadline counts as Deny.',
+  request: { params: IdParamSchema, body: { required: true, ...json(ApprovalDecisionSchema) } },
+  responses: {
+    200: { description: 'Decided; the run goes on', ...json(ApprovalResultSchema) },
+    400: { description: 'Malformed body', ...json(ErrorSchema) },
+    ...errors,
+    409: {
+      description: 'Already decided (by the user or the timeout), or the run has ended',
+      ...json(ErrorSchema),
+    },
+  },
+})
+
 /** REST for runs, scoped to the API key's user: another user's run is a 404. */
 export const runRoutes = createOpenApiApp()
   .openapi(get, async (c) => {
@@ -81,4 +104,13 @@ export const runRoutes = createOpenApiApp()
   .openapi(cancel, async (c) => {
     const cancelled = await cancelRun(chatDeps(c.var.services), ownerOf(c), c.req.valid('param').id)
     return c.json({ cancelled }, 202)
+  })
+  .openapi(approve, async (c) => {
+    const { call_id, decision } = c.req.valid('json')
+    await decideApproval(chatDeps(c.var.services), ownerOf(c), {
+      runId: c.req.valid('param').id,
+      callId: call_id,
+      decision,
+    })
+    return c.json({ call_id, decision }, 200)
   })

@@ -4,6 +4,7 @@ import { guardMarkOf } from '../../core/chat/guard-mark.ts'
 import { NotFoundError, ValidationError } from '../../core/errors.ts'
 import { startModelWork } from '../../core/gate/start-model-work.ts'
 import { gateDeps } from '../../core/request-deps.ts'
+import { decideApproval } from '../../core/runs/decide-approval.ts'
 import { cancelRun } from '../../core/runs/run-access.ts'
 import { cutText, requirePlainText } from '../../core/text/plain-text.ts'
 import { chatUrls } from '../../urls.ts'
@@ -107,6 +108,28 @@ export const chatActionRoutes = new Hono<AppEnv>()
     const runId = c.req.param('runId')
     await cancelRun(deps, ownerId, runId, { conversationId })
     // htmx: the live answer's own stream shows the end; nothing to swap here.
+    if (htmx) return c.body(null, 204)
+    return c.redirect(chatUrls.run(conversationId, runId).page, 303)
+  })
+  .post('/c/:id/runs/:runId/approvals', async (c) => {
+    const { ownerId, deps, htmx } = guestContext(c)
+    const conversationId = c.req.param('id')
+    const runId = c.req.param('runId')
+    const callId = requirePlainText(await formField(c, 'call_id'), 'call_id')
+    const decision = await formField(c, 'decision')
+    if (decision !== 'approve' && decision !== 'deny') {
+      throw new ValidationError('decision must be approve or deny', {
+        code: 'unsupported_value',
+        details: { name: 'decision' },
+      })
+    }
+    await decideApproval(
+      deps,
+      ownerId,
+      { runId, callId: cutText(callId, 128), decision },
+      { conversationId },
+    )
+    // htmx: the live answer's stream shows the decision and what follows it.
     if (htmx) return c.body(null, 204)
     return c.redirect(chatUrls.run(conversationId, runId).page, 303)
   })

@@ -66,6 +66,10 @@ export const chatPageRoutes = new Hono<AppEnv>()
     if (!conversation) throw new NotFoundError('No such conversation')
     const { run, logged } = await getRun(deps, ownerId, runId, { conversationId: id })
     const messages = await allMessages(deps, ownerId, id)
+    const decided = new Set<string>()
+    for (const { event } of await deps.runLog.read(runId)) {
+      if (event.type === 'approval') decided.add(event.id)
+    }
     // Expired from the run log (or never logged): history holds the answer, if there is one.
     if (!logged) {
       return htmlPage(
@@ -95,7 +99,7 @@ export const chatPageRoutes = new Hono<AppEnv>()
       async function* (signal) {
         yield `<!doctype html>${head}`
         yield* streamedAnswer(
-          { conversationId: id, runId, csrfToken },
+          { conversationId: id, runId, csrfToken, decided },
           await followRun(deps, ownerId, runId, 0, { conversationId: id, signal }),
         )
         yield tail

@@ -22,7 +22,7 @@ export function resumeAfter(lastEventId: string | undefined, after: string | und
  * so nothing is lost and nothing is sent twice.
  */
 export const runEventRoutes = new Hono<AppEnv>().get('/c/:id/runs/:runId/events', async (c) => {
-  const { ownerId, deps } = guestContext(c)
+  const { ownerId, deps, csrfToken } = guestContext(c)
   const id = c.req.param('id')
   const runId = c.req.param('runId')
   const { logged } = await getRun(deps, ownerId, runId, { conversationId: id })
@@ -40,9 +40,10 @@ export const runEventRoutes = new Hono<AppEnv>().get('/c/:id/runs/:runId/events'
         return
       }
       const state = newAnswerState()
+      const forms = { action: chatUrls.run(id, runId).approvals, csrfToken }
       // Checked above; `followRun` would ask both stores again.
       for await (const entry of deps.runLog.tail(runId, 0, signal)) {
-        const frame = answerFrame(runId, state, entry.event)
+        const frame = answerFrame(runId, state, entry.event, forms)
         if (entry.seq <= after) continue
         yield sseFrame({
           id: entry.seq,

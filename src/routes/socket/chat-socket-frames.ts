@@ -31,14 +31,29 @@ const seq = z.custom<number>((value) => parseSeq(value) !== undefined, {
 /** `resume`: the run's events after `after_seq` (0 for all of them), then live ones. */
 const resumeFrame = z.object({ type: z.literal('resume'), run_id: id, after_seq: seq }).strict()
 
+/** `approval`: approve or deny the tool call `call_id` a run waits on (its `approval-request`). */
+const approvalFrame = z
+  .object({
+    type: z.literal('approval'),
+    run_id: id,
+    call_id: id,
+    decision: z.enum(['approve', 'deny']),
+  })
+  .strict()
+
 /** Every frame a client may send on `/chat`. */
-export const clientFrame = z.discriminatedUnion('type', [sendFrame, cancelFrame, resumeFrame])
+export const clientFrame = z.discriminatedUnion('type', [
+  sendFrame,
+  cancelFrame,
+  resumeFrame,
+  approvalFrame,
+])
 
 /** A parsed client frame. */
 export type ClientFrame = z.infer<typeof clientFrame>
 
 /** The frame types a client may send, for telling an unknown type from a malformed frame. */
-export const clientFrameTypes: readonly string[] = ['send', 'cancel', 'resume']
+export const clientFrameTypes: readonly string[] = ['send', 'cancel', 'resume', 'approval']
 
 /**
  * Every frame the server sends on `/chat`. `event` frames carry one logged `AgentEvent` with its

@@ -2,6 +2,7 @@ import { asAppError, clientError } from '../../core/client-error.ts'
 import { AppError } from '../../core/errors.ts'
 import type { RequestContext } from '../../core/gate/request-context.ts'
 import { type GateDeps, startModelWork } from '../../core/gate/start-model-work.ts'
+import { decideApproval } from '../../core/runs/decide-approval.ts'
 import { cancelRun, followRun, getRun } from '../../core/runs/run-access.ts'
 import type { RunEntry } from '../../core/runs/run-log.ts'
 import { errorFields } from '../../core/telemetry/error-fields.ts'
@@ -136,6 +137,14 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
         }
         return
       }
+      case 'approval':
+        // The decision shows up as the run's `approval` event on the sockets that follow it.
+        await decideApproval(deps, ownerId, {
+          runId: frame.run_id,
+          callId: frame.call_id,
+          decision: frame.decision,
+        })
+        return
     }
   }
 
