@@ -41,6 +41,9 @@ export const errorCodes = [
   'nothing_to_regenerate',
   'run_not_live',
   'run_not_started',
+  'image_type_unsupported',
+  'image_too_large',
+  'too_many_images',
   // WebSocket
   'invalid_frame',
   'unknown_frame_type',

@@ -248,6 +248,7 @@ export async function createServices(
       breaker: models.breaker,
       tools,
       maxSteps: config.AGENT_MAX_STEPS,
+      ...(config.THINKING_BUDGETS ? { thinkingBudgets: config.THINKING_BUDGETS } : {}),
     },
     stores: memory.stores,
     readiness: [...storeReadiness(memory), ...providerChecks],

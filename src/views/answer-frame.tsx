@@ -2,6 +2,7 @@ import type { AgentEvent } from '../core/agent/agent-event.ts'
 import { type AnswerState, applyEvent } from './answer-state.ts'
 import { answerIds } from './live-answer.tsx'
 import { AssistantMessage, ToolCard } from './message-view.tsx'
+import { ThinkingSection } from './thinking-section.tsx'
 
 /** The finished answer from a run's state: what replaces the live shell at `turn-end`. */
 export function FinalAnswer(props: { runId: string; state: AnswerState; oob?: boolean }) {
@@ -19,6 +20,7 @@ export function FinalAnswer(props: { runId: string; state: AnswerState; oob?: bo
       id={answerIds(props.runId).article}
       oob={props.oob}
       text={end?.text ?? ''}
+      thinking={state.thinking}
       model={end?.model ?? state.model}
       reason={state.reason}
       tools={[...state.tools.values()]}
@@ -37,6 +39,7 @@ export function FinalAnswer(props: { runId: string; state: AnswerState; oob?: bo
 export function answerFrame(runId: string, state: AnswerState, event: AgentEvent) {
   const ids = answerIds(runId)
   const stepIsNew = 'step' in event && !state.steps.has(event.step)
+  const thinkingIsNew = state.thinking === ''
   applyEvent(state, event)
   const intoBody = `beforeend:#${ids.body}`
   switch (event.type) {
@@ -46,6 +49,16 @@ export function answerFrame(runId: string, state: AnswerState, event: AgentEvent
           <span class="badge-model">{event.tier} tier</span>
           <span class="badge-reason"> · {event.reason}</span>
         </p>
+      )
+    case 'thinking-delta':
+      // A signature alone shows nothing; the first words open the section, the rest join it.
+      if (event.text === '') return null
+      return thinkingIsNew ? (
+        <div hx-swap-oob={intoBody}>
+          <ThinkingSection text={event.text} open bodyId={ids.thinking} />
+        </div>
+      ) : (
+        <span hx-swap-oob={`beforeend:#${ids.thinking}`}>{event.text}</span>
       )
     case 'text-delta':
       return stepIsNew ? (

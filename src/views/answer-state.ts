@@ -6,6 +6,8 @@ export interface AnswerState {
   tier?: string
   reason?: string
   model?: string
+  /** The model's reasoning so far, every step's in order (never part of the answer). */
+  thinking: string
   /** Steps that have a container on the page (text or tool cards). */
   steps: Set<number>
   tools: Map<string, ToolCardData & { step: number }>
@@ -15,7 +17,7 @@ export interface AnswerState {
 
 /** A fresh state. */
 export function newAnswerState(): AnswerState {
-  return { steps: new Set(), tools: new Map() }
+  return { thinking: '', steps: new Set(), tools: new Map() }
 }
 
 /**
@@ -28,6 +30,9 @@ export function applyEvent(state: AnswerState, event: AgentEvent): void {
     case 'route':
       state.tier = event.tier
       state.reason = event.reason
+      break
+    case 'thinking-delta':
+      state.thinking += event.text
       break
     case 'text-delta':
       state.steps.add(event.step)

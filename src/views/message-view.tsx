@@ -1,6 +1,7 @@
 import { raw } from 'hono/html'
 import type { Message, TokenUsage } from '../core/domain/history-records.ts'
 import { renderMarkdown } from './render-markdown.ts'
+import { storedThinking, ThinkingSection } from './thinking-section.tsx'
 
 /** A tool call and, once it came, its result, as a collapsible card. */
 export interface ToolCardData {
@@ -18,10 +19,11 @@ export function textOf(message: Pick<Message, 'content'>): string {
 }
 
 /** A user's message, as plain text (never markdown: it is shown as typed). */
-export function UserMessage(props: { text: string }) {
+export function UserMessage(props: { text: string; images?: unknown }) {
   return (
     <article class="message user" aria-label="You">
       <p class="message-text">{props.text}</p>
+      {props.images ?? null}
     </article>
   )
 }
@@ -90,6 +92,8 @@ export function UsageDetails(props: { usage?: TokenUsage }) {
 export function AssistantMessage(props: {
   id?: string
   text: string
+  /** The model's reasoning, shown apart from the answer; '' or absent when it sent none. */
+  thinking?: string
   model?: string
   reason?: string
   tools?: readonly ToolCardData[]
@@ -107,6 +111,7 @@ export function AssistantMessage(props: {
       hx-swap-oob={props.oob ? 'true' : undefined}
     >
       <ModelBadge model={props.model} reason={props.reason} />
+      {props.thinking ? <ThinkingSection text={props.thinking} /> : null}
       {(props.tools ?? []).map((tool) => (
         <ToolCard tool={tool} />
       ))}
@@ -147,6 +152,7 @@ export function StoredAssistantMessage(props: { message: Message }) {
     <AssistantMessage
       id={`m-${message.id}`}
       text={textOf(message)}
+      thinking={storedThinking(message)}
       model={message.model}
       reason={routeReason(message)}
       tools={tools}

@@ -28,6 +28,7 @@ export type AgentEvent =
       source: 'model' | 'tier' | 'heuristic' | 'classifier'
       candidates: string[]
     }
+  | { type: 'thinking-delta'; step: number; text: string; signature?: string }
   | { type: 'text-delta'; step: number; text: string }
   | { type: 'tool-call'; step: number; id: string; name: string; input: unknown }
   | {
@@ -69,6 +70,8 @@ export type AgentEvent =
 export const agentEventTypes = {
   route:
     'The router chose a tier and its candidates: `tier`, `intent`, `complexity`, `reason`, `source`, `candidates`.',
+  'thinking-delta':
+    "A piece of the model's reasoning in step `step`, never part of the answer's text. A delta with empty `text` may carry the reasoning block's `signature` (Anthropic).",
   'text-delta':
     'A piece of the answer of step `step`. A later step begins with a blank line, so the deltas add up to the final text.',
   'tool-call': 'The model called tool `name` with `input` (id `id`).',

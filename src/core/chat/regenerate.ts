@@ -4,7 +4,7 @@ import { NotFoundError, ValidationError } from '../errors.ts'
 import { modelChoice } from '../models/model-choice.ts'
 import type { StartedRun } from '../runs/start-run.ts'
 import type { ChatDeps } from './chat-deps.ts'
-import { messageText, toChatHistory } from './history-messages.ts'
+import { messageText, storedImages, toChatHistory } from './history-messages.ts'
 import { contextMessages } from './send-message.ts'
 import { startAnswer } from './start-answer.ts'
 
@@ -54,6 +54,7 @@ export async function regenerate(deps: ChatDeps, input: RegenerateInput): Promis
     ownerId: input.ownerId,
     conversation,
     question: messageText(userMessage),
+    images: storedImages(userMessage),
     context: toChatHistory(earlier),
     model: input.model,
     answer: input.answer,

@@ -1,6 +1,7 @@
 import type { AgentEvent } from '../agent/agent-event.ts'
 import { runTurn, type TurnInput } from '../agent/run-turn.ts'
 import type { Conversation } from '../domain/history-records.ts'
+import type { ImageUpload } from '../images/image-upload.ts'
 import type { ChatMessage } from '../models/chat-model.ts'
 import { modelChoice } from '../models/model-choice.ts'
 import { startConversationRun } from '../runs/start-conversation-run.ts'
@@ -17,6 +18,8 @@ export interface AnswerRequest {
   conversation: Conversation
   /** The user's message being answered (already stored in history). */
   question: string
+  /** Images attached to the question: with any, the model sees text and images together. */
+  images?: readonly ImageUpload[]
   /** Earlier messages, oldest first, as model context. */
   context: ChatMessage[]
   /** A `provider:model` id, a tier name, or `auto`. */
@@ -37,8 +40,19 @@ export async function startAnswer(deps: ChatDeps, request: AnswerRequest): Promi
   const now = deps.now ?? Date.now
   const { ownerId, conversation, question } = request
   const choice = modelChoice(request.model)
+  const images = request.images ?? []
   const turnInput: TurnInput = {
-    message: question,
+    message:
+      images.length === 0
+        ? question
+        : [
+            { type: 'text', text: question },
+            ...images.map((image) => ({
+              type: 'image' as const,
+              mediaType: image.mediaType,
+              data: image.data,
+            })),
+          ],
     history: request.context,
     conversationId: conversation.id,
     ...choice,
