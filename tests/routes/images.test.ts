@@ -60,7 +60,7 @@ function multipart(
   form.set('_csrf', token)
   form.set('content', content)
   for (const file of files) {
-    form.append('image', new File([file.bytes], file.name, { type: file.type }))
+    form.append('image', new File([new Uint8Array(file.bytes)], file.name, { type: file.type }))
   }
   if (files.length === 0)
     form.append('image', new File([], '', { type: 'application/octet-stream' }))

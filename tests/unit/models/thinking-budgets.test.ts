@@ -36,7 +36,7 @@ describe('extended thinking in the Anthropic request', () => {
     ).toMatchObject({ max_tokens: 8000 })
     const off = toAnthropicParams('claude', { messages, thinkingBudget: 0, temperature: 0.2 }, 4096)
     expect(off).not.toHaveProperty('thinking')
-    expect(off.temperature).toBe(0.2)
+    expect(off).toMatchObject({ temperature: 0.2 })
   })
 })
 
