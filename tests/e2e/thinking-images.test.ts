@@ -84,8 +84,10 @@ describe.skipIf(!hasBrowser)('thinking and images in Chromium', () => {
       LOG_LEVEL: 'warn',
     })
     await waitUntilReady(app)
+    // The first page a cold runtime renders loads the views: not what these tests time.
+    await (await fetch(app.baseUrl, { headers: { Accept: 'text/html' } })).text()
     browser = await launchBrowser()
-  }, 120_000)
+  }, 240_000)
 
   afterAll(async () => {
     await browser?.close()
@@ -104,7 +106,8 @@ describe.skipIf(!hasBrowser)('thinking and images in Chromium', () => {
     const page = await context.newPage()
     const problems: string[] = []
     page.on('pageerror', (error) => problems.push(error.message))
-    await page.goto(app.baseUrl)
+    await page.goto(app.baseUrl, { waitUntil: 'commit', timeout: 60_000 })
+    await page.locator('#composer').waitFor({ timeout: 60_000 })
     await page.fill('#composer-input', 'Why is the sky blue? Explain it step by step.')
     await page.click('#composer button[type="submit"]', { noWaitAfter: true })
     // Live: the section is open and growing while no answer text exists yet.
@@ -138,19 +141,21 @@ describe.skipIf(!hasBrowser)('thinking and images in Chromium', () => {
     expect(await thumbnail.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(48)
     await shot(page, 'js-image-answered')
     // Reloaded, both survive: the thinking from the stored message, the image from its route.
-    await page.reload()
+    await page.reload({ waitUntil: 'commit', timeout: 60_000 })
+    await page.locator('#composer').waitFor({ timeout: 60_000 })
     expect(await page.locator('.message.assistant.final details.thinking').count()).toBe(2)
     expect(await page.locator('.message.user img').first().getAttribute('alt')).toBe(
       'Attachment 1 of 1',
     )
     expect(problems).toEqual([])
     await context.close()
-  }, 90_000)
+  }, 240_000)
 
   it('without JavaScript: thinking streams in the run page, and an image is answered by the vision tier', async () => {
     const context = await newContext(false, 360)
     const page = await context.newPage()
-    await page.goto(app.baseUrl)
+    await page.goto(app.baseUrl, { waitUntil: 'commit', timeout: 60_000 })
+    await page.locator('#composer').waitFor({ timeout: 60_000 })
     await page.setInputFiles('#composer input[type="file"]', image)
     await page.fill('#composer-input', 'Describe this picture, thinking first.')
     await page.click('#composer button[type="submit"]', { noWaitAfter: true })
@@ -170,5 +175,5 @@ describe.skipIf(!hasBrowser)('thinking and images in Chromium', () => {
     ).toBe(48)
     await shot(page, 'nojs-image-answered')
     await context.close()
-  }, 90_000)
+  }, 240_000)
 })
