@@ -20,6 +20,7 @@ import { securityHeaders } from './middleware/security-headers.ts'
 import { type ServicesFactory, servicesMiddleware } from './middleware/services.ts'
 import { chatActionRoutes } from './routes/chat/chat-actions.tsx'
 import { chatPageRoutes } from './routes/chat/chat-pages.tsx'
+import { imageRoutes } from './routes/chat/image-routes.ts'
 import { runEventRoutes } from './routes/chat/run-events.tsx'
 import { livenessRoutes, readinessRoutes } from './routes/health.ts'
 import { metricsRoutes, type RemoteAddress } from './routes/metrics.ts'
@@ -111,6 +112,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   app.route('/', usagePageRoutes(options.usage))
   app.route('/', chatActionRoutes)
   app.route('/', runEventRoutes)
+  app.route('/', imageRoutes)
   app.route('/', pingRoutes)
   // APIs for programs: /api REST, /v1 OpenAI- and Anthropic-compatible, /openapi.json, /docs.
   app.route('/', programRoutes())

@@ -16,6 +16,9 @@ export const chatUrls = {
   conversation: (id: string) => `/c/${segment(id)}`,
   messages: (id: string) => `/c/${segment(id)}/messages`,
   regenerate: (id: string) => `/c/${segment(id)}/regenerate`,
+  /** An image attached to a message, by its position among the message's images. */
+  image: (id: string, messageId: string, index: number) =>
+    `/c/${segment(id)}/messages/${segment(messageId)}/images/${index}`,
   rename: (id: string) => `/c/${segment(id)}/rename`,
   delete: (id: string) => `/c/${segment(id)}/delete`,
   /** A run's page (streamed HTML), its event stream, its stop button and approval forms. */

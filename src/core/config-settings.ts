@@ -1,5 +1,6 @@
 import * as z from 'zod'
 import { limitSettings } from './limit-settings.ts'
+import { parseThinkingBudgets } from './models/thinking-budgets.ts'
 import { parseTierSpec } from './models/tier-spec.ts'
 import { def, httpUrl, integer, type SettingDefinition } from './setting-definition.ts'
 
@@ -41,6 +42,13 @@ export const settings = {
     default: 1024 * 1024,
     expects: 'an integer number of bytes from 1024 to 67108864',
     description: 'Largest accepted request body; larger ones get 413.',
+  }),
+  IMAGE_MAX_BYTES: def({
+    schema: integer(1024, 20 * 1024 * 1024),
+    default: 700 * 1024,
+    expects: 'an integer number of bytes from 1024 to 20971520',
+    description:
+      'Largest image a message may attach (PNG, JPEG, WebP, GIF; four at most). The request carrying it must fit `MAX_BODY_BYTES` (base64 in JSON adds a third), so raise both together.',
   }),
   READY_TIMEOUT_MS: def({
     schema: integer(50, 30_000),
@@ -150,6 +158,19 @@ export const settings = {
       'tier=provider:model,... groups separated by ";" (tiers fast, smart, code, vision, local)',
     description:
       'Overrides tier candidates, best first, e.g. `fast=local:qwen2.5,anthropic:claude-haiku-4-5`.',
+  }),
+  THINKING_BUDGETS: def({
+    schema: z.string().transform((text, context) => {
+      try {
+        return parseThinkingBudgets(text)
+      } catch {
+        context.addIssue({ code: 'custom', message: 'malformed thinking budgets' })
+        return z.NEVER
+      }
+    }),
+    expects: 'tier=tokens pairs separated by ";", tokens from 1024 to 128000',
+    description:
+      'Asks the tiers named for extended thinking (Anthropic) with this many reasoning tokens, e.g. `smart=4096; code=8192`. Models that reason on their own stream it regardless.',
   }),
   ROUTER_CLASSIFIER: def({
     schema: z.enum(['on', 'off']).transform((value) => value === 'on'),

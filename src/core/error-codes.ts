@@ -42,6 +42,9 @@ export const errorCodes = [
   'run_not_live',
   'run_not_started',
   'approval_decided',
+  'image_type_unsupported',
+  'image_too_large',
+  'too_many_images',
   // WebSocket
   'invalid_frame',
   'unknown_frame_type',

@@ -269,6 +269,7 @@ export async function createServices(
       tools,
       guard,
       maxSteps: config.AGENT_MAX_STEPS,
+      ...(config.THINKING_BUDGETS ? { thinkingBudgets: config.THINKING_BUDGETS } : {}),
     },
     stores: memory.stores,
     readiness: [...storeReadiness(memory), ...providerChecks],

@@ -4,6 +4,7 @@ import { type ApprovalForms, ApprovalNote, ApprovalPrompt } from './approval-pro
 import { GuardNotice } from './guard-notice.tsx'
 import { answerIds } from './live-answer.tsx'
 import { AssistantMessage, ToolCard } from './message-view.tsx'
+import { ThinkingSection } from './thinking-section.tsx'
 
 /** The finished answer from a run's state: what replaces the live shell at `turn-end`. */
 export function FinalAnswer(props: { runId: string; state: AnswerState; oob?: boolean }) {
@@ -21,6 +22,7 @@ export function FinalAnswer(props: { runId: string; state: AnswerState; oob?: bo
       id={answerIds(props.runId).article}
       oob={props.oob}
       text={end?.text ?? ''}
+      thinking={state.thinking}
       model={end?.model ?? state.model}
       reason={state.reason}
       tools={[...state.tools.values()]}
@@ -46,6 +48,7 @@ export function answerFrame(
 ) {
   const ids = answerIds(runId)
   const stepIsNew = 'step' in event && !state.steps.has(event.step)
+  const thinkingIsNew = state.thinking === ''
   applyEvent(state, event)
   const intoBody = `beforeend:#${ids.body}`
   switch (event.type) {
@@ -55,6 +58,16 @@ export function answerFrame(
           <span class="badge-model">{event.tier} tier</span>
           <span class="badge-reason"> · {event.reason}</span>
         </p>
+      )
+    case 'thinking-delta':
+      // A signature alone shows nothing; the first words open the section, the rest join it.
+      if (event.text === '') return null
+      return thinkingIsNew ? (
+        <div hx-swap-oob={intoBody}>
+          <ThinkingSection text={event.text} open bodyId={ids.thinking} />
+        </div>
+      ) : (
+        <span hx-swap-oob={`beforeend:#${ids.thinking}`}>{event.text}</span>
       )
     case 'text-delta':
       return stepIsNew ? (

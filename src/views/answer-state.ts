@@ -8,6 +8,8 @@ export interface AnswerState {
   tier?: string
   reason?: string
   model?: string
+  /** The model's reasoning so far, every step's in order (never part of the answer). */
+  thinking: string
   /** Steps that have a container on the page (text or tool cards). */
   steps: Set<number>
   tools: Map<string, ToolCardData & { step: number }>
@@ -21,7 +23,13 @@ export interface AnswerState {
 
 /** A fresh state. */
 export function newAnswerState(): AnswerState {
-  return { steps: new Set(), tools: new Map(), approvals: new Map(), recallGuards: [] }
+  return {
+    thinking: '',
+    steps: new Set(),
+    tools: new Map(),
+    approvals: new Map(),
+    recallGuards: [],
+  }
 }
 
 /**
@@ -34,6 +42,9 @@ export function applyEvent(state: AnswerState, event: AgentEvent): void {
     case 'route':
       state.tier = event.tier
       state.reason = event.reason
+      break
+    case 'thinking-delta':
+      state.thinking += event.text
       break
     case 'text-delta':
       state.steps.add(event.step)

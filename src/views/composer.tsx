@@ -24,6 +24,7 @@ export function Composer(props: {
       class="composer"
       method="post"
       action={action}
+      enctype="multipart/form-data"
       hx-post={action}
       hx-target={props.target}
       hx-swap={props.target === '#main' ? 'innerHTML' : 'beforeend'}
@@ -43,6 +44,15 @@ export function Composer(props: {
         placeholder="Ask anything…"
         autofocus={props.focus}
       />
+      <label class="composer-attach">
+        Attach images
+        <input
+          type="file"
+          name="image"
+          accept="image/png,image/jpeg,image/webp,image/gif"
+          multiple
+        />
+      </label>
       <button type="submit">Send</button>
     </form>
   )

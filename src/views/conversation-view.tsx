@@ -4,6 +4,7 @@ import type { Conversation, Message } from '../core/domain/history-records.ts'
 import { chatUrls } from '../urls.ts'
 import { Composer } from './composer.tsx'
 import { CsrfInput } from './csrf-input.tsx'
+import { MessageImages } from './message-images.tsx'
 import { StoredAssistantMessage, textOf, UserMessage } from './message-view.tsx'
 
 /** The conversation's title with its rename and delete forms; htmx swaps it in place. */
@@ -44,12 +45,20 @@ export function ConversationHeader(props: { conversation: Conversation; csrfToke
 }
 
 /** Stored messages in order. */
-export function MessageList(props: { messages: readonly Message[] }) {
+export function MessageList(props: { messages: readonly Message[]; conversationId?: string }) {
   return (
     <>
       {props.messages.map((message) =>
         message.role === 'user' ? (
-          <UserMessage text={textOf(message)} guard={guardMarkOf(message)} />
+          <UserMessage
+            text={textOf(message)}
+            guard={guardMarkOf(message)}
+            images={
+              props.conversationId ? (
+                <MessageImages conversationId={props.conversationId} message={message} />
+              ) : null
+            }
+          />
         ) : message.role === 'assistant' ? (
           <StoredAssistantMessage message={message} />
         ) : null,
@@ -77,7 +86,7 @@ export function ConversationView(props: {
     <>
       <ConversationHeader conversation={props.conversation} csrfToken={props.csrfToken} />
       <section class="messages" id="messages" aria-label="Messages">
-        <MessageList messages={props.messages} />
+        <MessageList messages={props.messages} conversationId={props.conversation.id} />
         {props.live}
       </section>
       {props.after}

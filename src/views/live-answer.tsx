@@ -10,6 +10,7 @@ export function answerIds(runId: string) {
     badge: `${base}-badge`,
     body: `${base}-body`,
     notices: `${base}-notices`,
+    thinking: `${base}-thinking`,
     step: (step: number) => `${base}-s${step}`,
     tool: (toolId: string) => `${base}-t-${domId(toolId)}`,
     approval: (toolId: string) => `${base}-a-${domId(toolId)}`,

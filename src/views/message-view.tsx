@@ -2,6 +2,7 @@ import { raw } from 'hono/html'
 import type { Message, TokenUsage } from '../core/domain/history-records.ts'
 import { GuardNotice, type GuardNoticeData } from './guard-notice.tsx'
 import { renderMarkdown } from './render-markdown.ts'
+import { storedThinking, ThinkingSection } from './thinking-section.tsx'
 
 /** A tool call and, once it came, its result, as a collapsible card. */
 export interface ToolCardData {
@@ -21,13 +22,18 @@ export function textOf(message: Pick<Message, 'content'>): string {
 }
 
 /**
- * A user's message, as plain text (never markdown: it is shown as typed), with the injection
- * guard's badge when it flagged the message.
+ * A user's message, as plain text (never markdown: it is shown as typed), with its images and
+ * the injection guard's badge when it flagged the message.
  */
-export function UserMessage(props: { text: string; guard?: GuardNoticeData | undefined }) {
+export function UserMessage(props: {
+  text: string
+  images?: unknown
+  guard?: GuardNoticeData | undefined
+}) {
   return (
     <article class="message user" aria-label="You" data-guard={props.guard?.verdict}>
       <p class="message-text">{props.text}</p>
+      {props.images ?? null}
       {props.guard ? <GuardNotice guard={props.guard} /> : null}
     </article>
   )
@@ -104,6 +110,8 @@ export function UsageDetails(props: { usage?: TokenUsage }) {
 export function AssistantMessage(props: {
   id?: string
   text: string
+  /** The model's reasoning, shown apart from the answer; '' or absent when it sent none. */
+  thinking?: string
   model?: string
   reason?: string
   tools?: readonly ToolCardData[]
@@ -126,6 +134,7 @@ export function AssistantMessage(props: {
       {(props.guards ?? []).map((guard) => (
         <GuardNotice guard={guard} />
       ))}
+      {props.thinking ? <ThinkingSection text={props.thinking} /> : null}
       {(props.tools ?? []).map((tool) => (
         <ToolCard tool={tool} />
       ))}
@@ -166,6 +175,7 @@ export function StoredAssistantMessage(props: { message: Message }) {
     <AssistantMessage
       id={`m-${message.id}`}
       text={textOf(message)}
+      thinking={storedThinking(message)}
       model={message.model}
       reason={routeReason(message)}
       tools={tools}

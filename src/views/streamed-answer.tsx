@@ -5,6 +5,7 @@ import { type AnswerState, applyEvent, newAnswerState } from './answer-state.ts'
 import { ApprovalNote, ApprovalPrompt } from './approval-prompt.tsx'
 import { CsrfInput } from './csrf-input.tsx'
 import { GuardNotice } from './guard-notice.tsx'
+import { liveThinkingClose, liveThinkingOpen } from './thinking-section.tsx'
 
 const render = async (node: unknown) => String(await (node as { toString(): unknown }).toString())
 
@@ -32,9 +33,15 @@ export async function* streamedAnswer(
   const { cancel, approvals } = chatUrls.run(run.conversationId, runId)
   const state: AnswerState = newAnswerState()
   let openStep: number | undefined
+  let thinkingOpen = false
   const closeStep = () => {
     const closing = openStep === undefined ? '' : '</div>'
     openStep = undefined
+    return closing
+  }
+  const closeThinking = () => {
+    const closing = thinkingOpen ? liveThinkingClose : ''
+    thinkingOpen = false
     return closing
   }
   yield '<article class="message assistant answer-live" aria-live="polite" aria-busy="true">'
@@ -50,7 +57,16 @@ export async function* streamedAnswer(
   yield '<div class="answer-body">'
   for await (const { event } of entries) {
     applyEvent(state, event)
+    // Reasoning has its own section: whatever comes after it closes the section first.
+    if (event.type !== 'thinking-delta') yield closeThinking()
     switch (event.type) {
+      case 'thinking-delta': {
+        if (event.text === '') break
+        const opening = thinkingOpen ? '' : closeStep() + liveThinkingOpen
+        thinkingOpen = true
+        yield opening + (await render(<span>{event.text}</span>))
+        break
+      }
       case 'route':
         yield render(
           <p class="badge">
@@ -126,5 +142,5 @@ export async function* streamedAnswer(
     }
   }
   // The run log ended without a turn-end (it expired mid-read): close what was opened.
-  yield `${closeStep()}</div></article>`
+  yield `${closeThinking()}${closeStep()}</div></article>`
 }

@@ -4,7 +4,7 @@ import { createApp } from '../../src/app.ts'
 import type { AppEnv } from '../../src/app-env.ts'
 import { parseConfig } from '../../src/core/config.ts'
 import { createServices } from '../../src/core/services.ts'
-import type { ServerFrame } from '../../src/routes/socket/chat-socket-frames.ts'
+import { maxFrameChars, type ServerFrame } from '../../src/routes/socket/chat-socket-frames.ts'
 import { maxFollowedRuns } from '../../src/routes/socket/chat-socket-session.ts'
 import { createOpenSockets } from '../../src/routes/socket/open-sockets.ts'
 import { createBackgroundTasks } from '../../src/runtime/background-tasks.ts'
@@ -99,8 +99,11 @@ describe('/chat over HTTP', () => {
 
 describe('/chat limits', () => {
   it('refuses a frame too large to be a message before parsing it', async () => {
-    const socket = await (await socketApp()).connect('u-large')
-    socket.send(`{"type":"send","content":"${'x'.repeat(200_000)}"}`)
+    const app = await socketApp()
+    const socket = await app.connect('u-large')
+    // The limit leaves room for four images as data URLs, and no more.
+    const limit = maxFrameChars(app.services.config.IMAGE_MAX_BYTES)
+    socket.send(`{"type":"send","content":"${'x'.repeat(limit)}"}`)
     expect(await socket.next()).toMatchObject({ type: 'error', code: 'frame_too_large' })
   })
 

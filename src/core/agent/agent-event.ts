@@ -40,6 +40,7 @@ export type AgentEvent =
       /** The tool call whose result was inspected (path `tool-result`). */
       toolCallId?: string
     }
+  | { type: 'thinking-delta'; step: number; text: string; signature?: string }
   | { type: 'text-delta'; step: number; text: string }
   | { type: 'tool-call'; step: number; id: string; name: string; input: unknown }
   | {
@@ -101,6 +102,8 @@ export const agentEventTypes = {
     'The router chose a tier and its candidates: `tier`, `intent`, `complexity`, `reason`, `source`, `candidates`.',
   guard:
     'The prompt-injection guard flagged (wrapped as untrusted data) or blocked (left out) a text on `path` (user-input, tool-result, recalled-memory): `verdict`, `score`, `reasons`, and `toolCallId` for a tool result.',
+  'thinking-delta':
+    "A piece of the model's reasoning in step `step`, never part of the answer's text. A delta with empty `text` may carry the reasoning block's `signature` (Anthropic).",
   'text-delta':
     'A piece of the answer of step `step`. A later step begins with a blank line, so the deltas add up to the final text.',
   'tool-call': 'The model called tool `name` with `input` (id `id`).',

@@ -59,6 +59,8 @@ export interface TurnDeps {
   maxWaitMs?: number
   /** The model call: `streamWithFallback`, or the response cache bound to this caller. */
   call?: ModelCall
+  /** Reasoning tokens per tier, for the models that think only when asked (Anthropic). */
+  thinkingBudgets?: Partial<Record<Tier, number>>
 }
 
 /**
@@ -120,6 +122,7 @@ export async function* runTurn(
           })
         : deps.tools
     const tools = registry?.definitions() ?? []
+    const thinkingBudget = deps.thinkingBudgets?.[decision.tier]
 
     while (step < maxSteps) {
       if (signal?.aborted) return yield end('cancelled')
@@ -135,6 +138,7 @@ export async function* runTurn(
         temperature: input.temperature,
         maxTokens: input.maxTokens,
         stream: input.stream,
+        ...(thinkingBudget ? { thinkingBudget } : {}),
       }
       const events = (deps.call ?? streamWithFallback)(
         {
@@ -161,6 +165,14 @@ export async function* runTurn(
               calls = []
             }
             yield { ...event, step }
+            break
+          case 'thinking-delta':
+            yield {
+              type: 'thinking-delta',
+              step,
+              text: event.text,
+              ...(event.signature === undefined ? {} : { signature: event.signature }),
+            }
             break
           case 'text-delta': {
             // A new step's text is a new paragraph of the answer: the separator travels in

@@ -30,6 +30,8 @@ export async function modelCallKey(
     temperature: request.temperature ?? null,
     maxTokens: request.maxTokens ?? null,
     stop: request.stop ?? null,
+    // Only when set, so keys stored before thinking existed still match.
+    ...(request.thinkingBudget === undefined ? {} : { thinkingBudget: request.thinkingBudget }),
   })
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(canonical))
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')

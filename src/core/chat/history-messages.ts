@@ -1,6 +1,18 @@
 import type { Message } from '../domain/history-records.ts'
+import { type ImageUpload, imageTypes } from '../images/image-upload.ts'
 import type { ChatMessage } from '../models/chat-model.ts'
 import { guardMarkOf, userTextForModel } from './guard-mark.ts'
+
+/** The images stored with a user message (`image` content parts), in order. */
+export function storedImages(message: Pick<Message, 'content'>): ImageUpload[] {
+  const images: ImageUpload[] = []
+  for (const part of message.content) {
+    if (part.type !== 'image' || typeof part.data !== 'string') continue
+    const mediaType = imageTypes.find((type) => type === part.mediaType)
+    if (mediaType) images.push({ mediaType, data: part.data })
+  }
+  return images
+}
 
 /** The text of a stored message: its text parts joined, other parts left out. */
 export function messageText(message: Pick<Message, 'content'>): string {

@@ -1,4 +1,5 @@
 import type { AgentEvent, TurnUsage } from '../agent/agent-event.ts'
+import { stepSeparator } from '../agent/run-turn.ts'
 import type { ContentPart, ToolCallRecord, ToolResultRecord } from '../domain/history-records.ts'
 import type { HistoryStore } from '../memory/history-store.ts'
 import { statusByReason } from '../runs/run-recorder.ts'
@@ -33,6 +34,7 @@ export async function* recordTurn(
   let route: unknown
   let error: { code: string; message: string } | null = null
   const calls = new Map<number, ToolCallRecord[]>()
+  const thinking = new Map<number, string>()
   const results = new Map<number, ToolResultRecord[]>()
 
   for await (const event of events) {
@@ -46,6 +48,7 @@ export async function* recordTurn(
         if (event.restart) {
           calls.delete(event.step)
           results.delete(event.step)
+          thinking.delete(event.step)
         }
         break
       case 'tool-call':
@@ -65,11 +68,14 @@ export async function* recordTurn(
         break
       case 'turn-end':
         try {
-          await finish(record, event, { route, error, calls, results })
+          await finish(record, event, { route, error, calls, results, thinking })
         } catch (failure) {
           await recordFailure(record, failure)
           throw failure
         }
+        break
+      case 'thinking-delta':
+        thinking.set(event.step, (thinking.get(event.step) ?? '') + event.text)
         break
       case 'text-delta':
       case 'usage':
@@ -97,6 +103,7 @@ async function finish(
     error: { code: string; message: string } | null
     calls: Map<number, ToolCallRecord[]>
     results: Map<number, ToolResultRecord[]>
+    thinking: Map<number, string>
   },
 ) {
   const toolCalls = [...seen.calls.values()].flat()
@@ -105,11 +112,14 @@ async function finish(
   // Model output may hold U+0000 or half a surrogate pair, which PostgreSQL refuses: the answer
   // is stored without them rather than lost.
   const text = end.text ? storableText(end.text) : ''
+  // The reasoning is kept beside the answer (shown on reload), never as part of its text.
+  const reasoning = storableText([...seen.thinking.values()].filter(Boolean).join(stepSeparator))
   if (text || toolCalls.length > 0) {
     const stored = await record.history.appendMessages(record.ownerId, record.conversationId, [
       {
         role: 'assistant',
         content: [
+          ...(reasoning ? [{ type: 'thinking', text: reasoning }] : []),
           ...(text ? [{ type: 'text', text }] : []),
           // Why this model answered, kept with the answer so pages can show it later.
           ...(routePart(seen.route) ?? []),

@@ -5,7 +5,7 @@ import { modelChoice } from '../models/model-choice.ts'
 import type { StartedRun } from '../runs/start-run.ts'
 import type { ChatDeps } from './chat-deps.ts'
 import { guardMarkOf } from './guard-mark.ts'
-import { messageText, toChatHistory } from './history-messages.ts'
+import { messageText, storedImages, toChatHistory } from './history-messages.ts'
 import { contextMessages } from './send-message.ts'
 import { startAnswer } from './start-answer.ts'
 
@@ -56,6 +56,7 @@ export async function regenerate(deps: ChatDeps, input: RegenerateInput): Promis
     conversation,
     question: messageText(userMessage),
     guard: guardMarkOf(userMessage),
+    images: storedImages(userMessage),
     context: toChatHistory(earlier),
     model: input.model,
     answer: input.answer,

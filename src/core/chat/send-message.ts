@@ -1,6 +1,7 @@
 import type { AgentEvent } from '../agent/agent-event.ts'
 import type { Conversation, Message } from '../domain/history-records.ts'
 import { NotFoundError, ValidationError } from '../errors.ts'
+import { checkImageCount, type ImageUpload } from '../images/image-upload.ts'
 import type { HistoryStore } from '../memory/history-store.ts'
 import { modelChoice } from '../models/model-choice.ts'
 import type { StartedRun } from '../runs/start-run.ts'
@@ -15,6 +16,8 @@ export interface SendMessageInput {
   ownerId: string
   conversationId?: string
   content: string
+  /** Checked images attached to the message; stored with it and shown to a vision model. */
+  images?: readonly ImageUpload[]
   /** A `provider:model` id, a tier name, or `auto` (the router decides, the default). */
   model?: string
   /** Events that answer instead of the model (a gate stage's answer). */
@@ -46,6 +49,8 @@ export const contextMessages = 20
  */
 export async function sendMessage(deps: ChatDeps, input: SendMessageInput): Promise<SentMessage> {
   const content = validMessage(input.content)
+  const images = input.images ?? []
+  checkImageCount(images.length)
   modelChoice(input.model)
   const { history } = deps
 
@@ -61,7 +66,17 @@ export async function sendMessage(deps: ChatDeps, input: SendMessageInput): Prom
   const context = toChatHistory([...(earlier?.items ?? [])].reverse())
   const [userMessage] =
     (await history.appendMessages(input.ownerId, conversation.id, [
-      { role: 'user', content: [userTextPart(content, input.flag)] },
+      {
+        role: 'user',
+        content: [
+          userTextPart(content, input.flag),
+          ...images.map((image) => ({
+            type: 'image',
+            mediaType: image.mediaType,
+            data: image.data,
+          })),
+        ],
+      },
     ])) ?? []
   if (!userMessage) throw new NotFoundError('No such conversation')
 
@@ -70,6 +85,7 @@ export async function sendMessage(deps: ChatDeps, input: SendMessageInput): Prom
     conversation,
     question: content,
     guard: guardMarkOf(userMessage),
+    images,
     context,
     model: input.model,
     answer: input.answer,

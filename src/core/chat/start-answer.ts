@@ -4,6 +4,7 @@ import { precedeWith } from '../agent/precede-with.ts'
 import { type Recalled, runTurn, type TurnInput } from '../agent/run-turn.ts'
 import type { Conversation } from '../domain/history-records.ts'
 import { screenMemories } from '../guards/injection/screen-memories.ts'
+import type { ImageUpload } from '../images/image-upload.ts'
 import type { ChatMessage } from '../models/chat-model.ts'
 import { modelChoice } from '../models/model-choice.ts'
 import { startConversationRun } from '../runs/start-conversation-run.ts'
@@ -23,6 +24,8 @@ export interface AnswerRequest {
   question: string
   /** The injection guard's mark on it: the model gets it wrapped, the run starts with `guard`. */
   guard?: GuardMark
+  /** Images attached to the question: with any, the model sees text and images together. */
+  images?: readonly ImageUpload[]
   /** Earlier messages, oldest first, as model context. */
   context: ChatMessage[]
   /** A `provider:model` id, a tier name, or `auto`. */
@@ -43,8 +46,19 @@ export async function startAnswer(deps: ChatDeps, request: AnswerRequest): Promi
   const now = deps.now ?? Date.now
   const { ownerId, conversation, question } = request
   const choice = modelChoice(request.model)
+  const images = request.images ?? []
   const turnInput: TurnInput = {
-    message: userTextForModel(question, request.guard),
+    message:
+      images.length === 0
+        ? userTextForModel(question, request.guard)
+        : [
+            { type: 'text', text: userTextForModel(question, request.guard) },
+            ...images.map((image) => ({
+              type: 'image' as const,
+              mediaType: image.mediaType,
+              data: image.data,
+            })),
+          ],
     history: request.context,
     conversationId: conversation.id,
     ...choice,

@@ -14,6 +14,13 @@ export async function* modelEventsOf(
   let calledTools = false
   for await (const event of events) {
     switch (event.type) {
+      case 'thinking-delta':
+        yield {
+          type: 'thinking-delta',
+          text: event.text,
+          ...(event.signature === undefined ? {} : { signature: event.signature }),
+        }
+        break
       case 'text-delta':
         yield { type: 'text-delta', text: event.text }
         break

@@ -145,7 +145,15 @@ function createTurnTracker(record: (event: AgentEvent) => void) {
       route: RouteDecision | undefined,
       cache: CacheMark | undefined,
     ) {
-      if (event.type === 'text-delta') {
+      if (event.type === 'thinking-delta') {
+        const { signature } = event
+        record({
+          type: 'thinking-delta',
+          step: 1,
+          text: event.text,
+          ...(signature === undefined ? {} : { signature }),
+        })
+      } else if (event.type === 'text-delta') {
         text += event.text
         record({ type: 'text-delta', step: 1, text: event.text })
       } else if (event.type === 'tool-call') {

@@ -6,7 +6,10 @@ import { ProviderError } from '../models/provider-error.ts'
 import type { RouteDecision } from '../models/router.ts'
 
 /** What a stateless completion needs: the model layer, without the agent's tool loop. */
-export type CompletionDeps = Pick<TurnDeps, 'router' | 'models' | 'breaker' | 'call'>
+export type CompletionDeps = Pick<
+  TurnDeps,
+  'router' | 'models' | 'breaker' | 'call' | 'thinkingBudgets'
+>
 
 /** A completion that has produced its first model event (or proved it cannot). */
 export interface StartedCompletion {
@@ -39,7 +42,7 @@ export async function startCompletion(
   const iterator = (deps.call ?? streamWithFallback)(
     { models: deps.models, breaker: deps.breaker },
     route.candidates,
-    input.request,
+    withThinking(input.request, deps.thinkingBudgets?.[route.tier]),
     signal,
   )[Symbol.asyncIterator]()
   let model = route.candidates[0]?.id ?? 'none'
@@ -95,4 +98,10 @@ export async function startCompletion(
 export function routeHeader(route: RouteDecision): string {
   const text = `${route.source}; tier=${route.tier}; ${route.reason}`
   return text.slice(0, 300).replace(/[^\x20-\x7e]/g, '?')
+}
+
+/** The client's own thinking budget (Anthropic's `thinking`) wins over the tier's setting. */
+function withThinking(request: ChatRequest, tierBudget: number | undefined): ChatRequest {
+  if (request.thinkingBudget !== undefined || tierBudget === undefined) return request
+  return { ...request, thinkingBudget: tierBudget }
 }

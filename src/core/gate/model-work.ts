@@ -1,6 +1,7 @@
 import type { Regenerated } from '../chat/regenerate.ts'
 import type { SentMessage } from '../chat/send-message.ts'
 import type { StartedCompletionRun } from '../compat/start-completion-run.ts'
+import type { ImageUpload } from '../images/image-upload.ts'
 import type { ChatRequest } from '../models/chat-model.ts'
 
 /**
@@ -11,7 +12,14 @@ import type { ChatRequest } from '../models/chat-model.ts'
  *   run's events, for a short time).
  */
 export type ModelWork =
-  | { kind: 'message'; conversationId?: string; content: string; model?: string }
+  | {
+      kind: 'message'
+      conversationId?: string
+      content: string
+      model?: string
+      /** Checked images attached to the message (they route it to the vision tier). */
+      images?: readonly ImageUpload[]
+    }
   | { kind: 'regenerate'; conversationId: string; model?: string }
   | { kind: 'completion'; model?: string; request: ChatRequest }
 

@@ -96,6 +96,7 @@ function start(
       return sendMessage(deps, {
         ownerId,
         content: work.content,
+        ...(work.images?.length ? { images: work.images } : {}),
         ...(work.conversationId ? { conversationId: work.conversationId } : {}),
         ...(work.model ? { model: work.model } : {}),
         ...(answer ? { answer } : {}),

@@ -20,6 +20,9 @@ const maxScannedChars = 1_000_000
  * price is the requested model's, or the dearest in the catalog when the router chooses, so
  * a reservation never undercounts what the run may cost.
  */
+/** What a model charges for one image, roughly (Anthropic: about 1600 tokens for 1 MP). */
+const imageInputTokens = 1600
+
 export function estimateWork(
   work: ModelWork,
   catalog: Pick<ModelCatalog, 'get' | 'entries'>,
@@ -29,7 +32,9 @@ export function estimateWork(
   let output = defaultOutputTokens
   switch (work.kind) {
     case 'message':
-      input = Math.ceil(Math.min(work.content.length, maxScannedChars) / 4)
+      input =
+        Math.ceil(Math.min(work.content.length, maxScannedChars) / 4) +
+        (work.images?.length ?? 0) * imageInputTokens
       break
     case 'regenerate':
       input = regenerateInputTokens

@@ -5,6 +5,9 @@ type Params = Anthropic.MessageCreateParamsNonStreaming
 type WireMessage = Anthropic.MessageParam
 type WireBlock = Anthropic.ContentBlockParam
 
+/** The smallest thinking budget Anthropic accepts; a smaller setting leaves thinking off. */
+export const minThinkingBudget = 1024
+
 /** Our request in the messages wire format: `system` apart, tool results as user blocks. */
 export function toAnthropicParams(
   model: string,
@@ -31,14 +34,20 @@ export function toAnthropicParams(
           : choice === 'required'
             ? { type: 'any' }
             : { type: 'tool', name: choice.name }
+  // Extended thinking counts against max_tokens, which must stay above the budget, and the
+  // API refuses a temperature other than 1 while thinking.
+  const budget = request.thinkingBudget
+  const thinking = budget !== undefined && budget >= minThinkingBudget
+  const maxTokens = request.maxTokens ?? defaultMaxTokens
   return {
     model,
-    max_tokens: request.maxTokens ?? defaultMaxTokens,
+    max_tokens: thinking && maxTokens <= budget ? budget + maxTokens : maxTokens,
+    ...(thinking ? { thinking: { type: 'enabled' as const, budget_tokens: budget } } : {}),
     messages: toWire(request.messages),
     ...(system === '' ? {} : { system }),
     ...(tools && tools.length > 0 ? { tools } : {}),
     ...(toolChoice && tools && tools.length > 0 ? { tool_choice: toolChoice } : {}),
-    ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
+    ...(request.temperature === undefined || thinking ? {} : { temperature: request.temperature }),
     ...(request.stop === undefined ? {} : { stop_sequences: request.stop }),
   }
 }

@@ -50,6 +50,10 @@ export function createAnthropicModel(options: AnthropicModelOptions): ChatModel 
       if (request.stream === false) {
         const answer = await client.messages.create(params, { signal })
         for (const block of answer.content) {
+          if (block.type === 'thinking') {
+            yield { type: 'thinking-delta', text: block.thinking }
+            yield { type: 'thinking-delta', text: '', signature: block.signature }
+          }
           if (block.type === 'text' && block.text !== '')
             yield { type: 'text-delta', text: block.text }
           if (block.type === 'tool_use') {
@@ -87,6 +91,10 @@ export function createAnthropicModel(options: AnthropicModelOptions): ChatModel 
           case 'content_block_delta':
             if (event.delta.type === 'text_delta')
               yield { type: 'text-delta', text: event.delta.text }
+            else if (event.delta.type === 'thinking_delta')
+              yield { type: 'thinking-delta', text: event.delta.thinking }
+            else if (event.delta.type === 'signature_delta')
+              yield { type: 'thinking-delta', text: '', signature: event.delta.signature }
             else if (event.delta.type === 'input_json_delta') {
               const tool = tools.get(event.index)
               if (tool) tool.json += event.delta.partial_json

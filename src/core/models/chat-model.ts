@@ -38,6 +38,12 @@ export interface ChatRequest {
   stop?: string[]
   /** false asks the provider for one JSON answer; events are still yielded. Default true. */
   stream?: boolean
+  /**
+   * Tokens the model may spend reasoning before it answers (Anthropic's extended thinking).
+   * Providers that reason on their own (DeepSeek, vLLM reasoning parsers) ignore it and
+   * stream their reasoning anyway.
+   */
+  thinkingBudget?: number
 }
 
 /** Why the model stopped. */
@@ -50,12 +56,18 @@ export interface TokenUsage {
 }
 
 /**
- * What a model call yields, in order: text deltas and complete tool calls (arguments already
+ * What a model call yields, in order: reasoning and text deltas and complete tool calls (arguments already
  * assembled from their streamed fragments and parsed; unparseable arguments arrive as the raw
  * string so validation can reject them), then `usage` when known, then exactly one `finish`.
  */
 export type ModelEvent =
   | { type: 'text-delta'; text: string }
+  /**
+   * A piece of the model's reasoning, never part of the answer. `signature` (Anthropic's
+   * proof that the reasoning is the model's own) arrives once, on a delta with empty text,
+   * when a reasoning block ends.
+   */
+  | { type: 'thinking-delta'; text: string; signature?: string }
   | { type: 'tool-call'; call: ToolCall }
   | ({ type: 'usage' } & TokenUsage)
   | { type: 'finish'; reason: FinishReason }

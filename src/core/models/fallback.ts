@@ -127,7 +127,7 @@ export async function* streamWithFallback(
       try {
         const model = await options.models.get(candidate.id)
         for await (const event of model.stream(request, signal)) {
-          if (event.type === 'text-delta' || event.type === 'tool-call') streamed = true
+          if (event.type !== 'usage' && event.type !== 'finish') streamed = true
           yield event
         }
         await options.breaker?.success(candidate.id, verdict)

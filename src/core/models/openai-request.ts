@@ -93,3 +93,14 @@ export function finishReason(reason: string | null | undefined): FinishReason {
   if (reason === 'content_filter') return 'content-filter'
   return 'other'
 }
+
+/**
+ * The reasoning an OpenAI-compatible server sent beside the answer, which the OpenAI types do
+ * not know: `reasoning_content` (DeepSeek, vLLM, llama.cpp) or `reasoning` (OpenRouter, newer
+ * vLLM). Reasoning is never part of the answer text.
+ */
+export function reasoningOf(part: object | null | undefined): string | undefined {
+  const extra = part as { reasoning_content?: unknown; reasoning?: unknown } | null | undefined
+  const text = extra?.reasoning_content ?? extra?.reasoning
+  return typeof text === 'string' && text !== '' ? text : undefined
+}

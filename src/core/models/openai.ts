@@ -6,7 +6,13 @@ import {
   type OpenAI,
 } from 'openai'
 import type { ChatModel, ChatRequest, ModelEvent } from './chat-model.ts'
-import { finishReason, parsedCall, toOpenAiParams, usageEvent } from './openai-request.ts'
+import {
+  finishReason,
+  parsedCall,
+  reasoningOf,
+  toOpenAiParams,
+  usageEvent,
+} from './openai-request.ts'
 import { ProviderError } from './provider-error.ts'
 import { truncatedStream } from './provider-failure.ts'
 import { sdkFailure } from './sdk-failure.ts'
@@ -42,6 +48,8 @@ export function createOpenAiModel(options: OpenAiModelOptions): ChatModel {
       if (request.stream === false) {
         const answer = await client.chat.completions.create(params, { signal })
         const choice = answer.choices[0]
+        const reasoning = reasoningOf(choice?.message)
+        if (reasoning) yield { type: 'thinking-delta', text: reasoning }
         const text = choice?.message.content ?? ''
         if (text !== '') yield { type: 'text-delta', text }
         for (const call of choice?.message.tool_calls ?? []) {
@@ -71,6 +79,8 @@ export function createOpenAiModel(options: OpenAiModelOptions): ChatModel {
         const choice = chunk.choices[0]
         if (!choice) continue
         const delta = choice.delta
+        const reasoning = reasoningOf(delta)
+        if (reasoning) yield { type: 'thinking-delta', text: reasoning }
         if (delta?.content) yield { type: 'text-delta', text: delta.content }
         for (const part of delta?.tool_calls ?? []) {
           const call = calls.get(part.index) ?? { id: '', name: '', args: '' }

@@ -80,6 +80,10 @@ export const SendMessageSchema = z
       .max(200)
       .optional()
       .openapi({ description: '`auto` (default), a tier, or `provider:model`' }),
+    images: z.array(z.string()).max(16).optional().openapi({
+      description:
+        'Images as base64 data URLs (`data:image/png;base64,...`): PNG, JPEG, WebP or GIF, checked by their bytes, at most 4 and `IMAGE_MAX_BYTES` each. They route the message to the vision tier.',
+    }),
   })
   .strict()
   .openapi('SendMessage')

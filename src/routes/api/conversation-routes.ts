@@ -2,6 +2,7 @@ import { createRoute } from '@hono/zod-openapi'
 import { guardMarkOf } from '../../core/chat/guard-mark.ts'
 import { NotFoundError } from '../../core/errors.ts'
 import { startModelWork } from '../../core/gate/start-model-work.ts'
+import { imagesFromDataUrls } from '../../core/images/image-upload.ts'
 import { gateDeps } from '../../core/request-deps.ts'
 import { requirePlainText } from '../../core/text/plain-text.ts'
 import { apiUrls } from '../../urls.ts'
@@ -158,12 +159,14 @@ export const conversationRoutes = createOpenApiApp()
   })
   .openapi(send, async (c) => {
     const { id } = c.req.valid('param')
-    const { content, model } = c.req.valid('json')
+    const { content, model, images } = c.req.valid('json')
+    const maxBytes = c.var.services.config.IMAGE_MAX_BYTES
     const sent = await startModelWork(gateDeps(c.var.services), requestContext(c, 'rest'), {
       kind: 'message',
       conversationId: id,
       content,
       ...(model ? { model } : {}),
+      ...(images?.length ? { images: imagesFromDataUrls(images, maxBytes) } : {}),
     })
     const runId = sent.run.id
     const mark = guardMarkOf(sent.userMessage)

@@ -11,9 +11,11 @@ import { chatUrls } from '../../urls.ts'
 import { Composer } from '../../views/composer.tsx'
 import { ConversationHeader, ConversationView } from '../../views/conversation-view.tsx'
 import { LiveAnswer } from '../../views/live-answer.tsx'
+import { MessageImages } from '../../views/message-images.tsx'
 import { UserMessage } from '../../views/message-view.tsx'
 import { requestContext } from '../http/request-context.ts'
 import { sseFrame, sseHeaders } from '../http/sse-frame.ts'
+import { formImages } from './form-images.ts'
 import { guestContext, renderToString } from './guest-context.ts'
 
 async function formField(c: Context<AppEnv>, name: string): Promise<string> {
@@ -41,9 +43,11 @@ export const chatActionRoutes = new Hono<AppEnv>()
   .post('/c', async (c) => {
     const { csrfToken, htmx } = guestContext(c)
     const content = await formField(c, 'content')
+    const images = await formImages(c)
     const sent = await startModelWork(gateDeps(c.var.services), uiContext(c, htmx), {
       kind: 'message',
       content,
+      images,
     })
     const conversationId = sent.conversation.id
     const runId = sent.run.id
@@ -64,17 +68,23 @@ export const chatActionRoutes = new Hono<AppEnv>()
     const { csrfToken, htmx } = guestContext(c)
     const conversationId = c.req.param('id')
     const content = await formField(c, 'content')
+    const images = await formImages(c)
     const sent = await startModelWork(gateDeps(c.var.services), uiContext(c, htmx), {
       kind: 'message',
       conversationId,
       content,
+      images,
     })
     const runId = sent.run.id
     if (!htmx) return c.redirect(chatUrls.run(conversationId, runId).page, 303)
     return fragmentStream(
       c,
       <>
-        <UserMessage text={content.trim()} guard={guardMarkOf(sent.userMessage)} />
+        <UserMessage
+          text={content.trim()}
+          guard={guardMarkOf(sent.userMessage)}
+          images={<MessageImages conversationId={conversationId} message={sent.userMessage} />}
+        />
         <LiveAnswer conversationId={conversationId} runId={runId} csrfToken={csrfToken} />
         <Composer
           csrfToken={csrfToken}

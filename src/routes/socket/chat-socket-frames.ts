@@ -2,10 +2,17 @@ import * as z from 'zod'
 import type { AgentEvent } from '../../core/agent/agent-event.ts'
 import { maxMessageChars } from '../../core/chat/send-message.ts'
 import { type AppError, ValidationError } from '../../core/errors.ts'
+import { maxImagesPerMessage } from '../../core/images/image-upload.ts'
 import { parseSeq } from '../../core/runs/parse-seq.ts'
 
-// A `send` frame is mostly its content; JSON escaping can grow text up to six times.
-const maxFrameChars = maxMessageChars * 6 + 4096
+// A `send` frame is mostly its content; JSON escaping can grow text up to six times. Images
+// come as base64 data URLs: four characters per three bytes, plus their prefixes.
+const maxTextFrameChars = maxMessageChars * 6 + 4096
+
+/** The longest frame a socket accepts when images may be up to `imageMaxBytes` each. */
+export function maxFrameChars(imageMaxBytes: number): number {
+  return maxTextFrameChars + maxImagesPerMessage * (Math.ceil(imageMaxBytes / 3) * 4 + 64)
+}
 
 const id = z.string().min(1).max(128)
 
@@ -17,6 +24,8 @@ const sendFrame = z
     // Its length is checked by sendMessage (message_too_long), like every other surface's.
     content: z.string(),
     model: z.string().min(1).max(128).optional(),
+    // Data URLs; checked (type by bytes, size, count) where the message is started.
+    images: z.array(z.string()).max(16).optional(),
   })
   .strict()
 
@@ -78,17 +87,17 @@ export type ServerFrame =
 type Parsed = { ok: true; frame: ClientFrame } | { ok: false; error: AppError; request?: string }
 
 /** Text frame -> JSON -> a known frame type -> a valid frame, each with its own error code. */
-export function parseFrame(data: unknown): Parsed {
+export function parseFrame(data: unknown, maxChars = maxTextFrameChars): Parsed {
   if (typeof data !== 'string') {
     return {
       ok: false,
       error: new ValidationError('Frames are JSON text', { code: 'invalid_frame' }),
     }
   }
-  if (data.length > maxFrameChars) {
+  if (data.length > maxChars) {
     return {
       ok: false,
-      error: new ValidationError(`Frames are at most ${maxFrameChars} characters`, {
+      error: new ValidationError(`Frames are at most ${maxChars} characters`, {
         code: 'frame_too_large',
       }),
     }

@@ -2,11 +2,17 @@ import { asAppError, clientError } from '../../core/client-error.ts'
 import { AppError } from '../../core/errors.ts'
 import type { RequestContext } from '../../core/gate/request-context.ts'
 import { type GateDeps, startModelWork } from '../../core/gate/start-model-work.ts'
+import { imagesFromDataUrls } from '../../core/images/image-upload.ts'
 import { decideApproval } from '../../core/runs/decide-approval.ts'
 import { cancelRun, followRun, getRun } from '../../core/runs/run-access.ts'
 import type { RunEntry } from '../../core/runs/run-log.ts'
 import { errorFields } from '../../core/telemetry/error-fields.ts'
-import { type ClientFrame, parseFrame, type ServerFrame } from './chat-socket-frames.ts'
+import {
+  type ClientFrame,
+  maxFrameChars,
+  parseFrame,
+  type ServerFrame,
+} from './chat-socket-frames.ts'
 
 /** What a session needs: the gate's dependencies, whose socket it is, and a way out. */
 export interface ChatSessionOptions {
@@ -15,6 +21,8 @@ export interface ChatSessionOptions {
   context: Pick<RequestContext, 'principal' | 'requestId' | 'traceparent'>
   /** Writes one frame to the socket; a no-op once it is closed. */
   send(frame: ServerFrame): void
+  /** `IMAGE_MAX_BYTES`: the largest image a `send` frame may carry (it sizes the frame limit). */
+  imageMaxBytes?: number
 }
 
 /** The protocol of one `/chat` socket, apart from the socket itself. */
@@ -37,6 +45,7 @@ export const maxFollowedRuns = 16
  */
 export function createChatSession(options: ChatSessionOptions): ChatSession {
   const { deps, context, send } = options
+  const frameLimit = maxFrameChars(options.imageMaxBytes ?? 0)
   const ownerId = context.principal.userId
   let frames = 0
   // Frames arrive after the upgrade, past every HTTP middleware: the gate sees each `send`.
@@ -107,6 +116,9 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
         const sent = await startModelWork(deps, frameContext(), {
           kind: 'message',
           content: frame.content,
+          ...(frame.images?.length
+            ? { images: imagesFromDataUrls(frame.images, options.imageMaxBytes ?? 0) }
+            : {}),
           ...(frame.conversation_id ? { conversationId: frame.conversation_id } : {}),
           ...(frame.model ? { model: frame.model } : {}),
         }).finally(() => starting--)
@@ -149,7 +161,7 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
   }
 
   const receive = async (data: unknown) => {
-    const parsed = parseFrame(data)
+    const parsed = parseFrame(data, frameLimit)
     if (!parsed.ok) return fail(parsed.error, parsed.request)
     const frame = parsed.frame
     try {

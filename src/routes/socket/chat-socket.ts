@@ -74,6 +74,7 @@ export function chatSocketRoutes(options: ChatSocketOptions): Hono<AppEnv> {
           ...(traceparent ? { traceparent } : {}),
         },
         send,
+        imageMaxBytes: services.config.IMAGE_MAX_BYTES,
       })
       let forget: (() => void) | undefined
       const connections = services.telemetry.metrics.openConnections

@@ -73,6 +73,9 @@ export function fromAnthropicRequest(body: MessagesRequest): ChatRequest {
   }
   if (body.temperature !== undefined) request.temperature = body.temperature
   if (body.stop_sequences?.length) request.stop = body.stop_sequences
+  // `disabled` is a budget of 0: it overrides a tier configured to think.
+  if (body.thinking)
+    request.thinkingBudget = body.thinking.type === 'enabled' ? body.thinking.budget_tokens : 0
   return request
 }
 

@@ -16,6 +16,15 @@ export function messageView(id: string, model: string, answer: CollectedCompleti
     role: 'assistant' as const,
     model,
     content: [
+      ...(answer.thinking || answer.signature
+        ? [
+            {
+              type: 'thinking' as const,
+              thinking: answer.thinking,
+              signature: answer.signature ?? '',
+            },
+          ]
+        : []),
       ...(answer.text ? [{ type: 'text' as const, text: answer.text }] : []),
       ...answer.toolCalls.map((call) => ({
         type: 'tool_use' as const,
@@ -38,18 +47,32 @@ export interface AnthropicFrame {
 
 /**
  * Turns model events into Anthropic's stream: `message_start`, then per content block
- * `content_block_start` / `content_block_delta`s / `content_block_stop` (text deltas share one
+ * `content_block_start` / `content_block_delta`s / `content_block_stop` (reasoning is a
+ * `thinking` block of `thinking_delta`s ended by a `signature_delta`; text deltas share one
  * text block; each tool call is a `tool_use` block with its input as one `input_json_delta`),
  * then `message_delta` with the stop reason and usage, then `message_stop`.
  */
 export function createAnthropicFramer(options: { id: string; model: () => string }) {
   let index = -1
-  let textOpen = false
+  let open: 'text' | 'thinking' | undefined
   let usage = { input_tokens: 0, output_tokens: 0 }
   const closeText = (): AnthropicFrame[] => {
-    if (!textOpen) return []
-    textOpen = false
+    if (!open) return []
+    open = undefined
     return [{ event: 'content_block_stop', data: { type: 'content_block_stop', index } }]
+  }
+  /** Closes the open block unless it is of `kind`, then opens one of `kind` if none is. */
+  const ensure = (kind: 'text' | 'thinking'): AnthropicFrame[] => {
+    if (open === kind) return []
+    const frames = closeText()
+    open = kind
+    index += 1
+    const block = kind === 'text' ? { type: 'text', text: '' } : emptyThinking
+    frames.push({
+      event: 'content_block_start',
+      data: { type: 'content_block_start', index, content_block: block },
+    })
+    return frames
   }
   return {
     start: (): AnthropicFrame => ({
@@ -70,20 +93,16 @@ export function createAnthropicFramer(options: { id: string; model: () => string
     }),
     event(event: ModelEvent): AnthropicFrame[] {
       switch (event.type) {
+        case 'thinking-delta': {
+          const frames = ensure('thinking')
+          if (event.text !== '')
+            frames.push(blockDelta(index, { type: 'thinking_delta', thinking: event.text }))
+          if (event.signature !== undefined)
+            frames.push(blockDelta(index, { type: 'signature_delta', signature: event.signature }))
+          return frames
+        }
         case 'text-delta': {
-          const frames: AnthropicFrame[] = []
-          if (!textOpen) {
-            textOpen = true
-            index += 1
-            frames.push({
-              event: 'content_block_start',
-              data: {
-                type: 'content_block_start',
-                index,
-                content_block: { type: 'text', text: '' },
-              },
-            })
-          }
+          const frames = ensure('text')
           frames.push({
             event: 'content_block_delta',
             data: {
@@ -140,4 +159,10 @@ export function createAnthropicFramer(options: { id: string; model: () => string
       }
     },
   }
+}
+
+const emptyThinking = { type: 'thinking', thinking: '', signature: '' }
+
+function blockDelta(index: number, delta: Record<string, unknown>): AnthropicFrame {
+  return { event: 'content_block_delta', data: { type: 'content_block_delta', index, delta } }
 }

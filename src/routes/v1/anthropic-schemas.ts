@@ -65,6 +65,12 @@ export const MessagesRequestSchema = z
     top_p: z.number().min(0).max(1).optional(),
     top_k: z.number().int().min(0).optional(),
     stop_sequences: z.array(z.string().max(1000)).max(16).optional(),
+    thinking: z
+      .discriminatedUnion('type', [
+        z.object({ type: z.literal('enabled'), budget_tokens: z.number().int().min(1024) }).loose(),
+        z.object({ type: z.literal('disabled') }).loose(),
+      ])
+      .optional(),
   })
   .loose()
   .openapi('MessagesRequest')

@@ -8,7 +8,7 @@ export const ignoredParameters = [
   'chat/completions: metadata, modalities, audio, prediction, reasoning_effort, web_search_options',
   'chat/completions: functions, function_call (the legacy forms of tools and tool_choice)',
   'chat/completions: user (accepted; not used for routing or accounting)',
-  'messages: top_p, top_k, metadata, service_tier, thinking, container, mcp_servers',
+  'messages: top_p, top_k, metadata, service_tier, container, mcp_servers',
   'messages: cache_control on blocks and tools (no prompt caching)',
 ] as const
 

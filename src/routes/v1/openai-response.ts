@@ -37,6 +37,8 @@ export function chatCompletionView(
           role: 'assistant' as const,
           content: answer.text === '' && answer.toolCalls.length > 0 ? null : answer.text,
           refusal: null,
+          // Where vLLM, llama.cpp and DeepSeek put reasoning; OpenAI's own API has no field.
+          ...(answer.thinking !== '' && { reasoning_content: answer.thinking }),
           ...(answer.toolCalls.length > 0 && { tool_calls: answer.toolCalls.map(toolCallView) }),
         },
         finish_reason: openAiFinish(answer.finish),
@@ -53,7 +55,8 @@ export function chatCompletionView(
 
 /**
  * Turns model events into `chat.completion.chunk` objects, as OpenAI streams them: a first
- * chunk with the role, content deltas, each tool call whole (with its index), a last chunk
+ * chunk with the role, reasoning as `reasoning_content` deltas (as OpenAI-compatible servers
+ * send it), content deltas, each tool call whole (with its index), a last chunk
  * with `finish_reason`, and with `include_usage` a final chunk with empty `choices` and the
  * usage (every earlier chunk then carries `usage: null`).
  */
@@ -82,6 +85,9 @@ export function createChunker(options: {
     /** The chunks for one model event (none for usage, which is kept for the end). */
     event(event: ModelEvent): Record<string, unknown>[] {
       switch (event.type) {
+        case 'thinking-delta':
+          // A signature alone has no place in this dialect.
+          return event.text === '' ? [] : [chunk({ reasoning_content: event.text })]
         case 'text-delta':
           return [chunk({ content: event.text })]
         case 'tool-call':

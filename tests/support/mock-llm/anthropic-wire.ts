@@ -11,6 +11,7 @@ import { pause, retryHeaders, SseWriter, sendJson } from './wire.ts'
 interface AnthropicBlock {
   type: string
   text?: string
+  source?: unknown
   content?: string | Array<{ type: string; text?: string }>
 }
 interface AnthropicMessage {
@@ -37,7 +38,9 @@ export function anthropicGist(body: {
       : typeof toolResult.content === 'string'
         ? toolResult.content
         : (toolResult.content ?? []).map((b) => b.text ?? '').join(' ')
+  const lastUserMessage = [...messages].reverse().find((m) => m.role === 'user')
   return {
+    lastUserImages: blocks(lastUserMessage).filter((b) => b.type === 'image').length,
     lastUserText: blocks(lastUser)
       .filter((b) => b.type === 'text')
       .map((b) => b.text ?? '')
@@ -89,7 +92,10 @@ export async function answerAnthropic(
   const inputTokens = reply.usage?.input ?? estimateTokens(gist.inputChars)
   const outputTokens = reply.usage?.output ?? Math.max(1, chunks.length + estimateTokens(argsChars))
   const stopReason = calls.length > 0 ? 'tool_use' : 'end_turn'
+  const thinking = reply.thinking
+  const signature = thinking === undefined ? '' : mockSignature(thinking)
   const content = [
+    ...(thinking === undefined ? [] : [{ type: 'thinking', thinking, signature }]),
     ...(text === '' ? [] : [{ type: 'text', text }]),
     ...calls.map((c) => ({ type: 'tool_use', id: c.id, name: c.name, input: c.arguments })),
   ]
@@ -130,6 +136,21 @@ export async function answerAnthropic(
   }
   await sse.send({ type: 'message_start', message }, 'message_start')
   let index = 0
+  if (thinking !== undefined) {
+    const block = { type: 'thinking', thinking: '', signature: '' }
+    await sse.send(
+      { type: 'content_block_start', index, content_block: block },
+      'content_block_start',
+    )
+    for (const chunk of chunkText(thinking)) {
+      const delta = { type: 'thinking_delta', thinking: chunk }
+      await sse.send({ type: 'content_block_delta', index, delta }, 'content_block_delta')
+    }
+    const delta = { type: 'signature_delta', signature }
+    await sse.send({ type: 'content_block_delta', index, delta }, 'content_block_delta')
+    await sse.send({ type: 'content_block_stop', index }, 'content_block_stop')
+    index += 1
+  }
   if (text !== '') {
     const start = { type: 'content_block_start', index, content_block: { type: 'text', text: '' } }
     await sse.send(start, 'content_block_start')
@@ -177,6 +198,13 @@ export async function answerAnthropic(
   await sse.send({ type: 'message_delta', delta, usage }, 'message_delta')
   await sse.send({ type: 'message_stop' }, 'message_stop')
   sse.end()
+}
+
+/** An opaque base64 signature, as Anthropic sends (the real one is a cryptographic proof). */
+function mockSignature(thinking: string): string {
+  return Buffer.from(`mock-signature:${thinking.length}:${thinking.slice(0, 32)}`).toString(
+    'base64',
+  )
 }
 
 function withId(call: MockToolCall, ids: () => string): Required<MockToolCall> {

@@ -108,7 +108,7 @@ export async function startMockLlm(options: MockLlmOptions = {}): Promise<MockLl
       const gist = path === '/v1/messages' ? anthropicGist(body) : openAiGist(body)
       const scripted = queue.take(model)
       const reply = scripted ?? {
-        ...defaultReply(gist, model),
+        ...defaultReply(gist, model, { think: asksToThink(body) }),
         chunkDelayMs: options.defaultChunkDelayMs,
       }
       record(scripted ? scripted.kind : 'default')
@@ -144,6 +144,12 @@ export async function startMockLlm(options: MockLlmOptions = {}): Promise<MockLl
         server.close(() => resolve())
       }),
   }
+}
+
+/** Anthropic's `thinking: { type: 'enabled' }`, which makes the real API reason first. */
+function asksToThink(body: Record<string, unknown>): boolean {
+  const thinking = body.thinking as { type?: unknown } | undefined
+  return thinking?.type === 'enabled'
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

@@ -13,6 +13,11 @@ interface OpenAiMessage {
   content?: string | Array<{ type: string; text?: string }> | null
 }
 
+const imagesOf = (m: OpenAiMessage | undefined) =>
+  typeof m?.content === 'string' || !m?.content
+    ? 0
+    : m.content.filter((part) => part.type === 'image_url').length
+
 /** What the default reply needs from an OpenAI chat request. */
 export function openAiGist(body: { messages?: OpenAiMessage[] }): PromptGist {
   const messages = body.messages ?? []
@@ -23,6 +28,7 @@ export function openAiGist(body: { messages?: OpenAiMessage[] }): PromptGist {
       : (m?.content ?? []).map((part) => part.text ?? '').join(' ')
   const lastUser = [...messages].reverse().find((m) => m.role === 'user')
   return {
+    lastUserImages: imagesOf(lastUser),
     lastUserText: textOf(lastUser),
     lastToolResult: last?.role === 'tool' ? textOf(last) : undefined,
     inputChars: JSON.stringify(messages).length,
@@ -84,6 +90,7 @@ export async function answerOpenAi(
       role: 'assistant',
       content: text === '' && calls.length > 0 ? null : text,
       refusal: null,
+      ...(reply.thinking === undefined ? {} : { reasoning_content: reply.thinking }),
       ...(calls.length > 0 ? { tool_calls: calls.map(toWireCall) } : {}),
     }
     sendJson(res, 200, {
@@ -106,6 +113,10 @@ export async function answerOpenAi(
     choices: [{ index: 0, delta, finish_reason: finishReason, logprobs: null }],
   })
   await sse.send(frame({ role: 'assistant', content: '', refusal: null }))
+  // vLLM, llama.cpp and DeepSeek stream reasoning as `reasoning_content` before the answer.
+  for (const chunk of chunkText(reply.thinking ?? '')) {
+    await sse.send(frame({ reasoning_content: chunk, content: null }))
+  }
   for (const [index, chunk] of chunks.entries()) {
     if (
       (reply.kind === 'cut' || reply.kind === 'malformed' || reply.kind === 'stream-error') &&

@@ -13,6 +13,12 @@ export interface MockReplyTiming {
   chunkDelayMs?: number
   /** Token counts to report instead of the estimate. */
   usage?: { input: number; output: number }
+  /**
+   * Reasoning sent before the answer, in the protocol's own form: an Anthropic `thinking`
+   * block (thinking_delta chunks, then a signature_delta), or OpenAI-compatible
+   * `reasoning_content` deltas as vLLM, llama.cpp and DeepSeek stream them.
+   */
+  thinking?: string
 }
 
 /**
@@ -49,6 +55,8 @@ export interface PromptGist {
   lastUserText: string
   lastToolResult: string | undefined
   inputChars: number
+  /** Images (any form) in the last user message. */
+  lastUserImages?: number
 }
 
 /** Splits text into word-sized chunks, keeping whitespace so the chunks join back exactly. */
@@ -56,16 +64,36 @@ export function chunkText(text: string): string[] {
   return text.match(/\s*\S+\s*/g) ?? (text === '' ? [] : [text])
 }
 
-/** The deterministic answer given when no reply is scripted. */
-export function defaultReply(gist: PromptGist, model: string | undefined): MockReply {
+/** What in a prompt asks the default reply to reason first (any protocol). */
+export const thinkMarker = '[think]'
+
+/**
+ * The deterministic answer given when no reply is scripted. It reasons first when asked: by
+ * `thinkMarker` in the last user message, or (Anthropic) by the request's `thinking` param.
+ * An image in the last user message is described by its count, so a test can tell that the
+ * image reached the model.
+ */
+export function defaultReply(
+  gist: PromptGist,
+  model: string | undefined,
+  options: { think?: boolean } = {},
+): MockReply {
   if (gist.lastToolResult !== undefined) {
     return { kind: 'text', text: `The tool returned ${gist.lastToolResult}.` }
   }
   const words = gist.lastUserText.trim().split(/\s+/).filter(Boolean)
   const excerpt = words.slice(0, 12).join(' ')
+  const images = gist.lastUserImages ?? 0
+  const seen = images > 0 ? ` I see ${images} image${images === 1 ? '' : 's'}.` : ''
+  const think = options.think || gist.lastUserText.includes(thinkMarker)
   return {
     kind: 'text',
-    text: `Mock ${model ?? 'model'} reply to "${excerpt}" (${words.length} words).`,
+    text: `Mock ${model ?? 'model'} reply to "${excerpt}" (${words.length} words).${seen}`,
+    ...(think
+      ? {
+          thinking: `Mock reasoning: the question has ${words.length} words, so I answer it plainly.`,
+        }
+      : {}),
   }
 }
 

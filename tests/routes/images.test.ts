@@ -1,0 +1,289 @@
+import { Hono } from 'hono'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { createApp } from '../../src/app.ts'
+import type { AppEnv } from '../../src/app-env.ts'
+import type { AgentEvent } from '../../src/core/agent/agent-event.ts'
+import { parseConfig } from '../../src/core/config.ts'
+import { createServices } from '../../src/core/services.ts'
+import type { ServerFrame } from '../../src/routes/socket/chat-socket-frames.ts'
+import { createBackgroundTasks } from '../../src/runtime/background-tasks.ts'
+import { createApiApp, readSse } from '../support/api-app.ts'
+import { browser, origin, runPath, setup } from '../support/chat-browser.ts'
+import { createInProcessWebSockets } from '../support/in-process-websocket.ts'
+import { type MockLlm, startMockLlm } from '../support/mock-llm/index.ts'
+
+/*
+ * Images on every surface: the composer's multipart form (no JavaScript, and as htmx posts
+ * it), REST and WebSocket data URLs. Each reaches the vision tier as an image block (the same
+ * content part /v1 builds), is stored with its message and served back to its owner only.
+ */
+
+/** A real 1×1 PNG. */
+const png = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+)
+const pngUrl = `data:image/png;base64,${png.toString('base64')}`
+
+let mock: MockLlm
+const env = () => ({
+  ANTHROPIC_BASE_URL: mock.url,
+  ANTHROPIC_API_KEY: 'sk-ant-test',
+  IMAGE_MAX_BYTES: '2048',
+})
+
+beforeAll(async () => {
+  mock = await startMockLlm()
+})
+afterAll(async () => {
+  await mock?.close()
+})
+beforeEach(() => mock.reset())
+
+/** The image blocks the model was sent in the last user message of the last request. */
+function sentImages() {
+  const body = mock.requests.at(-1)?.body as {
+    messages: { role: string; content: string | { type: string; source?: unknown }[] }[]
+  }
+  const last = body.messages.at(-1)
+  return typeof last?.content === 'string'
+    ? []
+    : (last?.content ?? []).filter((b) => b.type === 'image')
+}
+
+function multipart(
+  token: string,
+  content: string,
+  files: { name: string; type: string; bytes: Uint8Array }[],
+) {
+  const form = new FormData()
+  form.set('_csrf', token)
+  form.set('content', content)
+  for (const file of files) {
+    form.append('image', new File([new Uint8Array(file.bytes)], file.name, { type: file.type }))
+  }
+  if (files.length === 0)
+    form.append('image', new File([], '', { type: 'application/octet-stream' }))
+  return form
+}
+
+describe('images from the composer (multipart form)', () => {
+  it('without JavaScript: stores the image, routes to vision, shows and serves it to its owner', async () => {
+    const { request, background } = setup(env())
+    const guest = await browser(request)
+    expect(guest.html).toContain('enctype="multipart/form-data"')
+    expect(guest.html).toContain('type="file" name="image"')
+    const posted = await guest.send('/c', {
+      method: 'POST',
+      headers: { Origin: origin },
+      body: multipart(guest.token, 'What is in this picture?', [
+        { name: 'dot.png', type: 'image/png', bytes: png },
+      ]),
+    })
+    expect(posted.status).toBe(303)
+    const [, conversationId = '', runId = ''] =
+      runPath.exec(posted.headers.get('Location') ?? '') ?? []
+    const html = await (await guest.send(`/c/${conversationId}/runs/${runId}`)).text()
+    expect(html).toMatch(/<span class="badge-model">vision tier<\/span>/)
+    expect(html).toContain('I see 1 image.')
+    expect(sentImages()).toEqual([
+      {
+        type: 'image',
+        source: { type: 'base64', media_type: 'image/png', data: png.toString('base64') },
+      },
+    ])
+    await background.drain(2000)
+
+    const page = await (await guest.send(`/c/${conversationId}`)).text()
+    const src = /<img src="([^"]+)" alt="Attachment 1 of 1"/.exec(page)?.[1] ?? ''
+    expect(src).toMatch(new RegExp(`^/c/${conversationId}/messages/[^/]+/images/0$`))
+    const image = await guest.send(src)
+    expect(image.status).toBe(200)
+    expect(image.headers.get('Content-Type')).toBe('image/png')
+    expect(image.headers.get('Cache-Control')).toBe('private, max-age=31536000, immutable')
+    expect(image.headers.get('X-Content-Type-Options')).toBe('nosniff')
+    expect(Buffer.from(await image.arrayBuffer()).equals(png)).toBe(true)
+    // Another guest, or an index past the end, gets a 404.
+    const stranger = await browser(request)
+    expect((await stranger.send(src)).status).toBe(404)
+    expect((await guest.send(src.replace(/0$/, '1'))).status).toBe(404)
+  })
+
+  it('with htmx: the user message fragment shows the image', async () => {
+    const { request } = setup(env())
+    const guest = await browser(request)
+    const first = await guest.send('/c', {
+      method: 'POST',
+      headers: { Origin: origin },
+      body: multipart(guest.token, 'Hello', []),
+    })
+    const [, conversationId = ''] = runPath.exec(first.headers.get('Location') ?? '') ?? []
+    const posted = await guest.send(`/c/${conversationId}/messages`, {
+      method: 'POST',
+      headers: { Origin: origin, 'HX-Request': 'true' },
+      body: multipart(guest.token, 'And this?', [
+        { name: 'dot.png', type: 'image/png', bytes: png },
+      ]),
+    })
+    expect(posted.status).toBe(200)
+    const fragment = await posted.text()
+    expect(fragment).toMatch(
+      /<article class="message user"[^>]*>.*<img src="\/c\/[^"]+\/images\/0"/s,
+    )
+  })
+
+  it('an empty file input is no image: a text message as before', async () => {
+    const { request } = setup(env())
+    const guest = await browser(request)
+    const posted = await guest.send('/c', {
+      method: 'POST',
+      headers: { Origin: origin },
+      body: multipart(guest.token, 'Just text', []),
+    })
+    expect(posted.status).toBe(303)
+    const html = await (await guest.send(posted.headers.get('Location') ?? '')).text()
+    expect(html).not.toContain('vision tier')
+    expect(sentImages()).toEqual([])
+  })
+
+  it('refuses a file that is not an image by its bytes, whatever its declared type (415 fragment)', async () => {
+    const { request } = setup(env())
+    const guest = await browser(request)
+    const fake = new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    for (const htmx of [false, true]) {
+      const posted = await guest.send('/c', {
+        method: 'POST',
+        headers: { Origin: origin, ...(htmx ? { 'HX-Request': 'true' } : {}) },
+        body: multipart(guest.token, 'Look', [
+          { name: 'evil.png', type: 'image/png', bytes: fake },
+        ]),
+      })
+      expect(posted.status).toBe(415)
+      const text = await posted.text()
+      expect(text).toContain('&quot;evil.png&quot; is not a PNG, JPEG, WebP or GIF image')
+    }
+    // A real PNG declared as JPEG is refused too: the claim and the bytes must agree.
+    const lying = await guest.send('/c', {
+      method: 'POST',
+      headers: { Origin: origin },
+      body: multipart(guest.token, 'Look', [{ name: 'dot.jpg', type: 'image/jpeg', bytes: png }]),
+    })
+    expect(lying.status).toBe(415)
+    expect(mock.requests).toHaveLength(0)
+  })
+
+  it('refuses an image over IMAGE_MAX_BYTES (413) and more than four images (400)', async () => {
+    const { request } = setup(env())
+    const guest = await browser(request)
+    const big = new Uint8Array(4096)
+    big.set(png)
+    const tooBig = await guest.send('/c', {
+      method: 'POST',
+      headers: { Origin: origin },
+      body: multipart(guest.token, 'Look', [{ name: 'big.png', type: 'image/png', bytes: big }]),
+    })
+    expect(tooBig.status).toBe(413)
+    expect(await tooBig.text()).toContain('is 4096 bytes; the limit is 2048')
+    const five = Array.from({ length: 5 }, (_, i) => ({
+      name: `${i}.png`,
+      type: 'image/png',
+      bytes: png,
+    }))
+    const many = await guest.send('/c', {
+      method: 'POST',
+      headers: { Origin: origin },
+      body: multipart(guest.token, 'Look', five),
+    })
+    expect(many.status).toBe(400)
+    expect(await many.text()).toContain('at most 4 images')
+    expect(mock.requests).toHaveLength(0)
+  })
+})
+
+describe('images over REST', () => {
+  it('accepts data URLs, routes to vision, and refuses bad ones with JSON errors', async () => {
+    const app = await createApiApp(env())
+    const { secret } = await app.user('images')
+    const headers = { Authorization: `Bearer ${secret}`, 'Content-Type': 'application/json' }
+    const created = await app.fetch('http://outpost.test/api/conversations', {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ title: 'images' }),
+    })
+    const { id } = (await created.json()) as { id: string }
+    const send = (body: unknown, accept = 'application/json') =>
+      app.fetch(`http://outpost.test/api/conversations/${id}/messages`, {
+        method: 'POST',
+        headers: { ...headers, Accept: accept },
+        body: JSON.stringify(body),
+      })
+
+    const streamed = await send({ content: 'What is this?', images: [pngUrl] }, 'text/event-stream')
+    expect(streamed.status).toBe(200)
+    const events = (await readSse(streamed)).map((f) => JSON.parse(f.data) as AgentEvent)
+    expect(events[0]).toMatchObject({ type: 'route', tier: 'vision', intent: 'vision' })
+    expect(events.at(-1)).toMatchObject({
+      type: 'turn-end',
+      text: expect.stringContaining('I see 1 image.'),
+    })
+    expect(sentImages()).toHaveLength(1)
+
+    const svg = `data:image/png;base64,${Buffer.from('<svg/>').toString('base64')}`
+    const bad = await send({ content: 'x', images: [svg] })
+    expect(bad.status).toBe(415)
+    expect(await bad.json()).toMatchObject({ error: { code: 'image_type_unsupported' } })
+    const big = await send({
+      content: 'x',
+      images: [`data:image/png;base64,${Buffer.alloc(4096).toString('base64')}`],
+    })
+    expect(big.status).toBe(413)
+    expect(await big.json()).toMatchObject({ error: { code: 'image_too_large' } })
+    const notUrl = await send({ content: 'x', images: ['https://example.com/a.png'] })
+    expect(notUrl.status).toBe(400)
+    expect(await notUrl.json()).toMatchObject({ error: { code: 'invalid_request' } })
+  })
+})
+
+describe('images over the WebSocket', () => {
+  it('accepts data URLs in a send frame and answers from the vision tier; a bad one is an error frame', async () => {
+    const vars = { LOG_LEVEL: 'error', ...env() }
+    const platform = { runtime: 'node' as const, hasFileSystem: false }
+    const services = await createServices(parseConfig(vars), platform)
+    const webSockets = createInProcessWebSockets()
+    const app = createApp({
+      platform,
+      services: async () => services,
+      upgradeWebSocket: webSockets.upgradeWebSocket,
+    })
+    const outer = new Hono<AppEnv>()
+    outer.use('/chat', async (c, next) => {
+      await services.memory.history.upsertUser({ id: 'ws-images' })
+      c.set('principal', { userId: 'ws-images', kind: 'guest' })
+      await next()
+    })
+    outer.route('/', app)
+    const background = createBackgroundTasks()
+    const socket = await webSockets.accept(
+      await outer.request('/chat', { headers: { Upgrade: 'websocket' } }, vars, background),
+    )
+    socket.send({ type: 'send', content: 'What is this?', images: [pngUrl] })
+    const events: AgentEvent[] = []
+    for (;;) {
+      const frame: ServerFrame = await socket.next((f) => f.type === 'event' || f.type === 'error')
+      if (frame.type !== 'event') throw new Error(JSON.stringify(frame))
+      events.push(frame.event)
+      if (frame.event.type === 'turn-end') break
+    }
+    expect(events[0]).toMatchObject({ type: 'route', tier: 'vision' })
+    expect(events.at(-1)).toMatchObject({ text: expect.stringContaining('I see 1 image.') })
+
+    socket.send({ type: 'send', content: 'x', images: ['data:image/gif;base64,AAAA'] })
+    expect(await socket.next((f) => f.type === 'error')).toMatchObject({
+      type: 'error',
+      code: 'image_type_unsupported',
+      request: 'send',
+    })
+    await socket.close()
+    await background.drain(2000)
+  })
+})
