@@ -17,6 +17,13 @@ export const chatUrls = {
   messages: (id: string) => `/c/${segment(id)}/messages`,
   regenerate: (id: string) => `/c/${segment(id)}/regenerate`,
   rename: (id: string) => `/c/${segment(id)}/rename`,
+  /** Edit-and-resend of the conversation's last user message. */
+  edit: (id: string) => `/c/${segment(id)}/edit`,
+  /** The conversation as a download: `md` (Markdown) or `json`. */
+  export: (id: string, format: 'md' | 'json') => `/c/${segment(id)}/export.${format}`,
+  /** Conversation search (titles and message text), a GET form. */
+  search: '/search',
+  searchFor: (query: string) => `/search?q=${encodeURIComponent(query)}`,
   delete: (id: string) => `/c/${segment(id)}/delete`,
   /** A run's page (streamed HTML), its event stream and its stop button. */
   run: (id: string, runId: string) => {

@@ -1,7 +1,7 @@
 import type { AgentEvent } from '../core/agent/agent-event.ts'
 import { type AnswerState, applyEvent } from './answer-state.ts'
 import { answerIds } from './live-answer.tsx'
-import { AssistantMessage, ToolCard } from './message-view.tsx'
+import { AssistantMessage, ModelBadge, ToolCard } from './message-view.tsx'
 
 /** The finished answer from a run's state: what replaces the live shell at `turn-end`. */
 export function FinalAnswer(props: { runId: string; state: AnswerState; oob?: boolean }) {
@@ -20,6 +20,7 @@ export function FinalAnswer(props: { runId: string; state: AnswerState; oob?: bo
       oob={props.oob}
       text={end?.text ?? ''}
       model={end?.model ?? state.model}
+      tier={state.tier}
       reason={state.reason}
       tools={[...state.tools.values()]}
       usage={usage}
@@ -41,12 +42,7 @@ export function answerFrame(runId: string, state: AnswerState, event: AgentEvent
   const intoBody = `beforeend:#${ids.body}`
   switch (event.type) {
     case 'route':
-      return (
-        <p class="badge" id={ids.badge} hx-swap-oob="true">
-          <span class="badge-model">{event.tier} tier</span>
-          <span class="badge-reason"> · {event.reason}</span>
-        </p>
-      )
+      return <ModelBadge id={ids.badge} tier={event.tier} reason={event.reason} oob />
     case 'text-delta':
       return stepIsNew ? (
         <div hx-swap-oob={intoBody}>

@@ -1,7 +1,7 @@
 import type { Conversation } from '../core/domain/history-records.ts'
 import type { StoreDescription } from '../core/memory/store-description.ts'
 import { type RuntimeName, runtimeLabels } from '../core/runtime-name.ts'
-import { Composer } from './composer.tsx'
+import { Composer, type ModelOptions } from './composer.tsx'
 import { ConversationList } from './conversation-list.tsx'
 import { Layout, type PageNotices } from './layout.tsx'
 
@@ -16,6 +16,7 @@ export function HomePage(props: {
   nextCursor?: string
   csrfToken?: string
   notices?: PageNotices
+  models?: ModelOptions
 }) {
   return (
     <Layout title="Outpost" notices={props.notices}>
@@ -25,7 +26,9 @@ export function HomePage(props: {
           An edge-first AI chat agent. This instance runs on{' '}
           <strong data-runtime={props.runtime}>{runtimeLabels[props.runtime]}</strong>.
         </p>
-        {props.csrfToken ? <Composer csrfToken={props.csrfToken} target="#main" /> : null}
+        {props.csrfToken ? (
+          <Composer csrfToken={props.csrfToken} target="#main" models={props.models} />
+        ) : null}
         <p>
           <a href="/usage">Your usage</a>: tokens and cost per day and model.
         </p>

@@ -3,6 +3,7 @@ import { chatUrls } from '../urls.ts'
 import { FinalAnswer } from './answer-frame.tsx'
 import { type AnswerState, applyEvent, newAnswerState } from './answer-state.ts'
 import { CsrfInput } from './csrf-input.tsx'
+import { ModelBadge } from './message-view.tsx'
 
 const render = async (node: unknown) => String(await (node as { toString(): unknown }).toString())
 
@@ -41,12 +42,7 @@ export async function* streamedAnswer(
     applyEvent(state, event)
     switch (event.type) {
       case 'route':
-        yield render(
-          <p class="badge">
-            <span class="badge-model">{event.tier} tier</span>
-            <span class="badge-reason"> · {event.reason}</span>
-          </p>,
-        )
+        yield render(<ModelBadge tier={event.tier} reason={event.reason} />)
         break
       case 'text-delta': {
         const opening = openStep === event.step ? '' : `${closeStep()}<div class="step">`

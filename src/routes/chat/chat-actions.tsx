@@ -10,6 +10,7 @@ import { Composer } from '../../views/composer.tsx'
 import { ConversationHeader, ConversationView } from '../../views/conversation-view.tsx'
 import { LiveAnswer } from '../../views/live-answer.tsx'
 import { UserMessage } from '../../views/message-view.tsx'
+import { RegenerateSlot } from '../../views/regenerate-form.tsx'
 import { requestContext } from '../http/request-context.ts'
 import { sseFrame, sseHeaders } from '../http/sse-frame.ts'
 import { guestContext, renderToString } from './guest-context.ts'
@@ -20,6 +21,15 @@ async function formField(c: Context<AppEnv>, name: string): Promise<string> {
     throw new ValidationError(`${name} is required`, { code: 'field_missing', details: { name } })
   }
   return value
+}
+
+/**
+ * The composer's model choice: `auto` (or none) lets the router decide, anything else (a tier
+ * or `provider:model`) goes to the gate as the request's choice, which validates it.
+ */
+async function modelField(c: Context<AppEnv>): Promise<string | undefined> {
+  const value = (await c.req.parseBody()).model
+  return typeof value === 'string' && value && value !== 'auto' ? value : undefined
 }
 
 /** An htmx answer to a send: one event-stream frame with the fragments to swap in. */
@@ -37,11 +47,13 @@ async function fragmentStream(c: Context<AppEnv>, html: unknown, pushUrl: string
  */
 export const chatActionRoutes = new Hono<AppEnv>()
   .post('/c', async (c) => {
-    const { csrfToken, htmx } = guestContext(c)
+    const { csrfToken, htmx, models } = guestContext(c)
     const content = await formField(c, 'content')
+    const model = await modelField(c)
     const sent = await startModelWork(gateDeps(c.var.services), uiContext(c, htmx), {
       kind: 'message',
       content,
+      ...(model ? { model } : {}),
     })
     const conversationId = sent.conversation.id
     const runId = sent.run.id
@@ -53,19 +65,23 @@ export const chatActionRoutes = new Hono<AppEnv>()
         messages={[sent.userMessage]}
         csrfToken={csrfToken}
         focusComposer
+        models={models}
+        model={model}
         live={<LiveAnswer conversationId={conversationId} runId={runId} csrfToken={csrfToken} />}
       />,
       chatUrls.conversation(conversationId),
     )
   })
   .post('/c/:id/messages', async (c) => {
-    const { csrfToken, htmx } = guestContext(c)
+    const { csrfToken, htmx, models } = guestContext(c)
     const conversationId = c.req.param('id')
     const content = await formField(c, 'content')
+    const model = await modelField(c)
     const sent = await startModelWork(gateDeps(c.var.services), uiContext(c, htmx), {
       kind: 'message',
       conversationId,
       content,
+      ...(model ? { model } : {}),
     })
     const runId = sent.run.id
     if (!htmx) return c.redirect(chatUrls.run(conversationId, runId).page, 303)
@@ -80,7 +96,10 @@ export const chatActionRoutes = new Hono<AppEnv>()
           target="#messages"
           oob
           focus
+          models={models}
+          model={model}
         />
+        <RegenerateSlot conversationId={conversationId} csrfToken={csrfToken} show={false} oob />
       </>,
       chatUrls.conversation(conversationId),
     )
@@ -96,7 +115,10 @@ export const chatActionRoutes = new Hono<AppEnv>()
     if (!htmx) return c.redirect(chatUrls.run(conversationId, runId).page, 303)
     return fragmentStream(
       c,
-      <LiveAnswer conversationId={conversationId} runId={runId} csrfToken={csrfToken} />,
+      <>
+        <LiveAnswer conversationId={conversationId} runId={runId} csrfToken={csrfToken} />
+        <RegenerateSlot conversationId={conversationId} csrfToken={csrfToken} show={false} oob />
+      </>,
       chatUrls.conversation(conversationId),
     )
   })
