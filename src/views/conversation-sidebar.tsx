@@ -21,22 +21,24 @@ export function ConversationSidebar(props: {
           Close
         </label>
       </div>
-      <form class="search-form" method="get" action={chatUrls.search} role="search">
-        <label for="search-q">Search conversations</label>
-        <span class="search-row">
-          <input
-            id="search-q"
-            type="search"
-            name="q"
-            value={props.query ?? ''}
-            maxlength={200}
-            required
-          />
-          <button type="submit" class="button-secondary">
-            Search
-          </button>
-        </span>
-      </form>
+      <search>
+        <form class="search-form" method="get" action={chatUrls.search}>
+          <label for="search-q">Search conversations</label>
+          <span class="search-row">
+            <input
+              id="search-q"
+              type="search"
+              name="q"
+              value={props.query ?? ''}
+              maxlength={200}
+              required
+            />
+            <button type="submit" class="button-secondary">
+              Search
+            </button>
+          </span>
+        </form>
+      </search>
       <h2 class="sidebar-heading">Recent</h2>
       {props.conversations.length === 0 ? (
         <p class="empty">No conversations yet.</p>

@@ -3,6 +3,7 @@ import type { Conversation, Message } from '../core/domain/history-records.ts'
 import { chatUrls } from '../urls.ts'
 import { Composer, type ModelOptions } from './composer.tsx'
 import { CsrfInput } from './csrf-input.tsx'
+import { LocalTime } from './local-time.tsx'
 import { StoredAssistantMessage, textOf, UserMessage } from './message-view.tsx'
 import { RegenerateSlot } from './regenerate-form.tsx'
 
@@ -12,6 +13,17 @@ export function ConversationHeader(props: { conversation: Conversation; csrfToke
   return (
     <header class="conversation-header" id="conversation-header">
       <h1 id="conversation-title">{props.conversation.title || 'Untitled'}</h1>
+      <p class="conversation-more">
+        <span>
+          Started <LocalTime at={props.conversation.createdAt} />
+        </span>
+        <a href={chatUrls.export(id, 'md')} download>
+          Export as Markdown
+        </a>
+        <a href={chatUrls.export(id, 'json')} download>
+          Export as JSON
+        </a>
+      </p>
       <details class="conversation-tools">
         <summary>Rename or delete</summary>
         <form

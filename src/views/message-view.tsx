@@ -53,8 +53,8 @@ export function ModelBadge(props: {
     <div
       class="badge"
       id={props.id}
-      title={props.reason}
       hx-swap-oob={props.oob ? 'true' : undefined}
+      title={props.reason}
     >
       <span class="badge-model">{label}</span>
       {demo ? <span class="badge-demo"> (demo model)</span> : null}

@@ -34,10 +34,12 @@ describe('without JavaScript', () => {
     const page = await (await guest.send(`/c/${conversationId}`)).text()
     const badge = page.slice(
       page.indexOf('class="badge"'),
-      page.indexOf('</p>', page.indexOf('class="badge"')),
+      page.indexOf('</div>', page.indexOf('class="badge"')),
     )
-    expect(badge).toContain('demo:demo')
-    expect(badge).toMatch(/class="badge-reason"> · [^<]*code/)
+    // Briefly: tier and model; the router's reason on demand (a tooltip and a disclosure).
+    expect(badge).toMatch(/class="badge-model">code · demo:demo</)
+    expect(badge).toMatch(/title="[^"]*code[^"]*"/)
+    expect(badge).toMatch(/<details class="badge-why">.*class="badge-reason">[^<]*code/)
   })
 
   it('renames and deletes a conversation', async () => {
@@ -188,7 +190,7 @@ describe('delete with htmx', () => {
   })
 })
 describe('page weight', () => {
-  it('keeps the conversation page (HTML, CSS, htmx, icon) under 60 KB compressed', async () => {
+  it('keeps the conversation page (HTML and every file it loads) under 60 KB compressed', async () => {
     const { readFileSync } = await import('node:fs')
     const { gzipSync } = await import('node:zlib')
     const { request, background } = setup()
@@ -199,15 +201,19 @@ describe('page weight', () => {
     await guest.post(`/c/${conversationId}/messages`, { content: 'And what time is it?' })
     await background.drain(1000)
     const html = await (await guest.send(`/c/${conversationId}`)).text()
-    const files = [
-      'public/styles.css',
-      'public/favicon.svg',
-      // The page's one script: htmx and hx-sse, as the build joins them.
-      `public${vendorScriptPath}`,
-    ].map((path) => readFileSync(path))
+    // Whatever the page references from public/: stylesheet, icon, htmx, our script.
+    const assets = [...html.matchAll(/<(?:link|script)\b[^>]*\b(?:href|src)="(\/[^"]+)"/g)].map(
+      (m) => m[1] ?? '',
+    )
+    expect(assets).toEqual(
+      expect.arrayContaining(['/styles.css', '/favicon.svg', vendorScriptPath, '/chat.js']),
+    )
+    const files = assets.map((path) => readFileSync(`public${path}`))
     const sizes = [Buffer.from(html), ...files].map((body) => gzipSync(body, { level: 9 }).length)
     const total = sizes.reduce((sum, size) => sum + size, 0)
-    console.log(`conversation page gzip bytes: html+css+icon+htmx = ${sizes.join('+')} = ${total}`)
+    console.log(
+      `conversation page gzip bytes: html + ${assets.join(' + ')} = ${sizes.join(' + ')} = ${total}`,
+    )
     expect(total).toBeLessThan(60 * 1024)
   })
 })
