@@ -10,9 +10,16 @@ export function ConversationSidebar(props: {
   conversations: readonly Conversation[]
   currentId?: string
   query?: string
+  /** Swapped in out of band (htmx started a new chat: the list gains it). */
+  oob?: boolean
 }) {
   return (
-    <nav id="sidebar" class="sidebar" aria-label="Conversations">
+    <nav
+      id="sidebar"
+      class="sidebar"
+      aria-label="Conversations"
+      hx-swap-oob={props.oob ? 'true' : undefined}
+    >
       <div class="sidebar-top">
         <a class="sidebar-new" href={`${chatUrls.home}#composer`}>
           New chat
@@ -23,7 +30,9 @@ export function ConversationSidebar(props: {
       </div>
       <search>
         <form class="search-form" method="get" action={chatUrls.search}>
-          <label for="search-q">Search conversations</label>
+          <label for="search-q" class="search-label">
+            Search conversations
+          </label>
           <span class="search-row">
             <input
               id="search-q"

@@ -1,3 +1,4 @@
+import type { Child } from 'hono/jsx'
 import type { Conversation } from '../core/domain/history-records.ts'
 import type { StoreDescription } from '../core/memory/store-description.ts'
 import { type RuntimeName, runtimeLabels } from '../core/runtime-name.ts'
@@ -17,9 +18,10 @@ export function HomePage(props: {
   csrfToken?: string
   notices?: PageNotices
   models?: ModelOptions
+  sidebar?: Child
 }) {
   return (
-    <Layout title="Outpost" notices={props.notices}>
+    <Layout title="Outpost" notices={props.notices} sidebar={props.sidebar}>
       <section class="panel" aria-labelledby="home-title">
         <h1 id="home-title">Outpost</h1>
         <p>

@@ -13,6 +13,7 @@ import { UserMessage } from '../../views/message-view.tsx'
 import { RegenerateSlot } from '../../views/regenerate-form.tsx'
 import { requestContext } from '../http/request-context.ts'
 import { sseFrame, sseHeaders } from '../http/sse-frame.ts'
+import { chatSidebar } from './chat-sidebar.tsx'
 import { guestContext, renderToString } from './guest-context.ts'
 
 async function formField(c: Context<AppEnv>, name: string): Promise<string> {
@@ -47,7 +48,8 @@ async function fragmentStream(c: Context<AppEnv>, html: unknown, pushUrl: string
  */
 export const chatActionRoutes = new Hono<AppEnv>()
   .post('/c', async (c) => {
-    const { csrfToken, htmx, models } = guestContext(c)
+    const guest = guestContext(c)
+    const { csrfToken, htmx, models } = guest
     const content = await formField(c, 'content')
     const model = await modelField(c)
     const sent = await startModelWork(gateDeps(c.var.services), uiContext(c, htmx), {
@@ -58,17 +60,22 @@ export const chatActionRoutes = new Hono<AppEnv>()
     const conversationId = sent.conversation.id
     const runId = sent.run.id
     if (!htmx) return c.redirect(chatUrls.run(conversationId, runId).page, 303)
+    // The sidebar gains the new conversation (htmx replaced only `main`).
+    const sidebar = await chatSidebar(guest, { currentId: conversationId, oob: true })
     return fragmentStream(
       c,
-      <ConversationView
-        conversation={sent.conversation}
-        messages={[sent.userMessage]}
-        csrfToken={csrfToken}
-        focusComposer
-        models={models}
-        model={model}
-        live={<LiveAnswer conversationId={conversationId} runId={runId} csrfToken={csrfToken} />}
-      />,
+      <>
+        {sidebar}
+        <ConversationView
+          conversation={sent.conversation}
+          messages={[sent.userMessage]}
+          csrfToken={csrfToken}
+          focusComposer
+          models={models}
+          model={model}
+          live={<LiveAnswer conversationId={conversationId} runId={runId} csrfToken={csrfToken} />}
+        />
+      </>,
       chatUrls.conversation(conversationId),
     )
   })

@@ -21,7 +21,8 @@ const slot = '<template id="answer-slot"></template>'
  */
 export const chatPageRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
-    const { ownerId, csrfToken, notices, deps, models } = guestContext(c)
+    const guest = guestContext(c)
+    const { ownerId, csrfToken, notices, deps, models } = guest
     const { runtime, stores } = c.var.services
     const page = await deps.history.listConversations(ownerId, {
       limit: 20,
@@ -37,6 +38,7 @@ export const chatPageRoutes = new Hono<AppEnv>()
         csrfToken={csrfToken}
         notices={notices}
         models={models}
+        sidebar={await chatSidebar(guest)}
       />,
     )
   })

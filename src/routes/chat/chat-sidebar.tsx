@@ -7,7 +7,7 @@ const sidebarSize = 30
 /** The sidebar of a chat page: the owner's recent conversations, the current one marked. */
 export async function chatSidebar(
   guest: Pick<GuestContext, 'ownerId' | 'deps'>,
-  options: { currentId?: string; query?: string } = {},
+  options: { currentId?: string; query?: string; oob?: boolean } = {},
 ) {
   const recent = await guest.deps.history.listConversations(guest.ownerId, { limit: sidebarSize })
   return <ConversationSidebar conversations={recent.items} {...options} />
