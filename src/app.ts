@@ -19,6 +19,7 @@ import { type CompressionOptions, responseCompression } from './middleware/respo
 import { securityHeaders } from './middleware/security-headers.ts'
 import { type ServicesFactory, servicesMiddleware } from './middleware/services.ts'
 import { chatActionRoutes } from './routes/chat/chat-actions.tsx'
+import { chatBrowseRoutes } from './routes/chat/chat-browse.tsx'
 import { chatPageRoutes } from './routes/chat/chat-pages.tsx'
 import { imageRoutes } from './routes/chat/image-routes.ts'
 import { runEventRoutes } from './routes/chat/run-events.tsx'
@@ -107,10 +108,12 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   app.use('/c/*', guests)
   app.use('/chat', guests)
   app.use('/usage', guests)
+  app.use('/search', guests)
   app.use('/c/*', csrfGuard())
   app.route('/', chatPageRoutes)
   app.route('/', usagePageRoutes(options.usage))
   app.route('/', chatActionRoutes)
+  app.route('/', chatBrowseRoutes)
   app.route('/', runEventRoutes)
   app.route('/', imageRoutes)
   app.route('/', pingRoutes)

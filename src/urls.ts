@@ -20,6 +20,13 @@ export const chatUrls = {
   image: (id: string, messageId: string, index: number) =>
     `/c/${segment(id)}/messages/${segment(messageId)}/images/${index}`,
   rename: (id: string) => `/c/${segment(id)}/rename`,
+  /** Edit-and-resend of the conversation's last user message. */
+  edit: (id: string) => `/c/${segment(id)}/edit`,
+  /** The conversation as a download: `md` (Markdown) or `json`. */
+  export: (id: string, format: 'md' | 'json') => `/c/${segment(id)}/export.${format}`,
+  /** Conversation search (titles and message text), a GET form. */
+  search: '/search',
+  searchFor: (query: string) => `/search?q=${encodeURIComponent(query)}`,
   delete: (id: string) => `/c/${segment(id)}/delete`,
   /** A run's page (streamed HTML), its event stream, its stop button and approval forms. */
   run: (id: string, runId: string) => {

@@ -3,7 +3,7 @@ import { type AnswerState, applyEvent } from './answer-state.ts'
 import { type ApprovalForms, ApprovalNote, ApprovalPrompt } from './approval-prompt.tsx'
 import { GuardNotice } from './guard-notice.tsx'
 import { answerIds } from './live-answer.tsx'
-import { AssistantMessage, ToolCard } from './message-view.tsx'
+import { AssistantMessage, ModelBadge, ToolCard } from './message-view.tsx'
 import { ThinkingSection } from './thinking-section.tsx'
 
 /** The finished answer from a run's state: what replaces the live shell at `turn-end`. */
@@ -24,6 +24,7 @@ export function FinalAnswer(props: { runId: string; state: AnswerState; oob?: bo
       text={end?.text ?? ''}
       thinking={state.thinking}
       model={end?.model ?? state.model}
+      tier={state.tier}
       reason={state.reason}
       tools={[...state.tools.values()]}
       usage={usage}
@@ -53,12 +54,7 @@ export function answerFrame(
   const intoBody = `beforeend:#${ids.body}`
   switch (event.type) {
     case 'route':
-      return (
-        <p class="badge" id={ids.badge} hx-swap-oob="true">
-          <span class="badge-model">{event.tier} tier</span>
-          <span class="badge-reason"> · {event.reason}</span>
-        </p>
-      )
+      return <ModelBadge id={ids.badge} tier={event.tier} reason={event.reason} oob />
     case 'thinking-delta':
       // A signature alone shows nothing; the first words open the section, the rest join it.
       if (event.text === '') return null

@@ -1,6 +1,13 @@
 import { chatUrls } from '../urls.ts'
 import { CsrfInput } from './csrf-input.tsx'
 
+/** What the composer's model picker offers besides `auto`: tiers and configured models. */
+export interface ModelOptions {
+  tiers: readonly string[]
+  /** `provider:model` ids from the catalog. */
+  models: readonly string[]
+}
+
 /**
  * The message form. A plain POST without JavaScript (answered with a redirect to the run page
  * that streams the answer); with htmx the same form posts in place and the answer streams
@@ -14,6 +21,10 @@ export function Composer(props: {
   focus?: boolean
   /** Where htmx puts the response: the message list, or all of `main` for a new chat. */
   target: '#messages' | '#main'
+  /** The model picker's choices; without them the router always decides. */
+  models?: ModelOptions
+  /** The picker's current choice (kept after a send). */
+  model?: string
 }) {
   const action = props.conversationId
     ? chatUrls.messages(props.conversationId)
@@ -44,16 +55,50 @@ export function Composer(props: {
         placeholder="Ask anything…"
         autofocus={props.focus}
       />
-      <label class="composer-attach">
-        Attach images
-        <input
-          type="file"
-          name="image"
-          accept="image/png,image/jpeg,image/webp,image/gif"
-          multiple
-        />
-      </label>
-      <button type="submit">Send</button>
+      <div class="composer-actions">
+        <label class="composer-attach">
+          Attach images
+          <input
+            type="file"
+            name="image"
+            accept="image/png,image/jpeg,image/webp,image/gif"
+            multiple
+          />
+        </label>
+        {props.models ? <ModelPicker options={props.models} selected={props.model} /> : null}
+        <button type="submit">Send</button>
+      </div>
     </form>
+  )
+}
+
+/** Which model answers: `auto` (the router decides), a tier, or one configured model. */
+function ModelPicker(props: { options: ModelOptions; selected?: string }) {
+  const selected = props.selected || 'auto'
+  return (
+    <span class="model-picker">
+      <label for="composer-model">Model</label>
+      <select id="composer-model" name="model">
+        <option value="auto" selected={selected === 'auto'}>
+          Auto
+        </option>
+        <optgroup label="Tier">
+          {props.options.tiers.map((tier) => (
+            <option value={tier} selected={selected === tier}>
+              {tier}
+            </option>
+          ))}
+        </optgroup>
+        {props.options.models.length > 0 ? (
+          <optgroup label="Model">
+            {props.options.models.map((model) => (
+              <option value={model} selected={selected === model}>
+                {model}
+              </option>
+            ))}
+          </optgroup>
+        ) : null}
+      </select>
+    </span>
   )
 }

@@ -1,5 +1,6 @@
 import type { Conversation } from '../core/domain/history-records.ts'
 import { chatUrls } from '../urls.ts'
+import { LocalTime } from './local-time.tsx'
 
 /** The visitor's conversations, newest first, with a link to the next page. */
 export function ConversationList(props: {
@@ -18,9 +19,7 @@ export function ConversationList(props: {
               <a href={chatUrls.conversation(conversation.id)}>
                 {conversation.title || 'Untitled'}
               </a>{' '}
-              <time datetime={new Date(conversation.updatedAt).toISOString()}>
-                {new Date(conversation.updatedAt).toISOString().slice(0, 16).replace('T', ' ')}
-              </time>
+              <LocalTime at={conversation.updatedAt} />
             </li>
           ))}
         </ul>

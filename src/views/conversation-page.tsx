@@ -1,5 +1,6 @@
 import type { Child } from 'hono/jsx'
 import type { Conversation, Message } from '../core/domain/history-records.ts'
+import type { ModelOptions } from './composer.tsx'
 import { ConversationView } from './conversation-view.tsx'
 import { Layout, type PageNotices } from './layout.tsx'
 
@@ -10,14 +11,21 @@ export function ConversationPage(props: {
   csrfToken: string
   notices?: PageNotices
   live?: Child
+  sidebar?: Child
+  models?: ModelOptions
 }) {
   return (
-    <Layout title={props.conversation.title || 'Conversation'} notices={props.notices}>
+    <Layout
+      title={props.conversation.title || 'Conversation'}
+      notices={props.notices}
+      sidebar={props.sidebar}
+    >
       <ConversationView
         conversation={props.conversation}
         messages={props.messages}
         csrfToken={props.csrfToken}
         live={props.live}
+        models={props.models}
       />
     </Layout>
   )

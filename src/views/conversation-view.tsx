@@ -2,10 +2,12 @@ import type { Child } from 'hono/jsx'
 import { guardMarkOf } from '../core/chat/guard-mark.ts'
 import type { Conversation, Message } from '../core/domain/history-records.ts'
 import { chatUrls } from '../urls.ts'
-import { Composer } from './composer.tsx'
+import { Composer, type ModelOptions } from './composer.tsx'
 import { CsrfInput } from './csrf-input.tsx'
+import { LocalTime } from './local-time.tsx'
 import { MessageImages } from './message-images.tsx'
 import { StoredAssistantMessage, textOf, UserMessage } from './message-view.tsx'
+import { RegenerateSlot } from './regenerate-form.tsx'
 
 /** The conversation's title with its rename and delete forms; htmx swaps it in place. */
 export function ConversationHeader(props: { conversation: Conversation; csrfToken: string }) {
@@ -13,6 +15,17 @@ export function ConversationHeader(props: { conversation: Conversation; csrfToke
   return (
     <header class="conversation-header" id="conversation-header">
       <h1 id="conversation-title">{props.conversation.title || 'Untitled'}</h1>
+      <p class="conversation-more">
+        <span>
+          Started <LocalTime at={props.conversation.createdAt} />
+        </span>
+        <a href={chatUrls.export(id, 'md')} download>
+          Export as Markdown
+        </a>
+        <a href={chatUrls.export(id, 'json')} download>
+          Export as JSON
+        </a>
+      </p>
       <details class="conversation-tools">
         <summary>Rename or delete</summary>
         <form
@@ -79,6 +92,14 @@ export function ConversationView(props: {
   after?: Child
   /** After an htmx send: the caret goes back to the composer. */
   focusComposer?: boolean
+  /**
+   * Whether an answer is being written (hides Regenerate). Defaults to whether `live` is
+   * given; the no-JavaScript run page says false, as its tail arrives after the answer ends.
+   */
+  streaming?: boolean
+  models?: ModelOptions
+  /** The picker's choice to keep (after a send). */
+  model?: string
 }) {
   const id = props.conversation.id
   const canRegenerate = props.messages.some((message) => message.role === 'user')
@@ -90,25 +111,18 @@ export function ConversationView(props: {
         {props.live}
       </section>
       {props.after}
-      {canRegenerate ? (
-        <form
-          class="regenerate"
-          method="post"
-          action={chatUrls.regenerate(id)}
-          hx-post={chatUrls.regenerate(id)}
-          hx-target="#messages"
-          hx-swap="beforeend"
-        >
-          <CsrfInput token={props.csrfToken} />
-          <button type="submit" class="button-secondary">
-            Regenerate the last answer
-          </button>
-        </form>
-      ) : null}
+      <RegenerateSlot
+        conversationId={id}
+        csrfToken={props.csrfToken}
+        show={canRegenerate && !(props.streaming ?? Boolean(props.live))}
+      />
       <Composer
         csrfToken={props.csrfToken}
         conversationId={props.conversation.id}
         target="#messages"
+        focus={props.focusComposer}
+        models={props.models}
+        model={props.model}
       />
     </>
   )

@@ -1,7 +1,8 @@
+import type { Child } from 'hono/jsx'
 import type { Conversation } from '../core/domain/history-records.ts'
 import type { StoreDescription } from '../core/memory/store-description.ts'
 import { type RuntimeName, runtimeLabels } from '../core/runtime-name.ts'
-import { Composer } from './composer.tsx'
+import { Composer, type ModelOptions } from './composer.tsx'
 import { ConversationList } from './conversation-list.tsx'
 import { Layout, type PageNotices } from './layout.tsx'
 
@@ -16,16 +17,20 @@ export function HomePage(props: {
   nextCursor?: string
   csrfToken?: string
   notices?: PageNotices
+  models?: ModelOptions
+  sidebar?: Child
 }) {
   return (
-    <Layout title="Outpost" notices={props.notices}>
+    <Layout title="Outpost" notices={props.notices} sidebar={props.sidebar}>
       <section class="panel" aria-labelledby="home-title">
         <h1 id="home-title">Outpost</h1>
         <p>
           An edge-first AI chat agent. This instance runs on{' '}
           <strong data-runtime={props.runtime}>{runtimeLabels[props.runtime]}</strong>.
         </p>
-        {props.csrfToken ? <Composer csrfToken={props.csrfToken} target="#main" /> : null}
+        {props.csrfToken ? (
+          <Composer csrfToken={props.csrfToken} target="#main" models={props.models} />
+        ) : null}
         <p>
           <a href="/usage">Your usage</a>: tokens and cost per day and model.
         </p>

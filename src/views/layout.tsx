@@ -13,7 +13,13 @@ export interface PageNotices {
  * told not to inject its indicator styles (the CSP forbids inline styles; ours cover them).
  * htmx and its SSE extension come as one script (see scripts/copy-vendor.mjs for why).
  */
-export function Layout(props: { title: string; children: Child; notices?: PageNotices }) {
+export function Layout(props: {
+  title: string
+  children: Child
+  notices?: PageNotices
+  /** The conversation sidebar (chat pages); the layout adds the checkbox that toggles it. */
+  sidebar?: Child
+}) {
   return (
     <html lang="en">
       <head>
@@ -25,13 +31,29 @@ export function Layout(props: { title: string; children: Child; notices?: PageNo
         <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/styles.css" />
         <script src={vendorScriptPath} defer />
+        <script src="/chat.js" defer />
       </head>
-      <body>
+      <body class={props.sidebar ? 'with-sidebar' : undefined}>
         <a class="skip-link" href="#main">
           Skip to content
         </a>
+        {props.sidebar ? (
+          // Checked means "the other way from the default": open on a phone (a drawer),
+          // collapsed on a wide screen. Plain HTML and CSS, so it works without JavaScript.
+          <input
+            type="checkbox"
+            id="sidebar-toggle"
+            class="sidebar-toggle"
+            aria-controls="sidebar"
+          />
+        ) : null}
         <header class="site-header">
           <nav aria-label="Site">
+            {props.sidebar ? (
+              <label for="sidebar-toggle" class="sidebar-button">
+                <span aria-hidden="true">☰</span> Conversations
+              </label>
+            ) : null}
             <a class="brand" href="/">
               Outpost
             </a>
@@ -41,9 +63,12 @@ export function Layout(props: { title: string; children: Child; notices?: PageNo
           </nav>
         </header>
         <Notices notices={props.notices} />
-        <main id="main" tabindex={-1}>
-          {props.children}
-        </main>
+        <div class="shell">
+          {props.sidebar}
+          <main id="main" tabindex={-1}>
+            {props.children}
+          </main>
+        </div>
       </body>
     </html>
   )

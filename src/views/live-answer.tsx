@@ -1,6 +1,7 @@
 import { chatUrls } from '../urls.ts'
 import { domId } from './answer-state.ts'
 import { CsrfInput } from './csrf-input.tsx'
+import { ModelBadge } from './message-view.tsx'
 
 /** The element ids of a run's answer on the page, shared by the shell and the SSE frames. */
 export function answerIds(runId: string) {
@@ -33,9 +34,7 @@ export function LiveAnswer(props: { conversationId: string; runId: string; csrfT
       aria-busy="true"
       data-run-id={props.runId}
     >
-      <p class="badge" id={ids.badge}>
-        Choosing a model…
-      </p>
+      <ModelBadge id={ids.badge} />
       <div class="answer-body" id={ids.body} />
       <div class="answer-notices" id={ids.notices} />
       <div class="answer-actions">

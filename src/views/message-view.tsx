@@ -46,15 +46,41 @@ export function MarkdownBody(props: { text: string }) {
   return <div class="markdown">{raw(renderMarkdown(props.text))}</div>
 }
 
-/** Which model answered and why the router chose it. */
-export function ModelBadge(props: { model?: string; reason?: string; demo?: boolean }) {
+/**
+ * Which model answered, said briefly ("fast · gpt-4o-mini"); the router's reason is there on
+ * demand (a disclosure, and the badge's tooltip), never in the way of the answer.
+ */
+export function ModelBadge(props: {
+  model?: string
+  tier?: string
+  reason?: string
+  demo?: boolean
+  id?: string
+  oob?: boolean
+}) {
   const demo = props.demo || props.model?.startsWith('demo:')
+  const label = [props.tier, props.model ?? (props.tier ? undefined : 'choosing a model…')]
+    .filter(Boolean)
+    .join(' · ')
   return (
-    <p class="badge">
-      <span class="badge-model">{props.model ?? 'model pending'}</span>
+    <div
+      class="badge"
+      id={props.id}
+      hx-swap-oob={props.oob ? 'true' : undefined}
+      title={props.reason}
+    >
+      <span class="badge-model">{label}</span>
       {demo ? <span class="badge-demo"> (demo model)</span> : null}
-      {props.reason ? <span class="badge-reason"> · {props.reason}</span> : null}
-    </p>
+      {props.reason ? (
+        <details class="badge-why">
+          <summary>
+            <span class="visually-hidden">Why this model</span>
+            <span aria-hidden="true">?</span>
+          </summary>
+          <span class="badge-reason">{props.reason}</span>
+        </details>
+      ) : null}
+    </div>
   )
 }
 
@@ -113,6 +139,7 @@ export function AssistantMessage(props: {
   /** The model's reasoning, shown apart from the answer; '' or absent when it sent none. */
   thinking?: string
   model?: string
+  tier?: string
   reason?: string
   tools?: readonly ToolCardData[]
   usage?: TokenUsage
@@ -130,7 +157,7 @@ export function AssistantMessage(props: {
       data-status={props.status ?? 'done'}
       hx-swap-oob={props.oob ? 'true' : undefined}
     >
-      <ModelBadge model={props.model} reason={props.reason} />
+      <ModelBadge model={props.model} tier={props.tier} reason={props.reason} />
       {(props.guards ?? []).map((guard) => (
         <GuardNotice guard={guard} />
       ))}
@@ -177,15 +204,20 @@ export function StoredAssistantMessage(props: { message: Message }) {
       text={textOf(message)}
       thinking={storedThinking(message)}
       model={message.model}
-      reason={routeReason(message)}
+      tier={routePart(message)?.tier}
+      reason={routePart(message)?.reason}
       tools={tools}
       usage={message.usage}
     />
   )
 }
 
-/** The router's reason recorded with an answer (a `route` content part), when there is one. */
-function routeReason(message: Message): string | undefined {
+/** The router's tier and reason recorded with an answer (a `route` content part), if any. */
+function routePart(message: Message): { tier?: string; reason?: string } | undefined {
   const part = message.content.find((p) => p.type === 'route')
-  return typeof part?.reason === 'string' ? part.reason : undefined
+  if (!part) return undefined
+  return {
+    tier: typeof part.tier === 'string' ? part.tier : undefined,
+    reason: typeof part.reason === 'string' ? part.reason : undefined,
+  }
 }

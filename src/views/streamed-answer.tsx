@@ -5,6 +5,7 @@ import { type AnswerState, applyEvent, newAnswerState } from './answer-state.ts'
 import { ApprovalNote, ApprovalPrompt } from './approval-prompt.tsx'
 import { CsrfInput } from './csrf-input.tsx'
 import { GuardNotice } from './guard-notice.tsx'
+import { ModelBadge } from './message-view.tsx'
 import { liveThinkingClose, liveThinkingOpen } from './thinking-section.tsx'
 
 const render = async (node: unknown) => String(await (node as { toString(): unknown }).toString())
@@ -68,12 +69,7 @@ export async function* streamedAnswer(
         break
       }
       case 'route':
-        yield render(
-          <p class="badge">
-            <span class="badge-model">{event.tier} tier</span>
-            <span class="badge-reason"> · {event.reason}</span>
-          </p>,
-        )
+        yield render(<ModelBadge tier={event.tier} reason={event.reason} />)
         break
       case 'text-delta': {
         const opening = openStep === event.step ? '' : `${closeStep()}<div class="step">`

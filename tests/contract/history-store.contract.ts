@@ -373,6 +373,54 @@ export function historyStoreContract(harness: () => HistoryStoreHarness) {
     expect(error).toMatchObject({ code: 'input_rejected', status: 400, retryable: false })
   })
 
+  it('searches titles and message text, literally and case-insensitively, owner only', async () => {
+    let clock = 1_700_000_000_000
+    const store = harness().store({ now: () => clock })
+    const owner = await newUser(store)
+    const stranger = await newUser(store, 'stranger')
+    const byTitle = await store.createConversation(owner, { title: 'Planning the Lisbon trip' })
+    clock += 1000
+    const byText = await store.createConversation(owner, { title: 'Untitled chat' })
+    await store.appendMessages(owner, byText.id, [
+      { role: 'user', content: [{ type: 'text', text: 'nothing here' }] },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'route', tier: 'fast', reason: 'lisbon in the route is not text' },
+          { type: 'text', text: 'Flights to LISBON are cheap;' },
+          { type: 'text', text: 'book 100% early_' },
+        ],
+      },
+      { role: 'user', content: [{ type: 'text', text: 'and Lisbon hotels?' }] },
+    ])
+    clock += 1000
+    const elsewhere = await store.createConversation(owner, { title: 'Cooking' })
+    await store.appendMessages(owner, elsewhere.id, [
+      { role: 'user', content: [{ type: 'text', text: 'book 100 early' }] },
+    ])
+    const deleted = await store.createConversation(owner, { title: 'Lisbon, deleted' })
+    await store.deleteConversation(owner, deleted.id)
+    const foreign = await store.createConversation(stranger, { title: 'Lisbon for someone else' })
+
+    const found = await store.searchConversations(owner, '  lisbon ')
+    // Newest first; the first matching message (in order), its text parts joined by newlines.
+    expect(found.map((m) => m.conversation.id)).toEqual([byText.id, byTitle.id])
+    expect(found[0]?.messageText).toBe('Flights to LISBON are cheap;\nbook 100% early_')
+    expect(found[0]?.conversation).toEqual(await store.getConversation(owner, byText.id))
+    expect(found[1]?.messageText).toBeUndefined()
+    // LIKE's wildcards are plain characters: "100%" does not match "100 early".
+    expect(
+      (await store.searchConversations(owner, '100% early_')).map((m) => m.conversation.id),
+    ).toEqual([byText.id])
+    expect(await store.searchConversations(owner, 'b%k')).toEqual([])
+    expect(await store.searchConversations(owner, 'early%')).toEqual([])
+    expect(await store.searchConversations(owner, '   ')).toEqual([])
+    expect(await store.searchConversations(owner, 'lisbon', { limit: 1 })).toHaveLength(1)
+    expect((await store.searchConversations(stranger, 'lisbon'))[0]?.conversation.id).toBe(
+      foreign.id,
+    )
+  })
+
   it('fails retryably when the backend is down and not when it answers garbage', async (ctx) => {
     const { unreachable, garbage } = harness()
     // In-memory and PGlite stores have no network backend that could be down or answer garbage.

@@ -15,6 +15,16 @@ import type {
   User,
 } from '../domain/history-records.ts'
 
+/** A conversation found by `searchConversations`, with the message text that matched. */
+export interface ConversationMatch {
+  conversation: Conversation
+  /** The first message (oldest) whose text contains the query; absent when only the title does. */
+  messageText?: string
+}
+
+/** The number of matches `searchConversations` returns by default, and at most. */
+export const searchLimits = { default: 20, max: 50 } as const
+
 /**
  * Episodic memory: users, their conversations, the messages in them and the agent runs that
  * answered. Implementation: `createPostgresHistoryStore` (PGlite, Neon, plain PostgreSQL).
@@ -39,6 +49,17 @@ export interface HistoryStore {
   getConversation(ownerId: string, id: string): Promise<Conversation | undefined>
   /** The owner's conversations, most recently updated first. */
   listConversations(ownerId: string, page?: PageRequest): Promise<Page<Conversation>>
+  /**
+   * The owner's conversations whose title or message text contains `query` (a literal,
+   * case-insensitive substring; no wildcards), most recently updated first, at most `limit`
+   * (default 20, at most 50). Each comes with the text of its first matching message, if
+   * the match was in a message. A blank query finds nothing.
+   */
+  searchConversations(
+    ownerId: string,
+    query: string,
+    options?: { limit?: number },
+  ): Promise<ConversationMatch[]>
   /** Sets the title; `undefined` when the conversation is absent, foreign or deleted. */
   renameConversation(ownerId: string, id: string, title: string): Promise<Conversation | undefined>
   /** Soft-deletes: the conversation disappears from every read. Returns whether it was visible. */

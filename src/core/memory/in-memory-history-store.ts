@@ -9,7 +9,7 @@ import type {
 import { StoreError } from '../errors.ts'
 import { sumDailyUsage } from './daily-usage.ts'
 import { decodeCursor, encodeCursor } from './history-cursor.ts'
-import type { HistoryStore } from './history-store.ts'
+import { type ConversationMatch, type HistoryStore, searchLimits } from './history-store.ts'
 import { createTimeOrderedId } from './time-ordered-id.ts'
 
 /** Options of `createInMemoryHistoryStore`. */
@@ -99,6 +99,28 @@ export function createInMemoryHistoryStore(
         'desc',
         (c) => c.updatedAt,
       )
+    },
+    async searchConversations(ownerId, query, options = {}) {
+      const needle = query.trim().toLowerCase()
+      if (!needle) return []
+      const limit = Math.min(options.limit ?? searchLimits.default, searchLimits.max)
+      const mine = [...conversations.values()]
+        .filter((c) => c.ownerId === ownerId && !c.deleted)
+        .sort((a, b) => b.updatedAt - a.updatedAt || (a.id < b.id ? 1 : -1))
+      const found: ConversationMatch[] = []
+      for (const c of mine) {
+        if (found.length >= limit) break
+        const messageText = (messages.get(c.id) ?? [])
+          .map(textOfMessage)
+          .find((text) => text.toLowerCase().includes(needle))
+        if (messageText !== undefined || c.title.toLowerCase().includes(needle)) {
+          found.push({
+            conversation: publicConversation(c),
+            ...(messageText !== undefined ? { messageText } : {}),
+          })
+        }
+      }
+      return found
     },
     async renameConversation(ownerId, id, title) {
       const c = visible(ownerId, id)
@@ -199,4 +221,11 @@ function paginate<T extends { id: string }>(
   const pageItems = sorted.slice(0, limit)
   const last = pageItems[pageItems.length - 1]!
   return { items: pageItems, nextCursor: encodeCursor(kind, key(last)) }
+}
+
+/** A message's text parts joined by newlines: what search looks in (as the SQL store does). */
+function textOfMessage(message: Message): string {
+  return message.content
+    .flatMap((part) => (part.type === 'text' && typeof part.text === 'string' ? [part.text] : []))
+    .join('\n')
 }

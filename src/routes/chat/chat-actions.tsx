@@ -13,8 +13,10 @@ import { ConversationHeader, ConversationView } from '../../views/conversation-v
 import { LiveAnswer } from '../../views/live-answer.tsx'
 import { MessageImages } from '../../views/message-images.tsx'
 import { UserMessage } from '../../views/message-view.tsx'
+import { RegenerateSlot } from '../../views/regenerate-form.tsx'
 import { requestContext } from '../http/request-context.ts'
 import { sseFrame, sseHeaders } from '../http/sse-frame.ts'
+import { chatSidebar } from './chat-sidebar.tsx'
 import { formImages } from './form-images.ts'
 import { guestContext, renderToString } from './guest-context.ts'
 
@@ -24,6 +26,15 @@ async function formField(c: Context<AppEnv>, name: string): Promise<string> {
     throw new ValidationError(`${name} is required`, { code: 'field_missing', details: { name } })
   }
   return value
+}
+
+/**
+ * The composer's model choice: `auto` (or none) lets the router decide, anything else (a tier
+ * or `provider:model`) goes to the gate as the request's choice, which validates it.
+ */
+async function modelField(c: Context<AppEnv>): Promise<string | undefined> {
+  const value = (await c.req.parseBody()).model
+  return typeof value === 'string' && value && value !== 'auto' ? value : undefined
 }
 
 /** An htmx answer to a send: one event-stream frame with the fragments to swap in. */
@@ -41,39 +52,51 @@ async function fragmentStream(c: Context<AppEnv>, html: unknown, pushUrl: string
  */
 export const chatActionRoutes = new Hono<AppEnv>()
   .post('/c', async (c) => {
-    const { csrfToken, htmx } = guestContext(c)
+    const guest = guestContext(c)
+    const { csrfToken, htmx, models } = guest
     const content = await formField(c, 'content')
     const images = await formImages(c)
+    const model = await modelField(c)
     const sent = await startModelWork(gateDeps(c.var.services), uiContext(c, htmx), {
       kind: 'message',
       content,
       images,
+      ...(model ? { model } : {}),
     })
     const conversationId = sent.conversation.id
     const runId = sent.run.id
     if (!htmx) return c.redirect(chatUrls.run(conversationId, runId).page, 303)
+    // The sidebar gains the new conversation (htmx replaced only `main`).
+    const sidebar = await chatSidebar(guest, { currentId: conversationId, oob: true })
     return fragmentStream(
       c,
-      <ConversationView
-        conversation={sent.conversation}
-        messages={[sent.userMessage]}
-        csrfToken={csrfToken}
-        focusComposer
-        live={<LiveAnswer conversationId={conversationId} runId={runId} csrfToken={csrfToken} />}
-      />,
+      <>
+        {sidebar}
+        <ConversationView
+          conversation={sent.conversation}
+          messages={[sent.userMessage]}
+          csrfToken={csrfToken}
+          focusComposer
+          models={models}
+          model={model}
+          live={<LiveAnswer conversationId={conversationId} runId={runId} csrfToken={csrfToken} />}
+        />
+      </>,
       chatUrls.conversation(conversationId),
     )
   })
   .post('/c/:id/messages', async (c) => {
-    const { csrfToken, htmx } = guestContext(c)
+    const { csrfToken, htmx, models } = guestContext(c)
     const conversationId = c.req.param('id')
     const content = await formField(c, 'content')
     const images = await formImages(c)
+    const model = await modelField(c)
     const sent = await startModelWork(gateDeps(c.var.services), uiContext(c, htmx), {
       kind: 'message',
       conversationId,
       content,
       images,
+      ...(model ? { model } : {}),
     })
     const runId = sent.run.id
     if (!htmx) return c.redirect(chatUrls.run(conversationId, runId).page, 303)
@@ -92,7 +115,10 @@ export const chatActionRoutes = new Hono<AppEnv>()
           target="#messages"
           oob
           focus
+          models={models}
+          model={model}
         />
+        <RegenerateSlot conversationId={conversationId} csrfToken={csrfToken} show={false} oob />
       </>,
       chatUrls.conversation(conversationId),
     )
@@ -108,7 +134,10 @@ export const chatActionRoutes = new Hono<AppEnv>()
     if (!htmx) return c.redirect(chatUrls.run(conversationId, runId).page, 303)
     return fragmentStream(
       c,
-      <LiveAnswer conversationId={conversationId} runId={runId} csrfToken={csrfToken} />,
+      <>
+        <LiveAnswer conversationId={conversationId} runId={runId} csrfToken={csrfToken} />
+        <RegenerateSlot conversationId={conversationId} csrfToken={csrfToken} show={false} oob />
+      </>,
       chatUrls.conversation(conversationId),
     )
   })

@@ -9,6 +9,7 @@ import { Layout } from '../../views/layout.tsx'
 import { LiveAnswer } from '../../views/live-answer.tsx'
 import { streamedAnswer } from '../../views/streamed-answer.tsx'
 import { textStream } from '../http/sse-frame.ts'
+import { chatSidebar } from './chat-sidebar.tsx'
 import { guestContext, htmlPage, renderToString } from './guest-context.ts'
 import { beforeRunAnswer } from './live-run.ts'
 
@@ -20,7 +21,8 @@ const slot = '<template id="answer-slot"></template>'
  */
 export const chatPageRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
-    const { ownerId, csrfToken, notices, deps } = guestContext(c)
+    const guest = guestContext(c)
+    const { ownerId, csrfToken, notices, deps, models } = guest
     const { runtime, stores } = c.var.services
     const page = await deps.history.listConversations(ownerId, {
       limit: 20,
@@ -35,11 +37,14 @@ export const chatPageRoutes = new Hono<AppEnv>()
         nextCursor={page.nextCursor}
         csrfToken={csrfToken}
         notices={notices}
+        models={models}
+        sidebar={await chatSidebar(guest)}
       />,
     )
   })
   .get('/c/:id', async (c) => {
-    const { ownerId, csrfToken, notices, deps } = guestContext(c)
+    const guest = guestContext(c)
+    const { ownerId, csrfToken, notices, deps, models } = guest
     const id = c.req.param('id')
     const conversation = await deps.history.getConversation(ownerId, id)
     if (!conversation) throw new NotFoundError('No such conversation')
@@ -52,6 +57,8 @@ export const chatPageRoutes = new Hono<AppEnv>()
         messages={live ? beforeRunAnswer(messages, live) : messages}
         csrfToken={csrfToken}
         notices={notices}
+        models={models}
+        sidebar={await chatSidebar(guest, { currentId: id })}
         live={
           live ? <LiveAnswer conversationId={id} runId={live.id} csrfToken={csrfToken} /> : null
         }
@@ -59,7 +66,8 @@ export const chatPageRoutes = new Hono<AppEnv>()
     )
   })
   .get('/c/:id/runs/:runId', async (c) => {
-    const { ownerId, csrfToken, notices, deps } = guestContext(c)
+    const guest = guestContext(c)
+    const { ownerId, csrfToken, notices, deps, models } = guest
     const id = c.req.param('id')
     const runId = c.req.param('runId')
     const conversation = await deps.history.getConversation(ownerId, id)
@@ -70,6 +78,7 @@ export const chatPageRoutes = new Hono<AppEnv>()
     for (const { event } of await deps.runLog.read(runId)) {
       if (event.type === 'approval') decided.add(event.id)
     }
+    const sidebar = await chatSidebar(guest, { currentId: id })
     // Expired from the run log (or never logged): history holds the answer, if there is one.
     if (!logged) {
       return htmlPage(
@@ -79,16 +88,20 @@ export const chatPageRoutes = new Hono<AppEnv>()
           messages={messages}
           csrfToken={csrfToken}
           notices={notices}
+          models={models}
+          sidebar={sidebar}
         />,
       )
     }
     const page = await renderToString(
-      <Layout title={conversation.title || 'Conversation'} notices={notices}>
+      <Layout title={conversation.title || 'Conversation'} notices={notices} sidebar={sidebar}>
         <ConversationView
           conversation={conversation}
           messages={beforeRunAnswer(messages, run)}
           csrfToken={csrfToken}
+          models={models}
           live={<template id="answer-slot" />}
+          streaming={false}
         />
       </Layout>,
     )
@@ -117,7 +130,7 @@ export const chatPageRoutes = new Hono<AppEnv>()
     })
   })
 
-async function allMessages(
+export async function allMessages(
   deps: ReturnType<typeof guestContext>['deps'],
   ownerId: string,
   conversationId: string,

@@ -3,7 +3,9 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { AppEnv } from '../../app-env.ts'
 import type { ChatDeps } from '../../core/chat/chat-deps.ts'
 import { AppError } from '../../core/errors.ts'
+import { type ModelCatalog, tiers } from '../../core/models/model-catalog.ts'
 import { chatDeps } from '../../core/request-deps.ts'
+import type { ModelOptions } from '../../views/composer.tsx'
 import type { PageNotices } from '../../views/layout.tsx'
 
 /** What every chat page and action needs from the request. */
@@ -14,6 +16,8 @@ export interface GuestContext {
   deps: ChatDeps
   /** An htmx request (wants fragments), rather than a plain browser navigation. */
   htmx: boolean
+  /** The composer's model picker: the tiers that have a model, and every configured model. */
+  models: ModelOptions
 }
 
 /** The guest's identity and the chat dependencies; the guest-identity middleware must run first. */
@@ -31,6 +35,7 @@ export function guestContext(c: Context<AppEnv>): GuestContext {
     notices: { demoModel: services.models.catalog.demo, ephemeralSession: guest.ephemeral },
     deps: chatDeps(services),
     htmx: c.req.header('HX-Request') === 'true',
+    models: modelOptions(services.models.catalog),
   }
 }
 
@@ -42,4 +47,12 @@ export async function renderToString(node: unknown): Promise<string> {
 /** A full page, in standards mode: the doctype, then the rendered layout. */
 export async function htmlPage(c: Context<AppEnv>, node: unknown, status?: ContentfulStatusCode) {
   return c.html(`<!doctype html>${await renderToString(node)}`, status)
+}
+
+/** The picker's choices from the catalog (the demo model, when it is all there is, too). */
+function modelOptions(catalog: ModelCatalog): ModelOptions {
+  return {
+    tiers: tiers.filter((tier) => catalog.tiers[tier].length > 0),
+    models: catalog.entries().map((entry) => entry.id),
+  }
 }

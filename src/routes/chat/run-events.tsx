@@ -6,6 +6,7 @@ import { chatUrls } from '../../urls.ts'
 import { answerFrame } from '../../views/answer-frame.tsx'
 import { newAnswerState } from '../../views/answer-state.ts'
 import { answerIds } from '../../views/live-answer.tsx'
+import { RegenerateSlot } from '../../views/regenerate-form.tsx'
 import { sseKeepAlive } from '../http/heartbeat.ts'
 import { sseFrame, sseHeaders, textStream } from '../http/sse-frame.ts'
 import { guestContext, renderToString } from './guest-context.ts'
@@ -43,8 +44,18 @@ export const runEventRoutes = new Hono<AppEnv>().get('/c/:id/runs/:runId/events'
       const forms = { action: chatUrls.run(id, runId).approvals, csrfToken }
       // Checked above; `followRun` would ask both stores again.
       for await (const entry of deps.runLog.tail(runId, 0, signal)) {
-        const frame = answerFrame(runId, state, entry.event, forms)
+        const answer = answerFrame(runId, state, entry.event, forms)
         if (entry.seq <= after) continue
+        // The answer is over: Regenerate comes back.
+        const frame =
+          entry.event.type === 'turn-end' ? (
+            <>
+              {answer}
+              <RegenerateSlot conversationId={id} csrfToken={csrfToken} show oob />
+            </>
+          ) : (
+            answer
+          )
         yield sseFrame({
           id: entry.seq,
           data: frame === null ? undefined : await renderToString(frame),

@@ -16,9 +16,13 @@ describe('the vendor script', () => {
     expect(bundle).not.toContain('sourceMappingURL')
   })
 
-  it('is the only script a page loads, so htmx never initialises without the extension', () => {
+  it('is the only vendor script a page loads, so htmx never initialises without the extension', () => {
     const page = String(Layout({ title: 'Outpost', children: 'hi' }))
     const scripts = [...page.matchAll(/<script\b[^>]*>/g)].map((m) => m[0])
-    expect(scripts).toEqual([`<script src="${vendorScriptPath}" defer="">`])
+    // Then only our own progressive touches, which need neither htmx nor its extension.
+    expect(scripts).toEqual([
+      `<script src="${vendorScriptPath}" defer="">`,
+      '<script src="/chat.js" defer="">',
+    ])
   })
 })
