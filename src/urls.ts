@@ -30,3 +30,6 @@ export const apiUrls = {
   run: (runId: string) => `/api/runs/${segment(runId)}`,
   runEvents: (runId: string) => `/api/runs/${segment(runId)}/events`,
 }
+
+/** Where MCP clients connect (Streamable HTTP). */
+export const mcpUrl = '/mcp'
