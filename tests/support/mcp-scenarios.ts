@@ -125,6 +125,7 @@ export const mcpScenarios: McpScenario[] = [
         const refused = await bob.readResource({ uri }).catch((error: unknown) => error)
         expect(refused).toBeInstanceOf(McpError)
         expect((refused as McpError).code).toBe(-32002)
+        expect((refused as McpError).message).toBe('MCP error -32002: Resource not found')
         // Nor can B continue it through chat.
         const hijack = (await bob.callTool({
           name: 'chat',

@@ -1,14 +1,12 @@
-import { McpError, type Resource } from '@modelcontextprotocol/sdk/types.js'
+import type { Resource } from '@modelcontextprotocol/sdk/types.js'
 import type { Conversation, Message } from '../domain/history-records.ts'
 import type { HistoryStore } from '../memory/history-store.ts'
+import { JsonRpcFailure, resourceNotFoundCode } from './json-rpc-failure.ts'
 
 const prefix = 'outpost://conversations/'
 
 /** The URI template of a conversation resource, for `resources/templates/list`. */
 export const conversationUriTemplate = `${prefix}{id}`
-
-/** MCP's "resource not found" code (the spec's -32002; the SDK has no constant for it). */
-const resourceNotFound = -32002
 
 /** The most messages one read returns: the newest of a longer conversation. */
 const messagesPerRead = 200
@@ -45,7 +43,7 @@ export function conversationResources(history: HistoryStore, ownerId: string) {
           limit: messagesPerRead,
         }))
       if (!conversation || !page) {
-        throw new McpError(resourceNotFound, 'Resource not found', { uri })
+        throw new JsonRpcFailure(resourceNotFoundCode, 'Resource not found', { uri })
       }
       const body = {
         id: conversation.id,

@@ -7,7 +7,6 @@ import {
   ListResourcesRequestSchema,
   ListResourceTemplatesRequestSchema,
   ListToolsRequestSchema,
-  McpError,
   ReadResourceRequestSchema,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js'
@@ -17,6 +16,7 @@ import type { GateDeps } from '../gate/start-model-work.ts'
 import type { Logger } from '../telemetry/logger.ts'
 import type { ToolRegistry } from '../tools/registry.ts'
 import { conversationResources, conversationUriTemplate } from './conversation-resources.ts'
+import { JsonRpcFailure } from './json-rpc-failure.ts'
 import { chatToolDefinition, mcpChat } from './mcp-chat.ts'
 
 /** What the MCP server of one request works with; the caller is `context.principal`. */
@@ -87,7 +87,7 @@ export function createOutpostMcpServer(deps: OutpostMcpServerDeps): Server {
       }
     }
     if (!deps.tools.has(name)) {
-      throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}`)
+      throw new JsonRpcFailure(ErrorCode.InvalidParams, `Unknown tool: ${name}`)
     }
     const result = await deps.tools.execute(
       { id: String(extra.requestId), name, input: args },
@@ -122,7 +122,7 @@ function failure(code: string, message: string): CallToolResult {
 }
 
 /**
- * A handler's failure as the JSON-RPC error a client may see: our own `McpError`s as they are,
+ * A handler's failure as the JSON-RPC error a client may see: our own `JsonRpcFailure`s as they are,
  * a client's bad input (a cursor that is not ours) as "invalid params", anything else as an
  * internal error that shows nothing (and is logged).
  */
@@ -130,11 +130,11 @@ async function jsonRpcErrors<T>(logger: Logger, body: () => Promise<T>): Promise
   try {
     return await body()
   } catch (error) {
-    if (error instanceof McpError) throw error
+    if (error instanceof JsonRpcFailure) throw error
     if (isAppError(error) && error.status >= 400 && error.status < 500) {
-      throw new McpError(ErrorCode.InvalidParams, error.message)
+      throw new JsonRpcFailure(ErrorCode.InvalidParams, error.message)
     }
     logger.error('mcp request failed', { error: String(error) })
-    throw new McpError(ErrorCode.InternalError, 'Internal server error')
+    throw new JsonRpcFailure(ErrorCode.InternalError, 'Internal server error')
   }
 }
