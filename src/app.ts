@@ -24,6 +24,7 @@ import { chatPageRoutes } from './routes/chat/chat-pages.tsx'
 import { imageRoutes } from './routes/chat/image-routes.ts'
 import { runEventRoutes } from './routes/chat/run-events.tsx'
 import { livenessRoutes, readinessRoutes } from './routes/health.ts'
+import { mcpRoutes } from './routes/mcp/mcp-routes.ts'
 import { metricsRoutes, type RemoteAddress } from './routes/metrics.ts'
 import { pingRoutes } from './routes/ping.ts'
 import { programRoutes } from './routes/program-routes.ts'
@@ -119,6 +120,8 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   app.route('/', pingRoutes)
   // APIs for programs: /api REST, /v1 OpenAI- and Anthropic-compatible, /openapi.json, /docs.
   app.route('/', programRoutes())
+  // MCP clients (Streamable HTTP), behind API keys and the allowed hosts.
+  app.route('/', mcpRoutes)
   if (options.upgradeWebSocket) {
     // Programs present an API key; browsers come with the guest cookie.
     app.use('/chat', apiKeyAuth({ optional: true }))

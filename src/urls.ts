@@ -46,3 +46,6 @@ export const apiUrls = {
   runEvents: (runId: string) => `/api/runs/${segment(runId)}/events`,
   runApprovals: (runId: string) => `/api/runs/${segment(runId)}/approvals`,
 }
+
+/** Where MCP clients connect (Streamable HTTP). */
+export const mcpUrl = '/mcp'

@@ -1,5 +1,6 @@
 import * as z from 'zod'
 import { limitSettings } from './limit-settings.ts'
+import { mcpServerSettings } from './mcp-server-settings.ts'
 import { parseThinkingBudgets } from './models/thinking-budgets.ts'
 import { parseTierSpec } from './models/tier-spec.ts'
 import { def, httpUrl, integer, type SettingDefinition } from './setting-definition.ts'
@@ -297,6 +298,7 @@ export const settings = {
     description:
       'Workers: how often an isolate adds its metric changes to the shared counters in the KV store (0: after every request).',
   }),
+  ...mcpServerSettings,
   ...limitSettings,
 } satisfies Record<string, SettingDefinition<unknown>>
 

@@ -3,6 +3,9 @@ import { type AddressInfo, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runConformance } from '../support/mcp-conformance.ts'
+import { startKeyProxy } from '../support/mcp-key-proxy.ts'
+import { mcpScenarios } from '../support/mcp-scenarios.ts'
 import {
   appRuntimeOf,
   type RuntimeId,
@@ -113,6 +116,39 @@ export function defineRuntimeSuite(runtime: RuntimeId) {
         await scenario.run({ baseUrl, apiKey: keys.runtime, runtime: appRuntime })
       }, 30_000)
     }
+
+    for (const scenario of mcpScenarios) {
+      it(scenario.name, async () => {
+        const { baseUrl } = started()
+        // Users of other scenarios: each key costs a process at start-up, and nothing here
+        // depends on what else they own.
+        await scenario.run({ url: `${baseUrl}/mcp`, keys: { a: keys.runtime, b: keys['ws-bob'] } })
+      }, 30_000)
+    }
+
+    it('passes the MCP conformance suite (server scenarios), but for its expected failures', async () => {
+      // The suite sends no credentials: a loopback proxy adds a key, /mcp stays behind keys.
+      const proxy = await startKeyProxy(started().baseUrl, keys.runtime)
+      try {
+        const report = await runConformance(`${proxy.url}/mcp`)
+        console.log(
+          `[conformance] ${runtime}: ${report.passedChecks} checks passed, ${report.failedChecks} failed; ` +
+            `scenarios passed: ${report.passed.join(', ')}`,
+        )
+        expect(report.exitCode, report.output).toBe(0)
+        expect(report.passed).toEqual(
+          expect.arrayContaining([
+            'server-initialize',
+            'ping',
+            'tools-list',
+            'resources-list',
+            'dns-rebinding-protection',
+          ]),
+        )
+      } finally {
+        await proxy.close()
+      }
+    }, 180_000)
 
     it('an oversized body announced by Content-Length is a JSON 413', async () => {
       const { baseUrl } = started()
