@@ -22,8 +22,9 @@ export type AgentEvent =
   | {
       type: 'route'
       tier: Tier
-      intent: Intent
-      complexity: Complexity
+      /** The guess behind a routed choice; absent when the caller named the model. */
+      intent?: Intent
+      complexity?: Complexity
       reason: string
       source: 'model' | 'tier' | 'heuristic' | 'classifier'
       candidates: string[]
@@ -68,7 +69,7 @@ export type AgentEvent =
  */
 export const agentEventTypes = {
   route:
-    'The router chose a tier and its candidates: `tier`, `intent`, `complexity`, `reason`, `source`, `candidates`.',
+    'The router chose a tier and its candidates: `tier`, `intent` and `complexity` (absent when the caller named the model), `reason`, `source`, `candidates`.',
   'text-delta':
     'A piece of the answer of step `step`. A later step begins with a blank line, so the deltas add up to the final text.',
   'tool-call': 'The model called tool `name` with `input` (id `id`).',
