@@ -2,7 +2,7 @@
  * Outpost's `/v1/chat/completions` against the Portkey AI Gateway (`@portkey-ai/gateway`, a
  * devDependency) and against the upstream alone, all on the same loopback mock LLM, on Bun
  * and on Node, in one run:
- *   npm run bench:gateway -- [--runtimes bun,node] [--seconds 3] [--rounds 3] [--loader wrk|fetch]
+ *   npm run bench:gateway -- [--runtimes bun,node] [--seconds 5] [--rounds 3] [--loader wrk|fetch]
  * Load comes from `wrk` when it is on PATH (Debian: `apt-get install wrk`), else from fetch
  * loops in this process (it says which). Every cell is measured in `--rounds` slices of
  * `--seconds`, the targets taking turns (in a rotating order) within each round, so drift of a
@@ -34,7 +34,7 @@ const option = (name: string, fallback: string) => {
   return at >= 0 ? String(args[at + 1]) : fallback
 }
 const runtimes = option('runtimes', 'bun,node').split(',') as ('bun' | 'node')[]
-const seconds = Number(option('seconds', '3'))
+const seconds = Number(option('seconds', '5'))
 const rounds = Math.max(1, Number(option('rounds', '3')))
 const useWrk = option('loader', hasWrk() ? 'wrk' : 'fetch') === 'wrk'
 const load = useWrk ? wrkLoad : fetchLoad
