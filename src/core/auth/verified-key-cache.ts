@@ -24,8 +24,14 @@ export function withVerifiedKeyCache(
   const maxEntries = options.maxEntries ?? 1000
   const now = options.now ?? Date.now
   const bySecret = new Map<string, { key: ApiKey; until: number }>()
+  const verifying = new Map<string, Promise<ApiKey | undefined>>()
+  // Bumped by every revocation or limits change: a lookup begun before one is not cached.
+  let generation = 0
   const forget = (id: string) => {
     for (const [secret, entry] of bySecret) if (entry.key.id === id) bySecret.delete(secret)
+    // A lookup in flight may have read the key before the change: its answer is not kept.
+    generation += 1
+    verifying.clear()
   }
   return {
     ...store,
@@ -33,15 +39,22 @@ export function withVerifiedKeyCache(
       const cached = bySecret.get(secret)
       if (cached && cached.until > now()) return { ...cached.key }
       bySecret.delete(secret)
-      const key = await store.verify(secret)
-      if (key) {
+      // Concurrent first requests with one key share a single lookup.
+      const began = generation
+      let pending = verifying.get(secret)
+      if (!pending) {
+        pending = store.verify(secret).finally(() => verifying.delete(secret))
+        verifying.set(secret, pending)
+      }
+      const key = await pending
+      if (key && began === generation && !bySecret.has(secret)) {
         if (bySecret.size >= maxEntries) {
           const oldest = bySecret.keys().next().value
           if (oldest !== undefined) bySecret.delete(oldest)
         }
         bySecret.set(secret, { key: { ...key }, until: now() + ttlMs })
       }
-      return key
+      return key ? { ...key } : undefined
     },
     async markUsed(id, at) {
       // The cached copy learns the use too, or every hit would look a minute stale.
@@ -51,7 +64,6 @@ export function withVerifiedKeyCache(
     async revoke(id, userId) {
       forget(id)
       const revoked = await store.revoke(id, userId)
-      // A verify racing the revocation could have cached the key again meanwhile.
       forget(id)
       return revoked
     },

@@ -33,6 +33,15 @@ describe('withVerifiedKeyCache', () => {
     expect(verifies()).toBe(2)
   })
 
+  it('shares one lookup among concurrent first requests with the same key', async () => {
+    const { store, verifies } = countingStore()
+    const keys = withVerifiedKeyCache(store)
+    const made = await keys.create({ userId: 'u', name: 'k' })
+    const found = await Promise.all(Array.from({ length: 20 }, () => keys.verify(made.secret)))
+    expect(found.every((key) => key?.id === made.key.id)).toBe(true)
+    expect(verifies()).toBe(1)
+  })
+
   it('never caches an unknown secret', async () => {
     const { store, verifies } = countingStore()
     const keys = withVerifiedKeyCache(store)
