@@ -287,7 +287,14 @@ try {
   const per = (f: (o: number, p: number) => string | number) =>
     runtimes.map((rt) => f(index('outpost', rt), index('portkey', rt)))
   for (const r of results) {
-    ratioRows.push([r.label, ...per((o, p) => round2((r.per[o]?.rps ?? 0) / (r.per[p]?.rps ?? 1)))])
+    ratioRows.push([
+      r.label,
+      // Portkey 1.15.2 fails every stream on Node 20 ("TypeError: immutable" in undici).
+      ...per((o, p) => {
+        const portkey = r.per[p]?.rps ?? 0
+        return portkey > 0 ? round2((r.per[o]?.rps ?? 0) / portkey) : 'n/a (Portkey failed)'
+      }),
+    ])
   }
   ratioRows.push([
     'p99 at 1 client, ms (Outpost / Portkey)',
@@ -296,7 +303,7 @@ try {
     ),
   ])
   ratioRows.push([
-    'added time to first byte, ms (Outpost / Portkey)',
+    'added time to first byte, ms (Outpost / Portkey; Portkey n/a if its streams failed)',
     ...per(
       (o, p) =>
         `+${round2((ttfb[o] ?? 0) - (ttfb[0] ?? 0))} / +${round2((ttfb[p] ?? 0) - (ttfb[0] ?? 0))}`,
