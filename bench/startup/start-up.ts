@@ -9,11 +9,12 @@
  * `--settle` seconds after spawn. Linux only (/proc). Runs one process at a time.
  */
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { freePort } from '../../tests/support/runtime-process.ts'
 import { printTable } from '../stores/bench-table.ts'
+import { sumStatus, processTree as tree } from './process-tree.ts'
 
 const args = process.argv.slice(2)
 const option = (name: string, fallback: string) => {
@@ -30,38 +31,6 @@ const commands: Record<string, string[]> = {
   bun: [bin('bun'), 'src/runtime/bun.ts'],
   deno: [bin('deno'), 'run', ...denoFlags, '--allow-ffi', 'src/runtime/deno.ts'],
   node: [process.execPath, '--import', 'tsx', 'src/runtime/node.ts'],
-}
-
-/** Every descendant of `pid`, itself included (through /proc/<pid>/task/<tid>/children). */
-function tree(pid: number): number[] {
-  const found = [pid]
-  for (let i = 0; i < found.length; i++) {
-    try {
-      for (const task of readdirSync(`/proc/${found[i]}/task`)) {
-        const children = readFileSync(`/proc/${found[i]}/task/${task}/children`, 'utf8').trim()
-        if (children) found.push(...children.split(/\s+/).map(Number))
-      }
-    } catch {
-      // Exited between the listing and the read.
-    }
-  }
-  return found
-}
-
-/** Sum of a /proc/<pid>/status field (kB) over the process tree, in MB. */
-function sumStatus(pids: number[], field: 'VmRSS' | 'VmHWM'): number {
-  let kb = 0
-  for (const pid of pids) {
-    try {
-      const match = readFileSync(`/proc/${pid}/status`, 'utf8').match(
-        new RegExp(`^${field}:\\s+(\\d+)`, 'm'),
-      )
-      if (match) kb += Number(match[1])
-    } catch {
-      // Gone.
-    }
-  }
-  return Math.round(kb / 1024)
 }
 
 async function ok(url: string, timeoutMs: number): Promise<boolean> {

@@ -7,10 +7,13 @@ const hashedName = /\.[\da-f]{8,64}\.(?:js|css|svg|woff2?)$/
  * Browser caching for the files under `public/` that `serve` answers: content-hashed names
  * are kept for a year (`immutable`); the others are revalidated on each use, cheaply, by a
  * strong `ETag` and `304 Not Modified`. Requests the static handler passes on are untouched
- * (their bodies may be streams that must not be read here).
+ * (their bodies may be streams that must not be read here). Only GET and HEAD look for a
+ * file at all: on Node the handler stats the disk for every request it sees, and an API
+ * POST must not pay for that.
  */
 export function cachedStaticFiles(serve: MiddlewareHandler): MiddlewareHandler {
   return async function cachedStaticFiles(c, next) {
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return next()
     let passed = false
     const answered = await serve(c, async () => {
       passed = true

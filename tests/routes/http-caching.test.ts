@@ -66,6 +66,23 @@ describe('browser caching of static files', () => {
     const response = await get('/healthz')
     expect(response.headers.get('etag')).toBeNull()
   })
+
+  it('looks for a file only on GET (and HEAD), so an API POST never touches the disk', async () => {
+    const seen: string[] = []
+    const counted = createApp({
+      platform,
+      services: async () => services,
+      staticFiles: async (c, next) => {
+        seen.push(c.req.method)
+        return serveStatic({ root: './tests/fixtures/static' })(c, next)
+      },
+    })
+    const head = await counted.request('/plain.css', {}, env)
+    expect(head.status).toBe(200)
+    const post = await counted.request('/plain.css', { method: 'POST', body: 'x' }, env)
+    expect(post.status).not.toBe(200)
+    expect(seen).toEqual(['GET'])
+  })
 })
 
 describe('compression', () => {

@@ -24,8 +24,9 @@ export type AgentEvent =
   | {
       type: 'route'
       tier: Tier
-      intent: Intent
-      complexity: Complexity
+      /** The guess behind a routed choice; absent when the caller named the model. */
+      intent?: Intent
+      complexity?: Complexity
       reason: string
       source: 'model' | 'tier' | 'heuristic' | 'classifier'
       candidates: string[]
@@ -99,7 +100,7 @@ export type AgentEvent =
  */
 export const agentEventTypes = {
   route:
-    'The router chose a tier and its candidates: `tier`, `intent`, `complexity`, `reason`, `source`, `candidates`.',
+    'The router chose a tier and its candidates: `tier`, `intent` and `complexity` (absent when the caller named the model), `reason`, `source`, `candidates`.',
   guard:
     'The prompt-injection guard flagged (wrapped as untrusted data) or blocked (left out) a text on `path` (user-input, tool-result, recalled-memory): `verdict`, `score`, `reasons`, and `toolCallId` for a tool result.',
   'thinking-delta':

@@ -15,13 +15,14 @@ export interface RouteRequest {
 /** The router's decision: where to send the request, and why, in words a person can read. */
 export interface RouteDecision {
   tier: Tier
-  intent: Intent
-  complexity: Complexity
+  /** The heuristic guess; absent when the caller named the model (nothing is guessed then). */
+  intent?: Intent
+  complexity?: Complexity
   /** Ordered, best first; fallback walks this list. */
   candidates: CatalogEntry[]
   reason: string
   source: 'model' | 'tier' | 'heuristic' | 'classifier'
-  confidence: number
+  confidence?: number
 }
 
 /** Chooses candidates for a request. */
@@ -59,14 +60,7 @@ export function createRouter(options: RouterOptions): Router {
   const unsureBelow = options.unsureBelow ?? 0.5
 
   async function route(request: RouteRequest, signal?: AbortSignal): Promise<RouteDecision> {
-    const { text, hasImage } = lastUserContent(request.messages)
-    const guess = guessIntent(text, hasImage)
-    const base = {
-      intent: guess.intent,
-      complexity: guess.complexity,
-      confidence: guess.confidence,
-    }
-
+    // A named model is routing's answer already: guessing the intent would be wasted work.
     if (request.model) {
       const entry = catalog.get(request.model)
       if (!entry) {
@@ -77,12 +71,18 @@ export function createRouter(options: RouterOptions): Router {
       }
       const tier = tiers.find((t) => catalog.tiers[t].some((e) => e.id === entry.id)) ?? 'smart'
       return {
-        ...base,
         tier,
         candidates: [entry],
         reason: `${entry.id}, as requested`,
         source: 'model',
       }
+    }
+    const { text, hasImage } = lastUserContent(request.messages)
+    const guess = guessIntent(text, hasImage)
+    const base = {
+      intent: guess.intent,
+      complexity: guess.complexity,
+      confidence: guess.confidence,
     }
     if (request.tier) {
       return {

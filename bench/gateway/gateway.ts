@@ -1,0 +1,325 @@
+/**
+ * Outpost's `/v1/chat/completions` against the Portkey AI Gateway (`@portkey-ai/gateway`, a
+ * devDependency) and against the upstream alone, all on the same loopback mock LLM, on Bun
+ * and on Node, in one run:
+ *   npm run bench:gateway -- [--runtimes bun,node] [--seconds 5] [--rounds 3] [--loader wrk|fetch]
+ * Load comes from `wrk` when it is on PATH (Debian: `apt-get install wrk`), else from fetch
+ * loops in this process (it says which). Every cell is measured in `--rounds` slices of
+ * `--seconds`, the targets taking turns (in a rotating order) within each round, so drift of a
+ * shared machine's load falls on all alike; the load average is printed with the run.
+ * Cells: non-streaming at 1 and 50 clients, streaming at 50 and 200; the time to the first
+ * streamed byte at one client (p50 of sequential requests); the p99 at one client; the RSS of
+ * each gateway's process tree after the runs; and spawn-to-first-completion (from spawn to the
+ * first 200 of a chat completion through it). Ratios are Outpost ÷ Portkey on the same runtime.
+ */
+import { type ChildProcess, spawn } from 'node:child_process'
+import { loadavg } from 'node:os'
+import { join, resolve } from 'node:path'
+import { hashApiKey, newApiKeySecret } from '../../src/core/auth/api-key-secret.ts'
+import { freePort, type RuntimeId, startRuntime } from '../../tests/support/runtime-process.ts'
+import { processTree, sumStatus } from '../startup/process-tree.ts'
+import { printTable } from '../stores/bench-table.ts'
+import {
+  fetchLoad,
+  firstByteTimes,
+  hasWrk,
+  type LoadResult,
+  type LoadTarget,
+  wrkLoad,
+} from './load.ts'
+
+const args = process.argv.slice(2)
+const option = (name: string, fallback: string) => {
+  const at = args.indexOf(`--${name}`)
+  return at >= 0 ? String(args[at + 1]) : fallback
+}
+const runtimes = option('runtimes', 'bun,node').split(',') as ('bun' | 'node')[]
+const seconds = Number(option('seconds', '5'))
+const rounds = Math.max(1, Number(option('rounds', '3')))
+const useWrk = option('loader', hasWrk() ? 'wrk' : 'fetch') === 'wrk'
+const load = useWrk ? wrkLoad : fetchLoad
+const root = resolve(import.meta.dirname, '..', '..')
+const bunBin = join(root, 'node_modules', '.bin', 'bun')
+const portkeyEntry = join(
+  root,
+  'node_modules',
+  '@portkey-ai',
+  'gateway',
+  'build',
+  'start-server.js',
+)
+const prompt = 'hi there, how are you doing today?'
+const loadAverage = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')
+
+interface Gateway {
+  name: string
+  runtime: 'bun' | 'node' | 'direct'
+  kind: 'outpost' | 'portkey' | 'direct'
+  url: string
+  model: string
+  headers: Record<string, string>
+  pid?: number
+  spawnToFirstMs?: number
+  stop(): Promise<void>
+}
+
+const body = (gateway: Gateway, stream: boolean) =>
+  JSON.stringify({ model: gateway.model, messages: [{ role: 'user', content: prompt }], stream })
+const target = (gateway: Gateway, stream: boolean): LoadTarget => ({
+  url: gateway.url,
+  headers: gateway.headers,
+  body: body(gateway, stream),
+})
+
+async function startMock(): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort()
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'tests/support/mock-llm/cli.ts', '--port', String(port)],
+    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+  )
+  await new Promise<void>((ready, fail) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('listening')) ready()
+    })
+    child.once('exit', (code) => fail(new Error(`mock LLM exited with ${code}`)))
+  })
+  return { url: `http://127.0.0.1:${port}`, child }
+}
+
+/** Polls a chat completion through the gateway until one answers 200; ms since `spawnedAt`. */
+async function firstCompletion(gateway: Gateway, spawnedAt: number, exited: () => boolean) {
+  while (performance.now() - spawnedAt < 120_000) {
+    if (exited()) throw new Error(`${gateway.name} exited before its first completion`)
+    try {
+      const response = await fetch(gateway.url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...gateway.headers },
+        body: body(gateway, false),
+        signal: AbortSignal.timeout(5000),
+      })
+      await response.arrayBuffer()
+      if (response.status === 200) return Math.round(performance.now() - spawnedAt)
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 10))
+  }
+  throw new Error(`${gateway.name}: no completion within 120 s`)
+}
+
+async function startOutpost(runtime: RuntimeId & ('bun' | 'node'), mockUrl: string) {
+  const secret = newApiKeySecret()
+  const spawnedAt = performance.now()
+  const app = await startRuntime(runtime, {
+    OPENAI_BASE_URL: `${mockUrl}/v1`,
+    LOCAL_MODEL: 'mock-1',
+    API_KEY_HASHES: `bench:${await hashApiKey(secret)}`,
+    LOG_LEVEL: 'error',
+  })
+  let gone = false
+  void app.exited.then(() => {
+    gone = true
+  })
+  const gateway: Gateway = {
+    name: `outpost ${runtime}`,
+    runtime,
+    kind: 'outpost',
+    url: `${app.baseUrl}/v1/chat/completions`,
+    model: 'local:mock-1',
+    headers: { Authorization: `Bearer ${secret}` },
+    pid: app.child.pid,
+    stop: () => app.stop(),
+  }
+  try {
+    gateway.spawnToFirstMs = await firstCompletion(gateway, spawnedAt, () => gone)
+  } catch (error) {
+    console.error(app.log())
+    throw error
+  }
+  return gateway
+}
+
+async function startPortkey(runtime: 'bun' | 'node', mockUrl: string) {
+  const port = await freePort()
+  const command = runtime === 'bun' ? bunBin : process.execPath
+  const spawnedAt = performance.now()
+  const child = spawn(command, [portkeyEntry, `--port=${port}`, '--headless'], {
+    cwd: root,
+    detached: true,
+    stdio: 'ignore',
+  })
+  const exited = new Promise((done) => child.once('exit', done))
+  const gateway: Gateway = {
+    name: `portkey ${runtime}`,
+    runtime,
+    kind: 'portkey',
+    url: `http://127.0.0.1:${port}/v1/chat/completions`,
+    model: 'mock-1',
+    headers: {
+      Authorization: 'Bearer mock',
+      'x-portkey-provider': 'openai',
+      'x-portkey-custom-host': `${mockUrl}/v1`,
+    },
+    pid: child.pid,
+    async stop() {
+      if (child.exitCode === null && child.pid) process.kill(-child.pid, 'SIGTERM')
+      await exited
+    },
+  }
+  gateway.spawnToFirstMs = await firstCompletion(gateway, spawnedAt, () => child.exitCode !== null)
+  return gateway
+}
+
+/** One cell: every gateway measured in `rounds` slices, taking turns in a rotating order. */
+async function cell(gateways: Gateway[], stream: boolean, clients: number) {
+  const parts = gateways.map(() => [] as LoadResult[])
+  for (let round = 0; round < rounds; round++) {
+    for (let k = 0; k < gateways.length; k++) {
+      const index = (k + round) % gateways.length
+      const gateway = gateways[index] as Gateway
+      ;(parts[index] as LoadResult[]).push(await load(target(gateway, stream), clients, seconds))
+    }
+  }
+  return parts.map((list) => {
+    const requests = list.reduce((sum, r) => sum + r.requests, 0)
+    const secs = list.reduce((sum, r) => sum + r.seconds, 0)
+    return {
+      rps: requests / secs,
+      // The worst slice's tail: a p99 should not be averaged away.
+      p99: Math.max(...list.map((r) => r.p99)),
+      p50: list.map((r) => r.p50).sort((a, b) => a - b)[Math.floor(list.length / 2)] ?? 0,
+      errors: list.reduce((sum, r) => sum + r.errors, 0),
+    }
+  })
+}
+
+/** Median time to first byte at one client, the gateways taking turns in small batches. */
+async function firstBytes(gateways: Gateway[], perGateway = 150) {
+  const times = gateways.map(() => [] as number[])
+  let errors = 0
+  const batch = Math.ceil(perGateway / rounds)
+  for (let round = 0; round < rounds; round++) {
+    for (const [index, gateway] of gateways.entries()) {
+      const part = await firstByteTimes(target(gateway, true), batch)
+      ;(times[index] as number[]).push(...part.times)
+      errors += part.errors
+    }
+  }
+  return {
+    errors,
+    medians: times.map((list) => list.sort((a, b) => a - b)[Math.floor(list.length / 2)] ?? 0),
+  }
+}
+
+const round1 = (n: number) => Math.round(n * 10) / 10
+const round2 = (n: number) => Math.round(n * 100) / 100
+
+console.log(
+  `load: ${useWrk ? 'wrk' : 'fetch loops in Node (wrk not found; apt-get install wrk)'}; ` +
+    `${rounds} rounds × ${seconds}s per cell and gateway; load average at start ${loadAverage()}`,
+)
+const mock = await startMock()
+const gateways: Gateway[] = []
+try {
+  gateways.push({
+    name: 'upstream direct',
+    runtime: 'direct',
+    kind: 'direct',
+    url: `${mock.url}/v1/chat/completions`,
+    model: 'mock-1',
+    headers: { Authorization: 'Bearer mock' },
+    stop: async () => {},
+  })
+  // One at a time, so each spawn-to-first-completion is measured on its own.
+  for (const runtime of runtimes) {
+    gateways.push(await startOutpost(runtime, mock.url))
+    gateways.push(await startPortkey(runtime, mock.url))
+  }
+  // Warm every JIT before measuring.
+  for (const gateway of gateways) {
+    await load(target(gateway, false), 50, 1)
+    await load(target(gateway, true), 200, 2)
+  }
+  const cells = [
+    { label: 'non-streaming, 1 client, req/s', stream: false, clients: 1 },
+    { label: 'non-streaming, 50 clients, req/s', stream: false, clients: 50 },
+    { label: 'streaming, 50 clients, streams/s', stream: true, clients: 50 },
+    { label: 'streaming, 200 clients, streams/s', stream: true, clients: 200 },
+  ]
+  const results: ((typeof cells)[number] & { per: Awaited<ReturnType<typeof cell>> })[] = []
+  for (const c of cells) {
+    results.push({ ...c, per: await cell(gateways, c.stream, c.clients) })
+    console.log(`  measured ${c.label} (load average ${loadAverage()})`)
+  }
+  const { medians: ttfb, errors: ttfbErrors } = await firstBytes(gateways)
+  console.log(`  measured time to first byte (load average ${loadAverage()})`)
+  const rss = gateways.map((g) => (g.pid ? sumStatus(processTree(g.pid), 'VmRSS') : 0))
+
+  const detail: (string | number)[][] = []
+  for (const r of results) {
+    for (const [i, g] of gateways.entries()) {
+      const m = r.per[i] as (typeof r.per)[number]
+      detail.push([g.name, r.label, round1(m.rps), round2(m.p50), round2(m.p99), m.errors])
+    }
+  }
+  console.log('')
+  printTable(['gateway', 'cell', 'req/s', 'p50 ms', 'worst p99 ms', 'errors'], detail)
+  console.log('')
+  printTable(
+    ['gateway', 'TTFB p50 ms', 'added TTFB ms', 'RSS after MB', 'spawn to 1st completion ms'],
+    gateways.map((g, i) => [
+      g.name,
+      round2(ttfb[i] ?? 0),
+      round2((ttfb[i] ?? 0) - (ttfb[0] ?? 0)),
+      g.pid ? (rss[i] ?? 0) : '-',
+      g.spawnToFirstMs ?? '-',
+    ]),
+  )
+
+  // The issue's table: Outpost ÷ Portkey on each runtime.
+  const index = (kind: Gateway['kind'], runtime: string) =>
+    gateways.findIndex((g) => g.kind === kind && g.runtime === runtime)
+  const ratioRows: (string | number)[][] = []
+  const per = (f: (o: number, p: number) => string | number) =>
+    runtimes.map((rt) => f(index('outpost', rt), index('portkey', rt)))
+  for (const r of results) {
+    ratioRows.push([
+      r.label,
+      // Portkey 1.15.2 fails every stream on Node 20 ("TypeError: immutable" in undici).
+      ...per((o, p) => {
+        const portkey = r.per[p]?.rps ?? 0
+        return portkey > 0 ? round2((r.per[o]?.rps ?? 0) / portkey) : 'n/a (Portkey failed)'
+      }),
+    ])
+  }
+  ratioRows.push([
+    'p99 at 1 client, ms (Outpost / Portkey)',
+    ...per(
+      (o, p) => `${round2(results[0]?.per[o]?.p99 ?? 0)} / ${round2(results[0]?.per[p]?.p99 ?? 0)}`,
+    ),
+  ])
+  ratioRows.push([
+    'added time to first byte, ms (Outpost / Portkey; Portkey n/a if its streams failed)',
+    ...per(
+      (o, p) =>
+        `+${round2((ttfb[o] ?? 0) - (ttfb[0] ?? 0))} / +${round2((ttfb[p] ?? 0) - (ttfb[0] ?? 0))}`,
+    ),
+  ])
+  ratioRows.push(['RSS after the runs, MB', ...per((o, p) => `${rss[o]} / ${rss[p]}`)])
+  ratioRows.push([
+    'spawn to first completion, ms',
+    ...per((o, p) => `${gateways[o]?.spawnToFirstMs} / ${gateways[p]?.spawnToFirstMs}`),
+  ])
+  console.log('')
+  printTable(['measure (Outpost ÷ Portkey, same runtime)', ...runtimes], ratioRows)
+  const errors = ttfbErrors + results.flatMap((r) => r.per).reduce((sum, m) => sum + m.errors, 0)
+  if (errors > 0) console.log(`\nWARNING: ${errors} failed requests; the numbers above are suspect`)
+  console.log(`\nload average at end ${loadAverage()}`)
+} finally {
+  for (const g of gateways) await g.stop().catch(() => {})
+  mock.child.kill('SIGTERM')
+}
