@@ -84,7 +84,7 @@ describe('images from the composer (multipart form)', () => {
     const [, conversationId = '', runId = ''] =
       runPath.exec(posted.headers.get('Location') ?? '') ?? []
     const html = await (await guest.send(`/c/${conversationId}/runs/${runId}`)).text()
-    expect(html).toMatch(/<span class="badge-model">vision tier<\/span>/)
+    expect(html).toMatch(/<span class="badge-model">vision<\/span>/)
     expect(html).toContain('I see 1 image.')
     expect(sentImages()).toEqual([
       {
