@@ -3,6 +3,7 @@ import { limitSettings } from './limit-settings.ts'
 import { parseThinkingBudgets } from './models/thinking-budgets.ts'
 import { parseTierSpec } from './models/tier-spec.ts'
 import { def, httpUrl, integer, type SettingDefinition } from './setting-definition.ts'
+import { toolSettings } from './tool-settings.ts'
 
 export type { SettingDefinition }
 
@@ -297,6 +298,7 @@ export const settings = {
     description:
       'Workers: how often an isolate adds its metric changes to the shared counters in the KV store (0: after every request).',
   }),
+  ...toolSettings,
   ...limitSettings,
 } satisfies Record<string, SettingDefinition<unknown>>
 
