@@ -23,8 +23,8 @@ const hostList = z
 export const toolSettings = {
   MCP_SERVERS: def({
     schema: mcpServersSetting,
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: documents the ${VAR} syntax
     expects:
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: documents the ${VAR} syntax
       'a JSON array of {name, url, headers?, allowedTools?, timeoutMs?}; header values may use ${VAR}',
     description:
       // biome-ignore lint/suspicious/noTemplateCurlyInString: documents the ${VAR} syntax

@@ -20,7 +20,7 @@ import { toolCallContent } from './tool-call-content.ts'
 /** Options of `createMcpToolSource`. */
 export interface McpToolSourceOptions {
   server: McpServerConfig
-  /** Where tool lists are cached, shared by every isolate or process. */
+  /** Where tool lists are cached, shared by every server instance. */
   kv: KvStore
   /** How long a tool list is cached. */
   ttlMs: number
