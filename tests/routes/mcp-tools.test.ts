@@ -62,7 +62,7 @@ async function turn(content: string) {
 }
 
 describe('remote MCP tools in a chat turn', () => {
-  it('the agent calls a remote tool for the user, end to end, with ${ENV} headers', async () => {
+  it('the agent calls a remote tool for the user, end to end, with variables substituted in headers', async () => {
     mock.script({
       kind: 'tool-calls',
       calls: [{ id: 'c1', name: 'notes__echo', arguments: { text: 'from the agent' } }],
@@ -137,7 +137,7 @@ describe('remote MCP tools in a chat turn', () => {
 })
 
 describe('MCP_SERVERS configuration', () => {
-  it('names what is wrong, where, and refuses unset ${VAR}s', () => {
+  it('names what is wrong, where, and refuses unset header variables', () => {
     const problem = (value: string, extra: Record<string, string> = {}) => {
       try {
         parseConfig({ MCP_SERVERS: value, ...extra })
