@@ -77,7 +77,8 @@ describe('remote MCP tools', () => {
   })
 
   it('calls a tool for the principal, validates input, reports tool errors and timeouts', async () => {
-    const { source: notes } = source({ timeoutMs: 300 })
+    // Generous enough for a loaded machine, short against the slow call below.
+    const { source: notes } = source({ timeoutMs: 1500 })
     const registry = createToolRegistry({ tools: await notes.tools(), principal })
     const echo = await registry.execute({ id: '1', name: 'notes__echo', input: { text: 'hi' } })
     expect(echo).toMatchObject({ ok: true, content: 'echo: hi', untrusted: true, server: 'notes' })
@@ -93,7 +94,7 @@ describe('remote MCP tools', () => {
     expect(failed).toMatchObject({ ok: false, error: { code: 'failed' } })
     expect(failed.content).toContain('read-only')
 
-    const slow = await registry.execute({ id: '4', name: 'notes__slow', input: { ms: 2000 } })
+    const slow = await registry.execute({ id: '4', name: 'notes__slow', input: { ms: 5000 } })
     expect(slow).toMatchObject({ ok: false, error: { code: 'timeout' } })
     await notes.close()
   })
