@@ -4,6 +4,7 @@ import { mcpServerSettings } from './mcp-server-settings.ts'
 import { parseThinkingBudgets } from './models/thinking-budgets.ts'
 import { parseTierSpec } from './models/tier-spec.ts'
 import { def, httpUrl, integer, type SettingDefinition } from './setting-definition.ts'
+import { toolSettings } from './tool-settings.ts'
 
 export type { SettingDefinition }
 
@@ -299,6 +300,7 @@ export const settings = {
       'Workers: how often an isolate adds its metric changes to the shared counters in the KV store (0: after every request).',
   }),
   ...mcpServerSettings,
+  ...toolSettings,
   ...limitSettings,
 } satisfies Record<string, SettingDefinition<unknown>>
 

@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import { type SettingDefinition, settingPairs, settings } from './config-settings.ts'
 import { ConfigError, type ConfigProblem } from './errors.ts'
+import { describeMcpServersIssues, substituteHeaders } from './mcp/mcp-server-config.ts'
 
 type Settings = typeof settings
 type ValueOf<D> = D extends { schema: z.ZodType<infer T> } ? T : never
@@ -42,7 +43,25 @@ export function parseConfig(bindings: Bindings): Config {
     }
     const parsed = definition.schema.safeParse(text)
     if (parsed.success) values[name] = parsed.data
-    else problems.push({ variable: name, expected: definition.expects })
+    else if (name === 'MCP_SERVERS') {
+      // A JSON setting is only fixable when the message says where it is wrong.
+      const where = describeMcpServersIssues(parsed.error)
+      problems.push({ variable: name, expected: `${definition.expects} (${where})` })
+    } else problems.push({ variable: name, expected: definition.expects })
+  }
+
+  if (Array.isArray(values.MCP_SERVERS)) {
+    const { servers, missing } = substituteHeaders(values.MCP_SERVERS, (variable) => {
+      const value = bindings[variable]
+      return typeof value === 'string' ? value : undefined
+    })
+    values.MCP_SERVERS = servers
+    for (const variable of missing) {
+      problems.push({
+        variable: 'MCP_SERVERS',
+        expected: `\${${variable}} in a header, but ${variable} is unset`,
+      })
+    }
   }
 
   for (const [first, second] of settingPairs) {

@@ -68,6 +68,9 @@ export const errorCodes = [
   // Tools
   'tool_duplicate',
   'invalid_expression',
+  'outbound_refused',
+  'mcp_unavailable',
+  'search_failed',
   // Stores
   'store_unavailable',
   'store_unauthorized',

@@ -31,6 +31,7 @@ export function gateDeps(services: RequestServices): GateDeps {
     stages: services.stages,
     ...(services.responseCache ? { cache: services.responseCache } : {}),
     observe: services.observeGate,
+    toolbox: services.toolbox,
     statelessRunTtlMs: Math.min(services.config.RUN_TTL_SECONDS * 1000, statelessRunTtlCapMs),
   }
 }

@@ -15,6 +15,7 @@ import { createKvLimiter } from './limits/kv-limiter.ts'
 import type { LimitPolicy } from './limits/limit-policy.ts'
 import type { Limiter } from './limits/limiter.ts'
 import { createUpstashLimiter } from './limits/upstash-limiter.ts'
+import { createMcpToolSource, type McpToolSource } from './mcp/mcp-tool-source.ts'
 import { createMemory, type Memory } from './memory/create-memory.ts'
 import type { SqlDatabase } from './memory/sql-database.ts'
 import type { StoreDescription } from './memory/store-description.ts'
@@ -26,6 +27,7 @@ import { observeModelProvider } from './observe/observe-model-provider.ts'
 import { observeRunLog } from './observe/observe-run-log.ts'
 import { observeStore } from './observe/observe-store.ts'
 import { observeToolRegistry } from './observe/observe-tool-registry.ts'
+import { createOutboundPolicy } from './outbound/outbound-policy.ts'
 import { createLiveRuns, type LiveRuns } from './runs/live-runs.ts'
 import { createRunApprovals, type RunApprovals } from './runs/run-approvals.ts'
 import { createRunLog, type RunLog } from './runs/run-log.ts'
@@ -36,6 +38,8 @@ import { tracePropagatingFetch } from './telemetry/trace-propagating-fetch.ts'
 import { calculatorTool } from './tools/calculator.ts'
 import { currentTimeTool } from './tools/current-time.ts'
 import { createToolRegistry, type ToolRegistry } from './tools/registry.ts'
+import { createToolbox, type Toolbox } from './tools/toolbox.ts'
+import { createWebSearchTool } from './tools/web-search.ts'
 
 export type { StoreDescription }
 
@@ -53,7 +57,12 @@ export interface Services {
   /** API keys of programs (beside history, plus any given by configuration). */
   readonly apiKeys: ApiKeyStore
   readonly models: Models
+  /** The built-in tools (what a turn has without a principal, e.g. in tests). */
   readonly tools: ToolRegistry
+  /** Each turn's tools: the built-ins plus the remote MCP servers', acting for its principal. */
+  readonly toolbox: Toolbox
+  /** The configured remote MCP servers (`MCP_SERVERS`). */
+  readonly mcpServers: readonly McpToolSource[]
   readonly runLog: RunLog
   /** Which run is live in each conversation. */
   readonly liveRuns: LiveRuns
@@ -175,14 +184,52 @@ export async function createServices(
       catalog: modelParts.catalog,
     }),
   }
-  const tools = observeToolRegistry(
+  const outbound = createOutboundPolicy(config.OUTBOUND_ALLOWED_HOSTS)
+  const builtins = [
+    currentTimeTool,
+    calculatorTool,
+    ...(config.WEB_SEARCH_URL
+      ? [
+          createWebSearchTool({
+            url: config.WEB_SEARCH_URL,
+            api: config.WEB_SEARCH_API,
+            apiKey: config.WEB_SEARCH_API_KEY,
+            outbound,
+          }),
+        ]
+      : []),
+  ]
+  const observeTools = (registry: ToolRegistry) =>
+    observeToolRegistry(registry, {
+      metrics: telemetry.metrics,
+      tracer,
+      toolCallParents: telemetry.toolCallParents,
+    })
+  const tools = observeTools(
     createToolRegistry({
-      tools: [currentTimeTool, calculatorTool],
+      tools: builtins,
       defaultTimeoutMs: config.TOOL_TIMEOUT_MS,
       requireApproval: config.TOOLS_REQUIRING_APPROVAL ?? [],
     }),
-    { metrics: telemetry.metrics, tracer, toolCallParents: telemetry.toolCallParents },
   )
+  const mcpServers = (config.MCP_SERVERS ?? []).map((server) =>
+    createMcpToolSource({
+      server,
+      kv: plainMemory.kv,
+      ttlMs: config.MCP_TOOLS_TTL_SECONDS * 1000,
+      defaultTimeoutMs: config.TOOL_TIMEOUT_MS,
+      outbound,
+      logger,
+    }),
+  )
+  for (const source of mcpServers) platform.onShutdown?.(() => source.close())
+  const toolbox = createToolbox({
+    tools: builtins,
+    sources: mcpServers,
+    defaultTimeoutMs: config.TOOL_TIMEOUT_MS,
+    requireApproval: config.TOOLS_REQUIRING_APPROVAL ?? [],
+    wrap: observeTools,
+  })
   // The run log polls its store while tailing: it gets the plain store, not a span per poll.
   const runLog = observeRunLog(
     createRunLog({
@@ -238,6 +285,8 @@ export async function createServices(
     }),
     models,
     tools,
+    toolbox,
+    mcpServers,
     runLog,
     liveRuns: createLiveRuns({ kv: memory.kv, ttlMs: config.RUN_TTL_SECONDS * 1000 }),
     // Like the run log, on the plain store: a waiting run polls it.
@@ -272,7 +321,11 @@ export async function createServices(
       ...(config.THINKING_BUDGETS ? { thinkingBudgets: config.THINKING_BUDGETS } : {}),
     },
     stores: memory.stores,
-    readiness: [...storeReadiness(memory), ...providerChecks],
+    readiness: [
+      ...storeReadiness(memory),
+      ...providerChecks,
+      ...mcpServers.map((source) => source.readiness),
+    ],
   }
 }
 

@@ -1,5 +1,7 @@
 import { raw } from 'hono/html'
 import type { Message, TokenUsage } from '../core/domain/history-records.ts'
+import { toolServer } from '../core/mcp/remote-tool-name.ts'
+import { parseSearchSources } from '../core/tools/search-sources.ts'
 import { GuardNotice, type GuardNoticeData } from './guard-notice.tsx'
 import { renderMarkdown } from './render-markdown.ts'
 import { storedThinking, ThinkingSection } from './thinking-section.tsx'
@@ -84,19 +86,50 @@ export function ModelBadge(props: {
   )
 }
 
-/** A tool call and its result. */
+/**
+ * A tool call and its result, naming the MCP server a remote tool came from. A web search's
+ * results are listed under the card as cited sources (plain links: no JavaScript needed).
+ */
 export function ToolCard(props: { tool: ToolCardData; id?: string; oob?: boolean }) {
   const { tool } = props
   const state = !tool.result ? 'running' : tool.result.ok ? 'ok' : 'failed'
+  const server = toolServer(tool.name)
+  const sources =
+    tool.name === 'web_search' && tool.result?.ok ? parseSearchSources(tool.result.content) : []
   return (
-    <details
-      class="tool-card"
-      id={props.id}
-      data-tool-state={state}
-      hx-swap-oob={props.oob ? 'true' : undefined}
-    >
+    <div class="tool" id={props.id} hx-swap-oob={props.oob ? 'true' : undefined}>
+      <ToolDetails tool={tool} state={state} server={server} />
+      {sources.length > 0 ? (
+        <nav class="tool-sources" aria-label="Sources">
+          <p class="tool-label">Sources</p>
+          <ol>
+            {sources.map((source) => (
+              <li>
+                <a href={source.url} rel="noopener noreferrer nofollow" target="_blank">
+                  {source.title || source.url}
+                </a>
+              </li>
+            ))}
+          </ol>
+        </nav>
+      ) : null}
+    </div>
+  )
+}
+
+function ToolDetails(props: { tool: ToolCardData; state: string; server?: string }) {
+  const { tool, state, server } = props
+  return (
+    <details class="tool-card" data-tool-state={state} data-tool-server={server}>
       <summary>
-        Tool <code>{tool.name}</code> <span class="tool-state">{state}</span>
+        Tool <code>{server ? tool.name.slice(server.length + 2) : tool.name}</code>
+        {server ? (
+          <span class="tool-server">
+            {' '}
+            from MCP server <code>{server}</code>
+          </span>
+        ) : null}{' '}
+        <span class="tool-state">{state}</span>
         {tool.guard ? (
           <span class="tool-guard" data-guard={tool.guard.verdict}>
             {' '}

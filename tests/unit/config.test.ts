@@ -138,12 +138,14 @@ describe('parseConfig', () => {
       [
         'ANTHROPIC_API_KEY',
         'DATABASE_URL',
+        'MCP_SERVERS',
         'METRICS_TOKEN',
         'OPENAI_API_KEY',
         'OTEL_EXPORTER_OTLP_HEADERS',
         'SESSION_SECRET',
         'UPSTASH_REDIS_REST_TOKEN',
         'UPSTASH_VECTOR_REST_TOKEN',
+        'WEB_SEARCH_API_KEY',
       ].sort(),
     )
     expect(Object.keys(settings)).toContain('DATABASE_URL')

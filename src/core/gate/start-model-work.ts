@@ -8,6 +8,8 @@ import { startCompletionRun } from '../compat/start-completion-run.ts'
 import type { FlaggedInput } from '../guards/injection/inspect-inputs.ts'
 import { modelChoice } from '../models/model-choice.ts'
 import type { RunOutcome } from '../runs/run-recorder.ts'
+import type { Toolbox } from '../tools/toolbox.ts'
+import { bindTools } from './bind-tools.ts'
 import type { GateObserver } from './gate-observer.ts'
 import type { GateOutcome, GateStage } from './gate-stage.ts'
 import type { ModelWork, ModelWorkResults } from './model-work.ts'
@@ -24,6 +26,8 @@ export interface GateDeps extends ChatDeps {
   statelessRunTtlMs: number
   /** Telemetry around each gated request (a span, refusal counts); none when absent. */
   observe?: GateObserver
+  /** The tools of each turn, bound to its principal; `turn.tools` as they are when absent. */
+  toolbox?: Toolbox
 }
 
 /**
@@ -56,9 +60,9 @@ export async function startModelWork<W extends ModelWork>(
   let result: ModelWorkResults[ModelWork['kind']]
   try {
     // Everything started here logs with the request's id (and the run's, once it has one).
-    result = await within<ModelWorkResults[ModelWork['kind']]>(() =>
+    result = await within<ModelWorkResults[ModelWork['kind']]>(async () =>
       start(
-        reuseModelCalls({ ...deps, logger }, context, work),
+        await bindTools(reuseModelCalls({ ...deps, logger }, context, work), context),
         context,
         work,
         answer,

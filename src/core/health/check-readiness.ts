@@ -9,12 +9,18 @@ export interface CheckResult {
   ok: boolean
   latency_ms: number
   error?: string
+  /** An optional dependency failed: the app works without it (ready, but degraded). */
+  degraded?: true
 }
 
-/** What `/readyz` reports: ready only when every check passed. */
+/**
+ * What `/readyz` reports: ready when every required check passed. Failed optional checks
+ * (remote MCP servers) are listed in `degraded` without making the app unready.
+ */
 export interface ReadinessReport {
   status: 'ready' | 'not_ready'
   checks: CheckResult[]
+  degraded?: string[]
 }
 
 /**
@@ -28,7 +34,12 @@ export async function checkReadiness(
 ): Promise<ReadinessReport> {
   const now = options.now ?? (() => performance.now())
   const results = await Promise.all(checks.map((check) => runCheck(check, options.timeoutMs, now)))
-  return { status: results.every((r) => r.ok) ? 'ready' : 'not_ready', checks: results }
+  const degraded = results.filter((r) => r.degraded).map((r) => r.name)
+  return {
+    status: results.every((r) => r.ok || r.degraded) ? 'ready' : 'not_ready',
+    checks: results,
+    ...(degraded.length > 0 ? { degraded } : {}),
+  }
 }
 
 async function runCheck(
@@ -45,12 +56,18 @@ async function runCheck(
       resolve('timeout')
     }, timeoutMs)
   })
-  const base = { name: check.name, kind: check.kind, backend: check.backend }
+  const base = {
+    name: check.name,
+    kind: check.kind,
+    backend: check.backend,
+    ...(check.optional ? { degraded: true as const } : {}),
+  }
   try {
     const outcome = await Promise.race([check.check(controller.signal), timedOut])
     const latency_ms = Math.round(now() - started)
     if (outcome === 'timeout') return { ...base, ok: false, latency_ms, error: 'timeout' }
-    return { ...base, ok: true, latency_ms }
+    const { degraded: _, ...passed } = base
+    return { ...passed, ok: true, latency_ms }
   } catch (error) {
     const latency_ms = Math.round(now() - started)
     return { ...base, ok: false, latency_ms, error: isAppError(error) ? error.code : 'unavailable' }

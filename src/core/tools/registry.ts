@@ -1,6 +1,7 @@
+import type { Principal } from '../auth/principal.ts'
 import { AppError } from '../errors.ts'
 import type { ToolCall, ToolDefinition } from '../models/chat-model.ts'
-import { type Tool, toolDefinition } from './tool.ts'
+import { type Tool, toolDefinition, validateToolInput } from './tool.ts'
 
 /** Why a tool call produced no value. */
 export type ToolErrorCode =
@@ -20,6 +21,10 @@ export type ToolResult = {
   name: string
   content: string
   durationMs: number
+  /** The tool's output came from outside (web, remote MCP): the guard treats it as data. */
+  untrusted?: true
+  /** The remote MCP server that answered; absent for built-in tools. */
+  server?: string
 } & ({ ok: true; output: unknown } | { ok: false; error: { code: ToolErrorCode; message: string } })
 
 /** The tools a turn may use. */
@@ -43,6 +48,8 @@ export interface ToolRegistryOptions {
   /** Tool names that need the user's approval besides those marked `destructive`. */
   requireApproval?: readonly string[]
   now?: () => number
+  /** Who the turn acts for; every tool's context carries it. */
+  principal?: Principal
 }
 
 /** A registry over a fixed list of tools; names must be unique. */
@@ -60,7 +67,13 @@ export function createToolRegistry(options: ToolRegistryOptions): ToolRegistry {
 
   async function execute(call: ToolCall, signal?: AbortSignal): Promise<ToolResult> {
     const started = now()
-    const base = { callId: call.id, name: call.name }
+    const tool = tools.get(call.name)
+    const base = {
+      callId: call.id,
+      name: call.name,
+      ...(tool?.untrusted ? { untrusted: true as const } : {}),
+      ...(tool?.server ? { server: tool.server } : {}),
+    }
     const failure = (code: ToolErrorCode, message: string): ToolResult => ({
       ...base,
       ok: false,
@@ -69,13 +82,9 @@ export function createToolRegistry(options: ToolRegistryOptions): ToolRegistry {
       durationMs: now() - started,
     })
 
-    const tool = tools.get(call.name)
     if (!tool) return failure('unknown_tool', `There is no tool named "${call.name}".`)
-    const parsed = tool.input.safeParse(call.input)
-    if (!parsed.success) {
-      const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`)
-      return failure('invalid_input', issues.join('; '))
-    }
+    const parsed = validateToolInput(tool, call.input)
+    if (!parsed.ok) return failure('invalid_input', parsed.issues.join('; '))
     if (signal?.aborted) return failure('aborted', 'The turn was cancelled.')
 
     const controller = new AbortController()
@@ -95,7 +104,11 @@ export function createToolRegistry(options: ToolRegistryOptions): ToolRegistry {
     })
     try {
       const run = Promise.resolve().then(() =>
-        tool.execute(parsed.data, { signal: controller.signal, now }),
+        tool.execute(parsed.value, {
+          signal: controller.signal,
+          now,
+          ...(options.principal ? { principal: options.principal } : {}),
+        }),
       )
       const outcome = await Promise.race([
         run.then((output) => ({ output })),
