@@ -8,6 +8,7 @@ import { parseConfig } from '../../src/core/config.ts'
 import { createServices, type Services } from '../../src/core/services.ts'
 import { createToolRegistry } from '../../src/core/tools/registry.ts'
 import { defineTool } from '../../src/core/tools/tool.ts'
+import { createToolbox } from '../../src/core/tools/toolbox.ts'
 import type { ServerFrame } from '../../src/routes/socket/chat-socket-frames.ts'
 import { createBackgroundTasks } from '../../src/runtime/background-tasks.ts'
 import { runPath } from '../support/chat-browser.ts'
@@ -59,7 +60,12 @@ async function guardedApp(bindings: Record<string, string> = {}) {
   const platform = { runtime: 'node' as const, hasFileSystem: false }
   const built = await createServices(parseConfig(env), platform)
   const tools = createToolRegistry({ tools: [fetchPage] })
-  const services: Services = { ...built, tools, turn: { ...built.turn, tools } }
+  const services: Services = {
+    ...built,
+    tools,
+    toolbox: createToolbox({ tools: [fetchPage] }),
+    turn: { ...built.turn, tools },
+  }
   const sockets = createInProcessWebSockets()
   const app = createApp({
     platform,
