@@ -25,6 +25,7 @@ import { imageRoutes } from './routes/chat/image-routes.ts'
 import { runEventRoutes } from './routes/chat/run-events.tsx'
 import { livenessRoutes, readinessRoutes } from './routes/health.ts'
 import { mcpRoutes } from './routes/mcp/mcp-routes.ts'
+import { memoryPageRoutes } from './routes/memory-page.tsx'
 import { metricsRoutes, type RemoteAddress } from './routes/metrics.ts'
 import { pingRoutes } from './routes/ping.ts'
 import { programRoutes } from './routes/program-routes.ts'
@@ -110,9 +111,13 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   app.use('/chat', guests)
   app.use('/usage', guests)
   app.use('/search', guests)
+  app.use('/memory', guests)
+  app.use('/memory/*', guests)
   app.use('/c/*', csrfGuard())
+  app.use('/memory/*', csrfGuard())
   app.route('/', chatPageRoutes)
   app.route('/', usagePageRoutes(options.usage))
+  app.route('/', memoryPageRoutes)
   app.route('/', chatActionRoutes)
   app.route('/', chatBrowseRoutes)
   app.route('/', runEventRoutes)

@@ -14,6 +14,12 @@ export const chatUrls = {
   /** Where a new conversation's first message is posted. */
   newConversation: '/c',
   conversation: (id: string) => `/c/${segment(id)}`,
+  /** A message within its conversation's page. */
+  message: (id: string, messageId: string) => `/c/${segment(id)}#m-${segment(messageId)}`,
+  /** What Outpost remembers about the user; `?q=` searches. */
+  memory: '/memory',
+  forgetMemory: (id: string) => `/memory/${segment(id)}/delete`,
+  forgetAllMemories: '/memory/delete-all',
   messages: (id: string) => `/c/${segment(id)}/messages`,
   regenerate: (id: string) => `/c/${segment(id)}/regenerate`,
   /** An image attached to a message, by its position among the message's images. */
@@ -45,6 +51,8 @@ export const apiUrls = {
   run: (runId: string) => `/api/runs/${segment(runId)}`,
   runEvents: (runId: string) => `/api/runs/${segment(runId)}/events`,
   runApprovals: (runId: string) => `/api/runs/${segment(runId)}/approvals`,
+  memories: '/api/memories',
+  memory: (id: string) => `/api/memories/${segment(id)}`,
 }
 
 /** Where MCP clients connect (Streamable HTTP). */

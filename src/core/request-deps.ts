@@ -15,6 +15,8 @@ export function chatDeps(services: RequestServices): ChatDeps {
   return {
     history: services.memory.history,
     semantic: services.memory.semantic,
+    kv: services.memory.kv,
+    sessions: services.memory.sessions,
     runLog: services.runLog,
     live: services.liveRuns,
     approvals: services.approvals,

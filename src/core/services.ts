@@ -19,6 +19,7 @@ import { createMcpToolSource, type McpToolSource } from './mcp/mcp-tool-source.t
 import { createMemory, type Memory } from './memory/create-memory.ts'
 import type { SqlDatabase } from './memory/sql-database.ts'
 import type { StoreDescription } from './memory/store-description.ts'
+import { withWorkingMemory } from './memory/working-memory.ts'
 import { createModels, type Models } from './models/create-models.ts'
 import type { ProviderName } from './models/model-catalog.ts'
 import { observeGate } from './observe/observe-gate.ts'
@@ -154,10 +155,13 @@ export async function createServices(
     plainMemory.stores.find((s) => s.concern === concern)?.backend === 'in-memory'
       ? undefined
       : tracer
+  const kv = observeStore(plainMemory.kv, 'kv', storeTracer('working memory'))
+  const history = observeStore(plainMemory.history, 'history', storeTracer('conversation history'))
   const memory = {
     ...plainMemory,
-    kv: observeStore(plainMemory.kv, 'kv', storeTracer('working memory')),
-    history: observeStore(plainMemory.history, 'history', storeTracer('conversation history')),
+    kv,
+    // Working memory sits in front of history: every change to a conversation passes it.
+    history: plainMemory.sessions ? withWorkingMemory(history, kv) : history,
     semantic: observeStore(plainMemory.semantic, 'semantic', storeTracer('semantic memory')),
   }
   const logger = createLogger({ level: config.LOG_LEVEL })

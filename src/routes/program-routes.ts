@@ -2,6 +2,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi'
 import type { AppEnv } from '../app-env.ts'
 import { apiKeyAuth } from '../middleware/api-key-auth.ts'
 import { conversationRoutes } from './api/conversation-routes.ts'
+import { memoryRoutes } from './api/memory-routes.ts'
 import { runRoutes } from './api/run-routes.ts'
 import { usageRoutes } from './api/usage-routes.ts'
 import { apiDocsRoutes } from './docs/api-docs-routes.tsx'
@@ -12,7 +13,14 @@ import { modelsRoutes } from './v1/models-routes.ts'
 
 // Keys guard the program routes themselves; other /api paths (the public /api/ping
 // diagnostics, and unknown paths, which stay plain 404s) are not behind them.
-const guardedApiPaths = ['/api/conversations', '/api/conversations/*', '/api/runs/*', '/api/usage']
+const guardedApiPaths = [
+  '/api/conversations',
+  '/api/conversations/*',
+  '/api/runs/*',
+  '/api/usage',
+  '/api/memories',
+  '/api/memories/*',
+]
 
 /**
  * The APIs for programs: REST under /api, the OpenAI- and Anthropic-compatible /v1, all
@@ -37,6 +45,7 @@ export function programRoutes(): OpenAPIHono<AppEnv> {
   app.route('/', conversationRoutes)
   app.route('/', runRoutes)
   app.route('/', usageRoutes)
+  app.route('/', memoryRoutes)
   app.route('/', chatCompletionsRoutes)
   app.route('/', modelsRoutes)
   app.route('/', messagesRoutes)

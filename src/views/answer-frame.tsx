@@ -4,6 +4,7 @@ import { type ApprovalForms, ApprovalNote, ApprovalPrompt } from './approval-pro
 import { GuardNotice } from './guard-notice.tsx'
 import { answerIds } from './live-answer.tsx'
 import { AssistantMessage, ModelBadge, ToolCard } from './message-view.tsx'
+import { RecalledMemories } from './recalled-memories.tsx'
 import { ThinkingSection } from './thinking-section.tsx'
 
 /** The finished answer from a run's state: what replaces the live shell at `turn-end`. */
@@ -31,6 +32,7 @@ export function FinalAnswer(props: { runId: string; state: AnswerState; oob?: bo
       status={end?.reason}
       error={state.error?.message}
       guards={state.recallGuards}
+      recalled={state.recalled}
     />
   )
 }
@@ -53,6 +55,12 @@ export function answerFrame(
   applyEvent(state, event)
   const intoBody = `beforeend:#${ids.body}`
   switch (event.type) {
+    case 'recall':
+      return (
+        <div hx-swap-oob={`beforeend:#${ids.notices}`}>
+          <RecalledMemories memories={event.memories} />
+        </div>
+      )
     case 'route':
       return <ModelBadge id={ids.badge} tier={event.tier} reason={event.reason} oob />
     case 'thinking-delta':

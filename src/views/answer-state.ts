@@ -1,4 +1,4 @@
-import type { AgentEvent, TurnUsage } from '../core/agent/agent-event.ts'
+import type { AgentEvent, RecalledMemoryRef, TurnUsage } from '../core/agent/agent-event.ts'
 import type { ApprovalVerdict } from '../core/agent/approver.ts'
 import type { GuardNoticeData } from './guard-notice.tsx'
 import type { ToolCardData } from './message-view.tsx'
@@ -12,6 +12,8 @@ export interface AnswerState {
   thinking: string
   /** Steps that have a container on the page (text or tool cards). */
   steps: Set<number>
+  /** What memory recalled for this turn. */
+  recalled: RecalledMemoryRef[]
   tools: Map<string, ToolCardData & { step: number }>
   /** Tool calls that asked for approval, by call id, with the verdict once there is one. */
   approvals: Map<string, { name: string; deadline: number; verdict?: ApprovalVerdict }>
@@ -29,6 +31,7 @@ export function newAnswerState(): AnswerState {
     tools: new Map(),
     approvals: new Map(),
     recallGuards: [],
+    recalled: [],
   }
 }
 
@@ -39,6 +42,9 @@ export function newAnswerState(): AnswerState {
  */
 export function applyEvent(state: AnswerState, event: AgentEvent): void {
   switch (event.type) {
+    case 'recall':
+      state.recalled = event.memories
+      break
     case 'route':
       state.tier = event.tier
       state.reason = event.reason

@@ -66,6 +66,7 @@ export function MessageList(props: { messages: readonly Message[]; conversationI
           <UserMessage
             text={textOf(message)}
             guard={guardMarkOf(message)}
+            id={`m-${message.id}`}
             images={
               props.conversationId ? (
                 <MessageImages conversationId={props.conversationId} message={message} />

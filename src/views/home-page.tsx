@@ -34,6 +34,9 @@ export function HomePage(props: {
         <p>
           <a href="/usage">Your usage</a>: tokens and cost per day and model.
         </p>
+        <p>
+          <a href="/memory">Your memory</a>: what Outpost remembers about you, and where from.
+        </p>
       </section>
       {props.conversations ? (
         <ConversationList conversations={props.conversations} nextCursor={props.nextCursor} />

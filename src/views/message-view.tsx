@@ -1,8 +1,10 @@
 import { raw } from 'hono/html'
+import type { RecalledMemoryRef } from '../core/agent/agent-event.ts'
 import type { Message, TokenUsage } from '../core/domain/history-records.ts'
 import { toolServer } from '../core/mcp/remote-tool-name.ts'
 import { parseSearchSources } from '../core/tools/search-sources.ts'
 import { GuardNotice, type GuardNoticeData } from './guard-notice.tsx'
+import { RecalledMemories, recalledIn } from './recalled-memories.tsx'
 import { renderMarkdown } from './render-markdown.ts'
 import { storedThinking, ThinkingSection } from './thinking-section.tsx'
 
@@ -31,9 +33,10 @@ export function UserMessage(props: {
   text: string
   images?: unknown
   guard?: GuardNoticeData | undefined
+  id?: string
 }) {
   return (
-    <article class="message user" aria-label="You" data-guard={props.guard?.verdict}>
+    <article class="message user" aria-label="You" data-guard={props.guard?.verdict} id={props.id}>
       <p class="message-text">{props.text}</p>
       {props.images ?? null}
       {props.guard ? <GuardNotice guard={props.guard} /> : null}
@@ -182,6 +185,8 @@ export function AssistantMessage(props: {
   guards?: readonly GuardNoticeData[]
   /** Swapped out of band over the live answer it ends (htmx). */
   oob?: boolean
+  /** What memory recalled for this answer. */
+  recalled?: readonly RecalledMemoryRef[]
 }) {
   return (
     <article
@@ -195,6 +200,7 @@ export function AssistantMessage(props: {
         <GuardNotice guard={guard} />
       ))}
       {props.thinking ? <ThinkingSection text={props.thinking} /> : null}
+      <RecalledMemories memories={props.recalled ?? []} />
       {(props.tools ?? []).map((tool) => (
         <ToolCard tool={tool} />
       ))}
@@ -241,6 +247,7 @@ export function StoredAssistantMessage(props: { message: Message }) {
       reason={routePart(message)?.reason}
       tools={tools}
       usage={message.usage}
+      recalled={recalledIn(message.content)}
     />
   )
 }

@@ -6,6 +6,7 @@ import { ApprovalNote, ApprovalPrompt } from './approval-prompt.tsx'
 import { CsrfInput } from './csrf-input.tsx'
 import { GuardNotice } from './guard-notice.tsx'
 import { ModelBadge } from './message-view.tsx'
+import { RecalledMemories } from './recalled-memories.tsx'
 import { liveThinkingClose, liveThinkingOpen } from './thinking-section.tsx'
 
 const render = async (node: unknown) => String(await (node as { toString(): unknown }).toString())
@@ -68,6 +69,9 @@ export async function* streamedAnswer(
         yield opening + (await render(<span>{event.text}</span>))
         break
       }
+      case 'recall':
+        yield render(<RecalledMemories memories={event.memories} />)
+        break
       case 'route':
         yield render(<ModelBadge tier={event.tier} reason={event.reason} />)
         break

@@ -167,7 +167,10 @@ describe('VectorStore on pgvector (drizzle pglite)', () => {
 
   it('returns the full top k when the HNSW scan filters most candidates away', async () => {
     // Make PostgreSQL plan what it plans on a large table: walk the HNSW index, filter after.
-    await client.exec('drop index memories_owner_idx; set enable_seqscan = off')
+    // Both owner indexes go (facts' unique (owner_id, hash) would serve the filter too).
+    await client.exec(
+      'drop index memories_owner_idx; drop index memories_owner_hash_idx; set enable_seqscan = off',
+    )
     try {
       const crowd = unique('crowd')
       const few = unique('few')
@@ -192,7 +195,8 @@ describe('VectorStore on pgvector (drizzle pglite)', () => {
       expect(matches.map((m) => m.id)).toEqual(expected)
     } finally {
       await client.exec(
-        'reset enable_seqscan; create index memories_owner_idx on memories (owner_id, conversation_id)',
+        'reset enable_seqscan; create index memories_owner_idx on memories (owner_id, conversation_id); ' +
+          'create unique index memories_owner_hash_idx on memories (owner_id, hash)',
       )
     }
   })

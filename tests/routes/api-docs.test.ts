@@ -22,6 +22,8 @@ describe('GET /openapi.json', () => {
       '/api/conversations',
       '/api/conversations/{id}',
       '/api/conversations/{id}/messages',
+      '/api/memories',
+      '/api/memories/{id}',
       '/api/runs/{id}',
       '/api/runs/{id}/approvals',
       '/api/runs/{id}/cancel',

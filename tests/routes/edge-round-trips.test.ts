@@ -94,13 +94,29 @@ describe.skipIf(!ready)('edge round trips of one warm chat turn', () => {
     'LRANGE', // tail: every event and the end marker in one read of a finished run
     'pipeline GET', // the run record: is it still logged (and live)?
   ]
-  // Semantic memory: recall before the model answers, remember the exchange after.
-  const vectorCalls = ['/query', '/upsert']
-  // History writes of a turn in an existing conversation (Neon's HTTP path: one per query).
+  // Working memory: the conversation comes from its session, not from history.
+  const sessionCalls = [
+    'pipeline GET', // send: the session (the conversation and its last 20 messages)
+    'pipeline GET', // the user's message appended: the session, to add it
+    'pipeline SET', // ... and the session with it
+    'pipeline GET', // the answer appended: the session, to add it
+    'pipeline SET', // ... and the session with it
+  ]
+  // Fact extraction after the answer, in the background.
+  const factCalls = [
+    'pipeline SET', // debounce: this answer's ticket
+    'pipeline GET', // debounce: still the latest answer?
+    'pipeline SET', // the conversation's extraction lock (if absent)
+    'pipeline GET', // the user's turns, from the session
+    'pipeline GET,GET', // breaker: is the fast model's circuit open
+    'pipeline DEL', // the lock, released
+  ]
+  // Semantic memory: recall before the model answers (a greeting states no fact to store).
+  const vectorCalls = ['/query']
+  // History of a warm turn in an existing conversation (Neon's HTTP path: one per query): only
+  // writes, the reads are working memory's.
   const historyWrites = [
     'insert "runs"', // the run's history row, if the conversation is the owner's (INSERT ... SELECT)
-    'select "conversations"', // send: the conversation, as its owner sees it
-    'select "messages"', // the last 20 messages, as model context
     'update "runs"', // the route, as soon as the router chose
     'update "runs"', // status, usage and cost at the end
     // appendMessages, one statement each: touch the owner's conversation, insert from it.
@@ -129,6 +145,8 @@ describe.skipIf(!ready)('edge round trips of one warm chat turn', () => {
       redis: [
         ...runLogWrites,
         ...runLogRead,
+        ...sessionCalls,
+        ...factCalls,
         'pipeline SET', // the conversation's live run, for other tabs
       ].sort(),
       vector: vectorCalls,
@@ -168,7 +186,7 @@ describe.skipIf(!ready)('edge round trips of one warm chat turn', () => {
     const seen = counted()
     report('REST send + events', seen)
     expect(seen).toEqual({
-      redis: [...runLogWrites, ...runLogRead].sort(),
+      redis: [...runLogWrites, ...runLogRead, ...sessionCalls, ...factCalls].sort(),
       vector: vectorCalls,
       neon: [
         ...historyWrites,

@@ -14,6 +14,16 @@ export interface TurnUsage {
 /** Why a turn ended. */
 export type TurnEndReason = 'done' | 'max-steps' | 'cancelled' | 'error'
 
+/** A recalled memory as the run stream reports it (see `recall` in core/facts). */
+export interface RecalledMemoryRef {
+  id: string
+  text: string
+  score: number
+  conversationId?: string
+  messageId?: string
+  createdAt: number
+}
+
 /**
  * Everything a turn reports, in order. A step is one model call (a turn with a tool call has
  * at least two). `retry` with `restart: true` means the text and tool calls of that `step`
@@ -21,6 +31,11 @@ export type TurnEndReason = 'done' | 'max-steps' | 'cancelled' | 'error'
  * exactly one `turn-end`, preceded by `error` when it failed.
  */
 export type AgentEvent =
+  | {
+      type: 'recall'
+      /** What memory handed the model, as data, with where each memory came from. */
+      memories: RecalledMemoryRef[]
+    }
   | {
       type: 'route'
       tier: Tier
@@ -99,6 +114,8 @@ export type AgentEvent =
  * type that is missing here (or a stale one) a compile error.
  */
 export const agentEventTypes = {
+  recall:
+    'Memories recalled for this turn and handed to the model as data in the user turn: `memories` (each `id`, `text`, `score`, `conversationId`, `messageId`, `createdAt`). Only when something was recalled.',
   route:
     'The router chose a tier and its candidates: `tier`, `intent` and `complexity` (absent when the caller named the model), `reason`, `source`, `candidates`.',
   guard:

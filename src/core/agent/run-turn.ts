@@ -30,10 +30,22 @@ export interface TurnInput {
   stream?: boolean
 }
 
-/** The turn's context from memory, and the events that say what happened to it (`guard`). */
+/** The turn's context from memory, and the events that say what happened to it (`recall`, `guard`). */
 export interface Recalled {
   messages: ChatMessage[]
   events?: AgentEvent[]
+  /**
+   * Recalled memories as the block the model reads (see `memoryContext`): put before the
+   * user's message, in the user's turn, never as a system message.
+   */
+  preface?: string
+}
+
+/** The user's message with recalled data before it, in the same turn. */
+function withPreface(message: TurnInput['message'], preface: string | undefined) {
+  if (!preface) return message
+  if (typeof message === 'string') return `${preface}\n\n${message}`
+  return [{ type: 'text' as const, text: preface }, ...message]
 }
 
 /** What `runTurn` needs; tests inject each of these. */
@@ -93,13 +105,21 @@ export async function* runTurn(
       ? await deps.recall(input, signal)
       : { messages: input.history ?? [] }
     for (const event of recalled.events ?? []) yield event
-    const messages: ChatMessage[] = [
+    const before: ChatMessage[] = [
       ...(deps.system ? [{ role: 'system' as const, content: deps.system }] : []),
       ...recalled.messages,
-      { role: 'user', content: input.message },
     ]
+    const messages: ChatMessage[] = [
+      ...before,
+      { role: 'user', content: withPreface(input.message, recalled.preface) },
+    ]
+    // Routed on what the user asked: recalled notes must not change the tier.
     const decision = await deps.router.route(
-      { messages, model: input.model, tier: input.tier },
+      {
+        messages: [...before, { role: 'user', content: input.message }],
+        model: input.model,
+        tier: input.tier,
+      },
       signal,
     )
     yield {

@@ -1,5 +1,7 @@
 import type { TurnDeps } from '../agent/run-turn.ts'
+import type { FactTiming } from '../facts/remember-facts.ts'
 import type { HistoryStore } from '../memory/history-store.ts'
+import type { KvStore } from '../memory/kv-store.ts'
 import type { TextIndex } from '../memory/text-index.ts'
 import type { LiveRuns } from '../runs/live-runs.ts'
 import type { RunApprovals } from '../runs/run-approvals.ts'
@@ -18,8 +20,14 @@ export interface ChatDeps extends ConversationRunDeps {
   turn: TurnDeps
   /** Where a run's tool calls wait for approval; without it they are denied. */
   approvals?: RunApprovals
-  /** Semantic memory: exchanges remembered and recalled by text. */
+  /** Semantic memory: facts about the owner, remembered and recalled by text. */
   semantic: TextIndex
+  /** Working memory: sessions (see `loadSession`), the fact extraction's debounce and lock. */
+  kv: KvStore
+  /** Whether conversations are read through working memory (`Memory.sessions`). Default true. */
+  sessions?: boolean
+  /** Pacing of fact extraction (tests shorten the debounce). */
+  factTiming?: FactTiming
   logger: Logger
   /** Keeps work alive after the response (`waitUntil`). */
   defer(promise: Promise<unknown>): void

@@ -1,4 +1,4 @@
-import type { AgentEvent, TurnUsage } from '../agent/agent-event.ts'
+import type { AgentEvent, RecalledMemoryRef, TurnUsage } from '../agent/agent-event.ts'
 import { stepSeparator } from '../agent/run-turn.ts'
 import type { ContentPart, ToolCallRecord, ToolResultRecord } from '../domain/history-records.ts'
 import type { HistoryStore } from '../memory/history-store.ts'
@@ -32,6 +32,7 @@ export async function* recordTurn(
   events: AsyncIterable<AgentEvent>,
 ): AsyncGenerator<AgentEvent> {
   let route: unknown
+  let recalled: RecalledMemoryRef[] = []
   let error: { code: string; message: string } | null = null
   const calls = new Map<number, ToolCallRecord[]>()
   const thinking = new Map<number, string>()
@@ -40,6 +41,9 @@ export async function* recordTurn(
   for await (const event of events) {
     yield event
     switch (event.type) {
+      case 'recall':
+        recalled = event.memories
+        break
       case 'route':
         route = event
         await record.history.updateRun(record.ownerId, record.runId, { route })
@@ -68,7 +72,7 @@ export async function* recordTurn(
         break
       case 'turn-end':
         try {
-          await finish(record, event, { route, error, calls, results, thinking })
+          await finish(record, event, { route, recalled, error, calls, results, thinking })
         } catch (failure) {
           await recordFailure(record, failure)
           throw failure
@@ -100,6 +104,7 @@ async function finish(
   end: Extract<AgentEvent, { type: 'turn-end' }>,
   seen: {
     route: unknown
+    recalled: RecalledMemoryRef[]
     error: { code: string; message: string } | null
     calls: Map<number, ToolCallRecord[]>
     results: Map<number, ToolResultRecord[]>
@@ -123,6 +128,10 @@ async function finish(
           ...(text ? [{ type: 'text', text }] : []),
           // Why this model answered, kept with the answer so pages can show it later.
           ...(routePart(seen.route) ?? []),
+          // What memory recalled for it, so the page can show it (and link its sources) later.
+          ...(seen.recalled.length > 0
+            ? [{ type: 'recall', memories: seen.recalled.map(storableMemory) }]
+            : []),
         ],
         ...(end.model ? { model: end.model } : {}),
         usage,
@@ -170,4 +179,9 @@ function routePart(route: unknown): ContentPart[] | undefined {
   const event = route as Extract<AgentEvent, { type: 'route' }> | undefined
   if (!event) return undefined
   return [{ type: 'route', tier: event.tier, reason: storableText(event.reason) }]
+}
+
+/** A recalled memory as kept with the answer: its text made storable. */
+function storableMemory(memory: RecalledMemoryRef): RecalledMemoryRef {
+  return { ...memory, text: storableText(memory.text) }
 }

@@ -3,6 +3,7 @@ import type { Conversation, Message } from '../domain/history-records.ts'
 import { NotFoundError, ValidationError } from '../errors.ts'
 import { checkImageCount, type ImageUpload } from '../images/image-upload.ts'
 import type { HistoryStore } from '../memory/history-store.ts'
+import { loadSession } from '../memory/working-memory.ts'
 import { modelChoice } from '../models/model-choice.ts'
 import type { StartedRun } from '../runs/start-run.ts'
 import { cutText, requirePlainText } from '../text/plain-text.ts'
@@ -54,16 +55,16 @@ export async function sendMessage(deps: ChatDeps, input: SendMessageInput): Prom
   modelChoice(input.model)
   const { history } = deps
 
-  const conversation = input.conversationId
-    ? await history.getConversation(input.ownerId, input.conversationId)
-    : await startConversation(history, input.ownerId, titleFrom(content))
-  if (!conversation) throw new NotFoundError('No such conversation')
-
-  const earlier = await history.listMessages(input.ownerId, conversation.id, {
-    order: 'newest-first',
-    limit: contextMessages,
-  })
-  const context = toChatHistory([...(earlier?.items ?? [])].reverse())
+  // A warm conversation comes from working memory; a new one has no history to read.
+  const session = input.conversationId
+    ? await loadSession(deps, input.ownerId, input.conversationId)
+    : {
+        conversation: await startConversation(history, input.ownerId, titleFrom(content)),
+        messages: [],
+      }
+  if (!session) throw new NotFoundError('No such conversation')
+  const { conversation } = session
+  const context = toChatHistory(session.messages.slice(-contextMessages))
   const [userMessage] =
     (await history.appendMessages(input.ownerId, conversation.id, [
       {

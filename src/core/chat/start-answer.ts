@@ -3,6 +3,9 @@ import { guardEvent } from '../agent/guard-event.ts'
 import { precedeWith } from '../agent/precede-with.ts'
 import { type Recalled, runTurn, type TurnInput } from '../agent/run-turn.ts'
 import type { Conversation } from '../domain/history-records.ts'
+import { memoryContext } from '../facts/memory-context.ts'
+import { type RecalledMemory, recallMemories } from '../facts/recall-memories.ts'
+import { rememberFacts } from '../facts/remember-facts.ts'
 import { screenMemories } from '../guards/injection/screen-memories.ts'
 import type { ImageUpload } from '../images/image-upload.ts'
 import type { ChatMessage } from '../models/chat-model.ts'
@@ -13,7 +16,6 @@ import type { Logger } from '../telemetry/logger.ts'
 import type { ChatDeps } from './chat-deps.ts'
 import { type GuardMark, userInputGuardEvent, userTextForModel } from './guard-mark.ts'
 import { recordTurn } from './record-turn.ts'
-import { recallMemories, rememberExchange } from './semantic-memory.ts'
 import { systemPrompt } from './system-prompt.ts'
 
 /** A question to answer in a conversation, with the messages that came before it. */
@@ -67,33 +69,36 @@ export async function startAnswer(deps: ChatDeps, request: AnswerRequest): Promi
     (logger: Logger) =>
     async (turn: TurnInput, signal?: AbortSignal): Promise<Recalled> => {
       const found = await recallMemories(
-        deps,
+        { semantic: deps.semantic, now },
         { ownerId, conversationId: conversation.id, question },
         signal,
       ).catch((error: unknown) => {
         // Recall improves an answer; a vector store hiccup must not prevent one.
         logger.warn('recall failed', { error: String(error) })
-        return [] as string[]
+        return [] as RecalledMemory[]
       })
+      // Recall hands over data; the guard screens it; only then is it formatted for the model.
       const guard = deps.turn.guard
-      const screened = guard ? screenMemories(guard, found) : { memories: found, verdicts: [] }
-      const memories = screened.memories
-      const note: ChatMessage[] =
-        memories.length > 0
-          ? [
-              {
-                role: 'system',
-                content: `From earlier conversations with this user:\n\n${memories.join('\n\n')}`,
-              },
-            ]
-          : []
-      return {
-        messages: [...note, ...(turn.history ?? [])],
-        events: screened.verdicts.flatMap((verdict) =>
+      const screened = guard
+        ? screenMemories(
+            guard,
+            found.map((memory) => memory.text),
+          )
+        : { memories: found.map((memory) => memory.text), verdicts: [] }
+      // screenMemories keeps the order and leaves out only what it blocks.
+      const kept = guard ? found.filter((_, i) => screened.verdicts[i]?.verdict !== 'block') : found
+      const events: AgentEvent[] = [
+        ...(kept.length > 0 ? [{ type: 'recall' as const, memories: kept }] : []),
+        ...screened.verdicts.flatMap((verdict) =>
           verdict.verdict === 'allow'
             ? []
             : [guardEvent('recalled-memory', { ...verdict, verdict: verdict.verdict })],
         ),
+      ]
+      return {
+        messages: turn.history ?? [],
+        preface: memoryContext(screened.memories.map((text) => ({ text }))),
+        events,
       }
     }
 
@@ -111,17 +116,14 @@ export async function startAnswer(deps: ChatDeps, request: AnswerRequest): Promi
           runId,
           now,
           logger,
-          onAnswer: (answer) =>
+          onAnswer: () =>
             deps.defer(
-              rememberExchange(deps, {
-                id: answer.messageId,
-                ownerId,
-                conversationId: conversation.id,
-                question,
-                answer: answer.text,
-                at: now(),
-              }).catch((error: unknown) => {
-                logger.warn('remembering the exchange failed', { error: String(error) })
+              rememberFacts(
+                { ...deps, now, turn: { ...deps.turn, system: deps.turn.system ?? systemPrompt } },
+                { ownerId, conversationId: conversation.id },
+                deps.factTiming,
+              ).catch((error: unknown) => {
+                logger.warn('remembering facts failed', { error: String(error) })
               }),
             ),
         },

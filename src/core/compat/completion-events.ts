@@ -38,6 +38,7 @@ export async function* modelEventsOf(
         if (event.model) onModel(event.model)
         yield { type: 'finish', reason: calledTools ? 'tool-calls' : 'stop' }
         return
+      case 'recall':
       case 'route':
       case 'retry':
       case 'tool-result':

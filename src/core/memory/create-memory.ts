@@ -35,6 +35,12 @@ export interface Memory {
   historyDatabase?: PostgresDatabase
   /** For the home page and `/readyz`: which backend holds each memory. */
   stores: StoreDescription[]
+  /**
+   * Whether conversations are kept warm in `kv` (`session:{id}`). Not when the KV store is this
+   * process's own and history is a database other processes write too: their appends would
+   * leave this process's sessions stale.
+   */
+  sessions: boolean
 }
 
 /**
@@ -152,6 +158,7 @@ export function createMemory(options: { config: MemorySettings; database?: SqlDa
     embedder,
     ...(historyDb ? { historyDatabase: historyDb } : {}),
     stores: [kvDescription, historyDescription, vectorDescription],
+    sessions: redis !== undefined || !historyDb || database?.backend === 'pglite',
   }
 }
 

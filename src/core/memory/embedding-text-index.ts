@@ -28,5 +28,7 @@ export function createEmbeddingTextIndex(options: {
       const [vector] = await embedder.embed([text], signal)
       return vectors.query(vector ?? [], queryOptions)
     },
+    list: (filter, listOptions) => vectors.list(filter, listOptions),
+    delete: (selector) => vectors.delete(selector),
   }
 }

@@ -7,6 +7,8 @@ import type {
 } from './vector-store.ts'
 import { checkFilter, checkVector } from './vector-store-errors.ts'
 
+const defaultListLimit = 500
+
 /** Options of `createInMemoryVectorStore`. */
 export interface InMemoryVectorStoreOptions {
   /** Length of every vector stored. */
@@ -68,6 +70,16 @@ export function createInMemoryVectorStore(options: InMemoryVectorStoreOptions): 
       return results
         .slice(0, topK)
         .map((match) => ({ ...match, metadata: structuredClone(match.metadata) }))
+    },
+    async list(listFilter, listOptions) {
+      const filter = checkFilter(listFilter)
+      const found: VectorMatch[] = []
+      for (const [id, stored] of records) {
+        if (matches(stored.metadata, filter))
+          found.push({ id, score: 1, metadata: structuredClone(stored.metadata) })
+      }
+      found.sort((a, b) => b.metadata.createdAt - a.metadata.createdAt || (a.id < b.id ? -1 : 1))
+      return found.slice(0, listOptions?.limit ?? defaultListLimit)
     },
     async delete(selector) {
       let deleted = 0

@@ -1,4 +1,4 @@
-import { and, asc, cosineDistance, eq, inArray, type SQL, sql } from 'drizzle-orm'
+import { and, asc, cosineDistance, desc, eq, inArray, type SQL, sql } from 'drizzle-orm'
 import { StoreError } from '../errors.ts'
 import type { PostgresDatabase } from './postgres-history-store.ts'
 import { toPostgresStoreError } from './postgres-store-error.ts'
@@ -74,7 +74,9 @@ export function createPgVectorStore(options: PgVectorStoreOptions): VectorStore 
               set: {
                 ownerId: sql`excluded.owner_id`,
                 conversationId: sql`excluded.conversation_id`,
+                messageId: sql`excluded.message_id`,
                 kind: sql`excluded.kind`,
+                hash: sql`excluded.hash`,
                 text: sql`excluded.text`,
                 createdAt: sql`excluded.created_at`,
                 embedding: sql`excluded.embedding`,
@@ -112,6 +114,17 @@ export function createPgVectorStore(options: PgVectorStoreOptions): VectorStore 
         )
       }),
 
+    list: (listFilter, listOptions) =>
+      guard('list', async () => {
+        const rows = await db
+          .select(resultColumns)
+          .from(memories)
+          .where(matches(checkFilter(listFilter)))
+          .orderBy(desc(memories.createdAt), asc(memories.id))
+          .limit(Math.max(1, Math.trunc(listOptions?.limit ?? 500)))
+        return rows.map((row): VectorMatch => ({ id: row.id, score: 1, metadata: toMetadata(row) }))
+      }),
+
     delete: (selector) =>
       guard('delete', async () => {
         const where =
@@ -131,7 +144,9 @@ const resultColumns = {
   id: memories.id,
   ownerId: memories.ownerId,
   conversationId: memories.conversationId,
+  messageId: memories.messageId,
   kind: memories.kind,
+  hash: memories.hash,
   text: memories.text,
   createdAt: memories.createdAt,
 }
@@ -151,7 +166,9 @@ function toRow(record: VectorRecord): typeof memories.$inferInsert {
     id: record.id,
     ownerId: record.metadata.owner,
     conversationId: record.metadata.conversationId ?? null,
+    messageId: record.metadata.messageId ?? null,
     kind: record.metadata.kind ?? null,
+    hash: record.metadata.hash ?? null,
     text: record.metadata.text,
     createdAt: new Date(record.metadata.createdAt),
     embedding: [...record.vector],
@@ -166,6 +183,8 @@ function toMetadata(row: Omit<typeof memories.$inferSelect, 'embedding'>): Vecto
   }
   if (row.conversationId !== null) metadata.conversationId = row.conversationId
   if (row.kind !== null) metadata.kind = row.kind
+  if (row.messageId !== null) metadata.messageId = row.messageId
+  if (row.hash !== null) metadata.hash = row.hash
   return metadata
 }
 

@@ -1,4 +1,4 @@
-import type { VectorFilter, VectorMatch, VectorMetadata } from './vector-store.ts'
+import type { VectorFilter, VectorMatch, VectorMetadata, VectorStore } from './vector-store.ts'
 
 /** One memory to store: its text is what gets embedded (by us or by the index's server). */
 export interface TextRecord {
@@ -25,4 +25,8 @@ export interface TextIndex {
     options: { topK?: number; filter: VectorFilter },
     signal?: AbortSignal,
   ): Promise<VectorMatch[]>
+  /** An owner's memories matching `filter`, newest first (see `VectorStore.list`). */
+  list: VectorStore['list']
+  /** Deletes by ids or by filter (the owner is required); returns how many went. */
+  delete: VectorStore['delete']
 }

@@ -5,6 +5,7 @@ import { createEmbeddingTextIndex } from './embedding-text-index.ts'
 import type { TextIndex } from './text-index.ts'
 import { upstashStoreError } from './upstash-store-error.ts'
 import { toUpstashFilter } from './upstash-vector-filter.ts'
+import { listUpstashVectors } from './upstash-vector-list.ts'
 import { createUpstashVectorStore } from './upstash-vector-store.ts'
 import type { VectorMatch, VectorMetadata } from './vector-store.ts'
 import { checkFilter } from './vector-store-errors.ts'
@@ -86,6 +87,25 @@ export function createUpstashTextIndex(options: {
           }),
         )
     },
+    async list(filter, listOptions) {
+      try {
+        return await listUpstashVectors(target, checkFilter(filter), listOptions)
+      } catch (error) {
+        throw upstashStoreError('vector', 'list', error)
+      }
+    },
+    async delete(selector) {
+      try {
+        if ('ids' in selector) {
+          if (selector.ids.length === 0) return 0
+          return (await target.delete([...selector.ids])).deleted
+        }
+        return (await target.delete({ filter: toUpstashFilter(checkFilter(selector.filter)) }))
+          .deleted
+      } catch (error) {
+        throw upstashStoreError('vector', 'delete', error)
+      }
+    },
   })
 
   const ready = () => {
@@ -111,6 +131,14 @@ export function createUpstashTextIndex(options: {
     async query(text, queryOptions, signal) {
       current = await ready()
       return current.query(text, queryOptions, signal)
+    },
+    async list(filter, listOptions) {
+      current = await ready()
+      return current.list(filter, listOptions)
+    },
+    async delete(selector) {
+      current = await ready()
+      return current.delete(selector)
     },
   }
 }

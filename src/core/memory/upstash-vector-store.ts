@@ -2,6 +2,7 @@ import type { Index } from '@upstash/vector'
 import { StoreError } from '../errors.ts'
 import { upstashStoreError } from './upstash-store-error.ts'
 import { toUpstashFilter } from './upstash-vector-filter.ts'
+import { listUpstashVectors } from './upstash-vector-list.ts'
 import type { VectorMatch, VectorMetadata, VectorRecord, VectorStore } from './vector-store.ts'
 import { checkFilter, checkVector, dimensionMismatch } from './vector-store-errors.ts'
 
@@ -97,6 +98,8 @@ export function createUpstashVectorStore(options: UpstashVectorStoreOptions): Ve
         }
         return matches
       }),
+    list: (filter, listOptions) =>
+      call('list', () => listUpstashVectors(target, checkFilter(filter), listOptions)),
     delete: (selector) =>
       call('delete', async () => {
         if ('ids' in selector) {

@@ -1,4 +1,4 @@
-import { index, pgTable, text, timestamp, vector } from 'drizzle-orm/pg-core'
+import { index, pgTable, text, timestamp, uniqueIndex, vector } from 'drizzle-orm/pg-core'
 
 /** The embedding width the `memories` table holds (the hashing embedder's default). */
 export const memoryDimension = 384
@@ -15,7 +15,11 @@ export const memories = pgTable(
     id: text('id').primaryKey(),
     ownerId: text('owner_id').notNull(),
     conversationId: text('conversation_id'),
+    /** The user's message a fact was taken from (provenance). */
+    messageId: text('message_id'),
     kind: text('kind'),
+    /** The normalised text's hash: one owner never holds the same fact twice. */
+    hash: text('hash'),
     text: text('text').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
     embedding: vector('embedding', { dimensions: memoryDimension }).notNull(),
@@ -23,5 +27,6 @@ export const memories = pgTable(
   (t) => [
     index('memories_embedding_hnsw_idx').using('hnsw', t.embedding.op('vector_cosine_ops')),
     index('memories_owner_idx').on(t.ownerId, t.conversationId),
+    uniqueIndex('memories_owner_hash_idx').on(t.ownerId, t.hash),
   ],
 )

@@ -14,6 +14,11 @@ export interface VectorStore {
    * fields are ANDed; an absent field does not constrain.
    */
   query(vector: readonly number[], options?: VectorQueryOptions): Promise<VectorMatch[]>
+  /**
+   * The records matching `filter`, newest first, at most `limit` (default 500): what a memory
+   * page lists. Not a search: no vector is involved.
+   */
+  list(filter: VectorFilter, options?: { limit?: number }): Promise<VectorMatch[]>
   /** Deletes by ids, or every record matching a filter. Returns how many were deleted. */
   delete(selector: { ids: readonly string[] } | { filter: VectorFilter }): Promise<number>
   /** The vector dimension this store holds. */
@@ -24,6 +29,10 @@ export interface VectorStore {
 export interface VectorMetadata {
   owner: string
   conversationId?: string
+  /** The message the memory was taken from (provenance). */
+  messageId?: string
+  /** The normalised text's hash (facts): the same fact is stored once per owner. */
+  hash?: string
   /** The text the vector was computed from, so recall can show it. */
   text: string
   /** Milliseconds since epoch. */

@@ -1,3 +1,4 @@
+import { firstPersonFacts, parseFactExtractionRequest } from '../text/fact-extraction-protocol.ts'
 import { scanWindow } from '../text/scan-window.ts'
 import type { ChatMessage, ChatModel, ChatRequest, ModelEvent, ToolCall } from './chat-model.ts'
 import { ProviderError } from './provider-error.ts'
@@ -66,6 +67,9 @@ export function createDemoModel(options: DemoModelOptions = {}): ChatModel {
 function plan(request: ChatRequest, newId: () => string): { text: string; call?: ToolCall } {
   const last = request.messages.at(-1)
   if (last?.role === 'tool') return { text: fromToolResult(last) }
+  // Memory's fact extraction works offline too: the demo answers it by rule, as JSON.
+  const extraction = parseFactExtractionRequest(lastUserText(request.messages))
+  if (extraction) return { text: JSON.stringify({ facts: firstPersonFacts(extraction) }) }
   // The patterns below look at a bounded slice; the excerpt quotes the head anyway.
   const question = scanWindow(lastUserText(request.messages))
   const offered = new Set((request.tools ?? []).map((tool) => tool.name))

@@ -1,4 +1,5 @@
 import { createRoute } from '@hono/zod-openapi'
+import { deleteConversation } from '../../core/chat/delete-conversation.ts'
 import { guardMarkOf } from '../../core/chat/guard-mark.ts'
 import { NotFoundError } from '../../core/errors.ts'
 import { startModelWork } from '../../core/gate/start-model-work.ts'
@@ -153,7 +154,7 @@ export const conversationRoutes = createOpenApiApp()
   })
   .openapi(remove, async (c) => {
     const { id } = c.req.valid('param')
-    const deleted = await c.var.services.memory.history.deleteConversation(ownerOf(c), id)
+    const deleted = await deleteConversation(c.var.services.memory, ownerOf(c), id)
     if (!deleted) throw new NotFoundError('No such conversation')
     return c.body(null, 204)
   })

@@ -1,5 +1,6 @@
 import { type Context, Hono } from 'hono'
 import type { AppEnv } from '../../app-env.ts'
+import { deleteConversation } from '../../core/chat/delete-conversation.ts'
 import { guardMarkOf } from '../../core/chat/guard-mark.ts'
 import { NotFoundError, ValidationError } from '../../core/errors.ts'
 import { startModelWork } from '../../core/gate/start-model-work.ts'
@@ -184,7 +185,7 @@ export const chatActionRoutes = new Hono<AppEnv>()
   })
   .post('/c/:id/delete', async (c) => {
     const { ownerId, deps, htmx } = guestContext(c)
-    const deleted = await deps.history.deleteConversation(ownerId, c.req.param('id'))
+    const deleted = await deleteConversation(deps, ownerId, c.req.param('id'))
     if (!deleted) throw new NotFoundError('No such conversation')
     // htmx: the page it was on is gone, so leave it for the home page.
     if (htmx) return c.body(null, 204, { 'HX-Redirect': chatUrls.home })

@@ -1,3 +1,7 @@
+import {
+  firstPersonFacts,
+  parseFactExtractionRequest,
+} from '../../../src/core/text/fact-extraction-protocol.ts'
 /** A tool call the mock model makes; `arguments` is sent as streamed JSON text. */
 export interface MockToolCall {
   id?: string
@@ -81,6 +85,9 @@ export function defaultReply(
   if (gist.lastToolResult !== undefined) {
     return { kind: 'text', text: `The tool returned ${gist.lastToolResult}.` }
   }
+  // Fact extraction (memory): facts by rule from exactly the user turns it was given.
+  const turns = parseFactExtractionRequest(gist.lastUserText)
+  if (turns) return { kind: 'text', text: JSON.stringify({ facts: firstPersonFacts(turns) }) }
   const words = gist.lastUserText.trim().split(/\s+/).filter(Boolean)
   const excerpt = words.slice(0, 12).join(' ')
   const images = gist.lastUserImages ?? 0

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { AgentEvent } from '../../../src/core/agent/agent-event.ts'
 import type { ChatDeps } from '../../../src/core/chat/chat-deps.ts'
+import { deleteConversation } from '../../../src/core/chat/delete-conversation.ts'
 import { sendMessage, titleFrom } from '../../../src/core/chat/send-message.ts'
 import { parseConfig } from '../../../src/core/config.ts'
 import { NotFoundError, ValidationError } from '../../../src/core/errors.ts'
@@ -8,6 +9,10 @@ import type { ChatModel, ChatRequest } from '../../../src/core/models/chat-model
 import { chatDeps } from '../../../src/core/request-deps.ts'
 import { cancelRun, followRun, getRun } from '../../../src/core/runs/run-access.ts'
 import { createServices } from '../../../src/core/services.ts'
+import {
+  firstPersonFacts,
+  parseFactExtractionRequest,
+} from '../../../src/core/text/fact-extraction-protocol.ts'
 import { createBackgroundTasks } from '../../../src/runtime/background-tasks.ts'
 import { collect } from '../../support/collect.ts'
 
@@ -22,6 +27,7 @@ async function setup(overrides: Partial<ChatDeps> = {}) {
   const background = createBackgroundTasks()
   const deps: ChatDeps = {
     ...chatDeps({ ...services, defer: (p) => background.waitUntil(p) }),
+    factTiming: { debounceMs: 0, lockMs: 5000, turns: 8 },
     ...overrides,
   }
   const owner = (
@@ -105,15 +111,22 @@ describe('sendMessage', () => {
     ])
   })
 
-  it('recalls a related exchange from another conversation of the same owner only', async () => {
+  it('recalls a fact from another conversation of the same owner, as data in the user turn', async () => {
     const seen: ChatRequest[] = []
     const model: ChatModel = {
       id: 'demo:echo',
       provider: 'demo',
       model: 'echo',
       async *stream(request) {
-        seen.push(request)
-        yield { type: 'text-delta', text: 'Your cat is called Miso.' }
+        const last = request.messages.at(-1)?.content
+        const turns = typeof last === 'string' ? parseFactExtractionRequest(last) : undefined
+        if (turns) {
+          // The background extraction: answered by rule, as the demo model does.
+          yield { type: 'text-delta', text: JSON.stringify({ facts: firstPersonFacts(turns) }) }
+        } else {
+          seen.push(request)
+          yield { type: 'text-delta', text: 'Noted.' }
+        }
         yield { type: 'finish', reason: 'stop' }
       },
     }
@@ -126,28 +139,42 @@ describe('sendMessage', () => {
         models: { get: async () => model, ping: async () => {} },
       },
     }
-    await collect(
-      (await sendMessage(d, { ownerId: owner, content: 'my cat is called Miso' })).run.events,
-    )
+    const first = await sendMessage(d, { ownerId: owner, content: 'My cat is called Miso.' })
+    await collect(first.run.events)
     await background.drain(1000)
-    await collect(
-      (await sendMessage(d, { ownerId: owner, content: 'what is my cat called?' })).run.events,
+    const asked = await sendMessage(d, { ownerId: owner, content: 'What is my cat called?' })
+    const stream = await events(asked.run.events)
+    const recall = stream.find((e) => e.type === 'recall')
+    expect(recall).toMatchObject({
+      memories: [{ text: "The user's cat is called Miso", conversationId: first.conversation.id }],
+    })
+    // In the user's turn, delimited as data; never a system message.
+    const messages = seen[1]?.messages ?? []
+    expect(
+      messages
+        .filter((m) => m.role === 'system')
+        .map((m) => m.content)
+        .join(),
+    ).not.toContain('Miso')
+    const user = messages.at(-1)
+    expect(user?.role).toBe('user')
+    expect(user?.content).toMatch(
+      /^<recalled-memories>\n[\s\S]*- The user's cat is called Miso\n<\/recalled-memories>\n\nWhat is my cat called\?$/,
     )
-    const system = seen[1]?.messages
-      .filter((m) => m.role === 'system')
-      .map((m) => m.content)
-      .join('\n')
-    expect(system).toContain('my cat is called Miso')
+    // Kept with the answer, so the page shows it after a reload.
+    await background.drain(1000)
+    const [, answer] = (await d.history.listMessages(owner, asked.conversation.id))?.items ?? []
+    expect(answer?.content).toContainEqual(expect.objectContaining({ type: 'recall' }))
 
-    const stranger = (await deps.history.upsertUser({ id: 'stranger' })).id
-    await collect(
-      (await sendMessage(d, { ownerId: stranger, content: 'what is my cat called?' })).run.events,
-    )
-    const strangerSystem = seen[2]?.messages
-      .filter((m) => m.role === 'system')
-      .map((m) => m.content)
-      .join('\n')
-    expect(strangerSystem).not.toContain('Miso')
+    // Another owner asking the same recalls nothing.
+    const stranger = (await d.history.upsertUser({ id: `${owner}-other` })).id
+    const theirs = await sendMessage(d, { ownerId: stranger, content: 'What is my cat called?' })
+    expect((await events(theirs.run.events)).some((e) => e.type === 'recall')).toBe(false)
+
+    // Deleting the conversation the fact came from deletes the fact.
+    expect(await deleteConversation(d, owner, first.conversation.id)).toBe(true)
+    const again = await sendMessage(d, { ownerId: owner, content: 'What is my cat called?' })
+    expect((await events(again.run.events)).some((e) => e.type === 'recall')).toBe(false)
   })
 
   it('rejects empty and oversized messages, and conversations of another owner', async () => {
@@ -232,7 +259,7 @@ describe('titleFrom', () => {
 })
 
 describe('semantic memory with an embedding model (EMBEDDING_MODEL)', () => {
-  it('embeds exchanges at the configured OpenAI-compatible endpoint and recalls them', async () => {
+  it('embeds facts at the configured OpenAI-compatible endpoint and recalls them', async () => {
     const { startMockLlm } = await import('../../support/mock-llm/index.ts')
     const mock = await startMockLlm({ embeddingDimensions: 384 })
     try {
@@ -246,17 +273,20 @@ describe('semantic memory with an embedding model (EMBEDDING_MODEL)', () => {
         { runtime: 'node', hasFileSystem: false },
       )
       const background = createBackgroundTasks()
-      const deps = chatDeps({ ...services, defer: (p) => background.waitUntil(p) })
+      const deps: ChatDeps = {
+        ...chatDeps({ ...services, defer: (p) => background.waitUntil(p) }),
+        factTiming: { debounceMs: 0, lockMs: 5000, turns: 8 },
+      }
       const owner = (await deps.history.upsertUser({ id: 'embedder-user' })).id
       const first = await sendMessage(deps, {
         ownerId: owner,
-        content: 'remember the code word: heron',
+        content: 'My code word is heron.',
       })
       await collect(first.run.events)
       await background.drain(2000)
       const embedded = mock.requests.filter((r) => r.path === '/v1/embeddings')
       expect(embedded.length).toBeGreaterThan(0)
-      // The owner has exactly one memory: the exchange, stored with the model's vector.
+      // The owner has exactly one memory: the fact, stored with the model's vector.
       const recalled = await deps.semantic.query('code word', { filter: { owner } })
       expect(recalled).toHaveLength(1)
       expect(recalled[0]?.metadata.text).toContain('heron')
