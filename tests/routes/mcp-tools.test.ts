@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import type { AgentEvent } from '../../src/core/agent/agent-event.ts'
 import { parseConfig } from '../../src/core/config.ts'
 import { ConfigError } from '../../src/core/errors.ts'
 import { principalMetaKey } from '../../src/core/mcp/mcp-tool-source.ts'
@@ -133,6 +134,92 @@ describe('remote MCP tools in a chat turn', () => {
     const response = await down.fetch('/readyz')
     expect(response.status).toBe(200)
     expect(await response.json()).toMatchObject({ status: 'ready', degraded: ['mcp:gone'] })
+  })
+})
+
+describe('a remote tool marked destructiveHint needs approval', () => {
+  const headers = () => ({
+    Authorization: `Bearer ${user.secret}`,
+    'Content-Type': 'application/json',
+  })
+  const remoteCalls = () => remote.requests.filter((r) => r.rpc.includes('tools/call')).length
+
+  /** Starts a turn in the background (202) and returns its run id and first approval request. */
+  async function pausedTurn(content: string) {
+    const created = await api.fetch('/api/conversations', {
+      method: 'POST',
+      headers: headers(),
+      body: '{}',
+    })
+    const { id } = (await created.json()) as { id: string }
+    const started = await api.fetch(`/api/conversations/${id}/messages`, {
+      method: 'POST',
+      headers: headers(),
+      body: JSON.stringify({ content }),
+    })
+    expect(started.status).toBe(202)
+    const { run_id: runId } = (await started.json()) as { run_id: string }
+    for await (const { event } of api.services.runLog.tail(runId, 0)) {
+      if (event.type === 'approval-request') return { runId, request: event }
+      if (event.type === 'turn-end') break
+    }
+    throw new Error('The run ended without asking for approval')
+  }
+
+  async function decide(runId: string, callId: string, decision: 'approve' | 'deny') {
+    const response = await api.fetch(`/api/runs/${runId}/approvals`, {
+      method: 'POST',
+      headers: headers(),
+      body: JSON.stringify({ call_id: callId, decision }),
+    })
+    expect(response.status).toBe(200)
+    const events: AgentEvent[] = []
+    for await (const { event } of api.services.runLog.tail(runId, 0)) events.push(event)
+    return events
+  }
+
+  it('pauses before calling the server; a denial never calls it, an approval calls it once', async () => {
+    const before = remoteCalls()
+    mock.script({
+      kind: 'tool-calls',
+      calls: [{ id: 'd1', name: 'notes__delete_note', arguments: { id: 'n1' } }],
+    })
+    const denied = await pausedTurn('Delete note n1')
+    expect(denied.request).toMatchObject({ name: 'notes__delete_note', input: { id: 'n1' } })
+    // Paused: the remote server has not been asked to delete anything.
+    expect(remoteCalls()).toBe(before)
+    const deniedEvents = await decide(denied.runId, denied.request.id, 'deny')
+    expect(deniedEvents.find((e) => e.type === 'approval')).toMatchObject({ decision: 'deny' })
+    expect(deniedEvents.find((e) => e.type === 'tool-result')).toMatchObject({
+      name: 'notes__delete_note',
+      ok: false,
+      content: expect.stringContaining('The user denied this tool call'),
+    })
+    expect(deniedEvents.at(-1)).toMatchObject({ type: 'turn-end', reason: 'done' })
+    // The model was told of the denial, and the server was never called.
+    expect(JSON.stringify(mock.requests.at(-1)?.body)).toContain('The user denied this tool call')
+    expect(remoteCalls()).toBe(before)
+
+    mock.reset()
+    mock.script({
+      kind: 'tool-calls',
+      calls: [{ id: 'd2', name: 'notes__delete_note', arguments: { id: 'n2' } }],
+    })
+    const approved = await pausedTurn('Delete note n2')
+    expect(remoteCalls()).toBe(before)
+    const approvedEvents = await decide(approved.runId, approved.request.id, 'approve')
+    expect(approvedEvents.find((e) => e.type === 'tool-result')).toMatchObject({
+      name: 'notes__delete_note',
+      ok: true,
+      content: 'deleted n2',
+    })
+    expect(remoteCalls()).toBe(before + 1)
+    expect(JSON.stringify(mock.requests.at(-1)?.body)).toContain('deleted n2')
+    expect(approvedEvents.at(-1)).toMatchObject({
+      type: 'turn-end',
+      reason: 'done',
+      text: expect.stringContaining('deleted n2'),
+    })
   })
 })
 
