@@ -214,6 +214,12 @@ export const settings = {
     expects: 'an integer number of seconds from 1 to 86400',
     description: 'How long a tool call waits for approval; no answer in time counts as Deny.',
   }),
+  MEMORY_TTL_DAYS: def({
+    schema: integer(1, 36_500),
+    expects: 'an integer number of days from 1 to 36500',
+    description:
+      'How long a memory (a fact about the user) is kept, counted from when it was stored or last updated; older ones are never recalled and are deleted. Unset keeps memories until the user deletes them.',
+  }),
   RUN_TTL_SECONDS: def({
     schema: integer(60, 604_800),
     default: 3600,

@@ -1,4 +1,5 @@
 import type { ChatDeps } from './chat/chat-deps.ts'
+import { memoryTtlMs } from './facts/memory-retention.ts'
 import type { GateDeps } from './gate/start-model-work.ts'
 import type { RequestServices } from './services.ts'
 
@@ -17,6 +18,7 @@ export function chatDeps(services: RequestServices): ChatDeps {
     semantic: services.memory.semantic,
     kv: services.memory.kv,
     sessions: services.memory.sessions,
+    memoryTtlMs: memoryTtlMs(services.config.MEMORY_TTL_DAYS),
     runLog: services.runLog,
     live: services.liveRuns,
     approvals: services.approvals,

@@ -27,6 +27,7 @@ export const memoryPageRoutes = new Hono<AppEnv>()
       <MemoryPage
         memories={memories}
         query={query}
+        keptDays={c.var.services.config.MEMORY_TTL_DAYS}
         csrfToken={csrfToken}
         notices={notices}
         done={doneMessages[c.req.query('done') ?? '']}

@@ -10,6 +10,8 @@ import { Layout, type PageNotices } from './layout.tsx'
 export function MemoryPage(props: {
   memories: readonly MemoryEntry[]
   query?: string
+  /** `MEMORY_TTL_DAYS`: how long memories are kept; unset keeps them until deleted. */
+  keptDays?: number
   csrfToken: string
   notices?: PageNotices
   /** What the last action did ("Deleted 3 memories"). */
@@ -23,6 +25,9 @@ export function MemoryPage(props: {
         <p>
           What Outpost remembers about you: facts taken from your own messages, recalled in later
           conversations. Deleting a conversation deletes what was taken from it.
+          {props.keptDays === undefined
+            ? null
+            : ` Each memory is kept for ${props.keptDays === 1 ? '1 day' : `${props.keptDays} days`} from when it was last stored or updated, then forgotten.`}
         </p>
         {props.done ? (
           <p class="notice" role="status">

@@ -133,3 +133,34 @@ describe('/api/memories', () => {
     ).toHaveLength(1)
   })
 })
+
+describe('MEMORY_TTL_DAYS', () => {
+  it('lists no memory past the TTL, purges it from the store, and says how long they are kept', async () => {
+    const api = await createApiApp({ MEMORY_TTL_DAYS: '30' })
+    const alice = await api.user('alice')
+    const semantic = api.services.memory.semantic
+    const day = 86_400_000
+    const remember = (text: string, at: number) =>
+      storeFact(
+        { semantic },
+        { ownerId: alice.userId, text, conversationId: 'c-1', messageId: 'm-1', at },
+      )
+    await remember("The user's cat is called Miso", Date.now() - 31 * day)
+    await remember('The user lives in Lisbon', Date.now() - 29 * day)
+    const listed = (await (
+      await api.fetch('http://localhost/api/memories', {
+        headers: { Authorization: `Bearer ${alice.secret}` },
+      })
+    ).json()) as { data: { text: string }[] }
+    expect(listed.data.map((m) => m.text)).toEqual(['The user lives in Lisbon'])
+    await api.background.drain(5000)
+    const stored = await semantic.list({ owner: alice.userId })
+    expect(stored.map((m) => m.metadata.text)).toEqual(['The user lives in Lisbon'])
+
+    const { request } = setup({ MEMORY_TTL_DAYS: '30' })
+    const page = await (await (await browser(request)).send('/memory')).text()
+    expect(page).toContain('Each memory is kept for 30 days')
+    const unset = await (await (await browser(setup().request)).send('/memory')).text()
+    expect(unset).not.toContain('Each memory is kept for')
+  })
+})

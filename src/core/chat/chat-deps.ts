@@ -26,6 +26,8 @@ export interface ChatDeps extends ConversationRunDeps {
   kv: KvStore
   /** Whether conversations are read through working memory (`Memory.sessions`). Default true. */
   sessions?: boolean
+  /** Age after which memories are forgotten (`MEMORY_TTL_DAYS`); unset keeps them. */
+  memoryTtlMs?: number
   /** Pacing of fact extraction (tests shorten the debounce). */
   factTiming?: FactTiming
   logger: Logger

@@ -69,7 +69,7 @@ export async function startAnswer(deps: ChatDeps, request: AnswerRequest): Promi
     (logger: Logger) =>
     async (turn: TurnInput, signal?: AbortSignal): Promise<Recalled> => {
       const found = await recallMemories(
-        { semantic: deps.semantic, now },
+        { semantic: deps.semantic, memoryTtlMs: deps.memoryTtlMs, now },
         { ownerId, conversationId: conversation.id, question },
         signal,
       ).catch((error: unknown) => {

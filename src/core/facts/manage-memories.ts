@@ -1,6 +1,7 @@
 import type { TextIndex } from '../memory/text-index.ts'
 import type { VectorMatch } from '../memory/vector-store.ts'
 import { lexicalScore } from './lexical-score.ts'
+import { isExpired, type MemoryRetention } from './memory-retention.ts'
 
 /** The most memories a page or an API answer lists. */
 export const listedMemories = 500
@@ -30,13 +31,22 @@ function entry(match: VectorMatch): MemoryEntry {
 /**
  * Everything Outpost remembers about the owner, newest first; with `query`, only memories that
  * contain it or share a content word with it (a search a person can predict, unlike a vector's).
+ * Memories past the TTL are left out and deleted (in the background when `defer` is given).
  */
 export async function listMemories(
-  deps: { semantic: TextIndex },
+  deps: { semantic: TextIndex; defer?: (promise: Promise<unknown>) => void } & MemoryRetention,
   ownerId: string,
   query?: string,
 ): Promise<MemoryEntry[]> {
-  const all = (await deps.semantic.list({ owner: ownerId }, { limit: listedMemories })).map(entry)
+  const listed = await deps.semantic.list({ owner: ownerId }, { limit: listedMemories })
+  const expired = listed.filter((memory) => isExpired(deps, memory.metadata.createdAt))
+  if (expired.length > 0) {
+    const purge = deps.semantic.delete({ ids: expired.map((memory) => memory.id) })
+    if (deps.defer) deps.defer(purge)
+    else await purge
+  }
+  const gone = new Set(expired)
+  const all = listed.filter((memory) => !gone.has(memory)).map(entry)
   const q = query?.trim()
   if (!q) return all
   const needle = q.toLowerCase()

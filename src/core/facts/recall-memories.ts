@@ -1,5 +1,6 @@
 import type { TextIndex } from '../memory/text-index.ts'
 import { lexicalScore } from './lexical-score.ts'
+import { isExpired, type MemoryRetention } from './memory-retention.ts'
 
 /** One memory recalled for a question: data, with where it came from. */
 export interface RecalledMemory {
@@ -52,10 +53,12 @@ const stretch = (score: number) => Math.max(0, (score - 0.5) * 2)
  * The owner's facts most relevant to `question`, as data: candidates from the text index,
  * relevance = vector and lexical scores blended (so paraphrases and exact terms both count),
  * kept above the floor, ranked by relevance plus a small recency bonus, and packed whole into
- * the token budget. Facts of the current conversation are left out: they are in its history.
+ * the token budget. Facts of the current conversation are left out: they are in its history,
+ * and so are facts past the TTL: they are forgotten (and purged when the owner's facts are next
+ * listed or stored).
  */
 export async function recallMemories(
-  deps: { semantic: TextIndex; now?: () => number },
+  deps: { semantic: TextIndex } & MemoryRetention,
   query: { ownerId: string; conversationId?: string; question: string },
   signal?: AbortSignal,
   options: RecallOptions = defaultRecallOptions,
@@ -68,7 +71,9 @@ export async function recallMemories(
   )
   const ranked = candidates
     .filter(
-      (match) => match.metadata.conversationId !== query.conversationId || !query.conversationId,
+      (match) =>
+        (match.metadata.conversationId !== query.conversationId || !query.conversationId) &&
+        !isExpired(deps, match.metadata.createdAt),
     )
     .map((match) => {
       const relevance =

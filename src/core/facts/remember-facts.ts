@@ -6,18 +6,19 @@ import { loadSession } from '../memory/working-memory.ts'
 import { extractFacts } from './extract-facts.ts'
 import { normaliseFact } from './fact-identity.ts'
 import { contentWords } from './lexical-score.ts'
+import { listedMemories } from './manage-memories.ts'
+import { type MemoryRetention, purgeExpiredMemories } from './memory-retention.ts'
 import { holdsSecret, redactSecrets } from './redact-secrets.ts'
 import { storeFact } from './store-fact.ts'
 
 /** What remembering facts needs. */
-export interface FactDeps {
+export interface FactDeps extends MemoryRetention {
   semantic: TextIndex
   history: HistoryStore
   kv: KvStore
   /** Whether conversations are read through working memory (see `loadSession`). */
   sessions?: boolean
   turn: Pick<TurnDeps, 'router' | 'models' | 'breaker' | 'system'>
-  now?: () => number
   sleep?: (ms: number) => Promise<void>
 }
 
@@ -82,6 +83,9 @@ export async function rememberFacts(
       deps.turn,
       userTurns.map((turn) => turn.text),
     )
+    // Expired facts go before new ones are stored: a fact said again after its TTL is then
+    // stored afresh rather than counted as a duplicate of one about to be purged.
+    if (extracted.length > 0) await purgeExpiredMemories(deps, at.ownerId, listedMemories)
     const outcomes: FactOutcome[] = []
     const seen = new Set<string>()
     for (const fact of extracted) {

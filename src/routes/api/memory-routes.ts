@@ -6,6 +6,7 @@ import {
   listMemories,
   type MemoryEntry,
 } from '../../core/facts/manage-memories.ts'
+import { chatDeps } from '../../core/request-deps.ts'
 import { bearerSecurity, createOpenApiApp, ownerOf } from '../http/openapi-app.ts'
 import { ErrorSchema } from './api-schemas.ts'
 
@@ -89,7 +90,11 @@ function memoryView(memory: MemoryEntry) {
 /** `/api/memories`: list and search, forget one, forget all; always the calling key's owner. */
 export const memoryRoutes = createOpenApiApp()
   .openapi(list, async (c) => {
-    const memories = await listMemories(c.var.services.memory, ownerOf(c), c.req.valid('query').q)
+    const memories = await listMemories(
+      chatDeps(c.var.services),
+      ownerOf(c),
+      c.req.valid('query').q,
+    )
     return c.json({ data: memories.map(memoryView) }, 200)
   })
   .openapi(removeOne, async (c) => {

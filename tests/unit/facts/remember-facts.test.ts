@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { systemPrompt } from '../../../src/core/chat/system-prompt.ts'
 import { parseConfig } from '../../../src/core/config.ts'
 import { type FactDeps, rememberFacts } from '../../../src/core/facts/remember-facts.ts'
+import { storeFact } from '../../../src/core/facts/store-fact.ts'
 import { createServices, type Services } from '../../../src/core/services.ts'
 import { type MockLlm, startMockLlm } from '../../support/mock-llm/index.ts'
 
@@ -143,6 +144,29 @@ describe('remembering facts from a conversation', () => {
       { text: "The user's dog is called Rex", stored: 'duplicate' },
     ])
     expect(await deps.semantic.list({ owner: ownerId })).toHaveLength(1)
+  })
+
+  it('purges facts past MEMORY_TTL_DAYS before storing, so a fact said again is kept afresh', async () => {
+    const { ownerId, conversationId, deps } = await conversation([
+      ['user', 'My dog is called Rex.'],
+    ])
+    const day = 86_400_000
+    const now = Date.UTC(2026, 10, 30)
+    const old = (text: string) =>
+      storeFact(deps, { ownerId, text, conversationId, messageId: 'm-old', at: now - 40 * day })
+    await old("The user's dog is called Rex")
+    await old('The user plays the cello')
+    const outcomes = await rememberFacts(
+      { ...deps, memoryTtlMs: 30 * day, now: () => now },
+      { ownerId, conversationId },
+      noWait,
+    )
+    // Not a duplicate of the expired record: stored again, with today's time.
+    expect(outcomes).toEqual([{ text: "The user's dog is called Rex", stored: 'added' }])
+    const listed = await deps.semantic.list({ owner: ownerId })
+    expect(listed.map((m) => [m.metadata.text, m.metadata.createdAt])).toEqual([
+      ["The user's dog is called Rex", now],
+    ])
   })
 
   it('debounces per conversation: a later answer takes over; a held lock skips', async () => {
