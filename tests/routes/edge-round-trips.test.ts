@@ -70,10 +70,12 @@ describe.skipIf(!ready)('edge round trips of one warm chat turn', () => {
     for (const log of [redis.requests, vector.requests, neon.sqlRequests]) log.reset()
   }
   // Sorted: requests made concurrently (the breaker read and the first append) may swap.
+  // A verified API key is remembered for a few seconds (verified-key-cache.ts, tested there),
+  // so whether a warm request reads it again depends on the clock: key lookups are left out.
   const counted = () => ({
     redis: [...redis.requests.entries].sort(),
     vector: [...vector.requests.entries].sort(),
-    neon: [...neon.sqlRequests.entries].sort(),
+    neon: [...neon.sqlRequests.entries].filter((sql) => sql !== 'select "api_keys"').sort(),
   })
   const settle = async (app: ApiApp) => expect(await app.background.drain(10_000)).toBe(0)
   const report = (surface: string, seen: ReturnType<typeof counted>) =>
@@ -190,8 +192,6 @@ describe.skipIf(!ready)('edge round trips of one warm chat turn', () => {
       vector: vectorCalls,
       neon: [
         ...historyWrites,
-        'select "api_keys"', // send: the API key
-        'select "api_keys"', // events: the API key
         'select "runs"', // events: the run is this user's
       ].sort(),
     })
@@ -224,7 +224,7 @@ describe.skipIf(!ready)('edge round trips of one warm chat turn', () => {
         'pipeline SET',
       ],
       vector: [],
-      neon: ['select "api_keys"'], // the API key
+      neon: [],
     })
   })
 

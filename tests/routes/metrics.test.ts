@@ -117,9 +117,10 @@ describe('GET /metrics', () => {
     const tokens = `outpost_model_tokens_total{model="${model}",type="output"}`
     expect(value(after, tokens)).toBeGreaterThan(value(before, tokens))
     const ops = `outpost_model_operation_duration_seconds_count{provider="demo",model="${model}",outcome="ok"}`
-    expect(value(after, ops) - value(before, ops)).toBe(2)
+    // The turn's two calls (the tool call, the answer) and the fact extraction after it.
+    expect(value(after, ops) - value(before, ops)).toBe(3)
     const ttft = `outpost_model_time_to_first_token_seconds_count{provider="demo",model="${model}"}`
-    expect(value(after, ttft) - value(before, ttft)).toBe(2)
+    expect(value(after, ttft) - value(before, ttft)).toBe(3)
     const tool = 'outpost_tool_calls_total{tool="calculator",outcome="ok"}'
     expect(value(after, tool) - value(before, tool)).toBe(1)
     expect(value(after, 'outpost_active_runs')).toBe(0)

@@ -72,9 +72,11 @@ const named = (spans: ReceivedSpan[], name: string) => spans.filter((s) => s.nam
 describe('traces', () => {
   it('makes one trace per turn: request → gate → chat → tool, on the GenAI conventions', async () => {
     await toolTurn({ traceparent: `00-${traceId}-${callerSpanId}-01` })
+    // Three model calls: the tool call, the answer, then (in the background, after the
+    // answer) the extraction of facts about the user from their turn.
     const spans = await receiver.waitFor(
       (all) =>
-        named(all, 'chat mock-1').length === 2 &&
+        named(all, 'chat mock-1').length === 3 &&
         named(all, 'execute_tool calculator').length === 1 &&
         named(all, 'gate message').length === 1,
     )
@@ -144,13 +146,14 @@ describe('traces', () => {
 
   it('passes the trace on to the provider: its traceparent names the chat span', async () => {
     await toolTurn({ traceparent: `00-${traceId}-${callerSpanId}-01` })
-    const spans = await receiver.waitFor((all) => named(all, 'chat mock-1').length === 2)
+    // The turn's two calls and the fact extraction after it (see above).
+    const spans = await receiver.waitFor((all) => named(all, 'chat mock-1').length === 3)
     const chats = named(spans, 'chat mock-1').map((s) => s.spanId)
     const sent = mock.requests
       .filter((r) => r.path.endsWith('/chat/completions'))
       .map((r) => r.headers.traceparent)
-    expect(sent).toHaveLength(2)
-    expect(sent.map((t) => t?.split('-')[1])).toEqual([traceId, traceId])
+    expect(sent).toHaveLength(3)
+    expect(sent.map((t) => t?.split('-')[1])).toEqual([traceId, traceId, traceId])
     expect(sent.map((t) => t?.split('-')[2]).sort()).toEqual([...chats].sort())
   })
 

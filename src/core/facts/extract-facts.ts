@@ -59,7 +59,7 @@ export async function extractFacts(
     if (event.type === 'text-delta') answer += event.text
     else if (event.type === 'retry' && event.restart) answer = ''
   }
-  const json = answer.replace(/^\s*```(?:json)?\s*|\s*```\s*$/g, '')
+  const json = withoutCodeFence(answer)
   let parsed: unknown
   try {
     parsed = JSON.parse(json)
@@ -69,4 +69,19 @@ export async function extractFacts(
   const checked = extractionAnswer.safeParse(parsed)
   if (!checked.success) return []
   return checked.data.facts.filter((fact) => fact.turn < turns.length)
+}
+
+/**
+ * The answer without a Markdown code fence around it (```json ... ```), which models add
+ * despite being asked for bare JSON. Trims and slices instead of a regular expression:
+ * `\s*```\s*$` backtracks quadratically over a long run of spaces.
+ */
+function withoutCodeFence(answer: string): string {
+  let text = answer.trim()
+  if (text.startsWith('```')) {
+    text = text.slice(3)
+    if (text.startsWith('json')) text = text.slice(4)
+  }
+  if (text.endsWith('```')) text = text.slice(0, -3)
+  return text.trim()
 }
