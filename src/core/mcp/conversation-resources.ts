@@ -1,3 +1,4 @@
+// @ts-types="@modelcontextprotocol/sdk/types"
 import type { Resource } from '@modelcontextprotocol/sdk/types.js'
 import type { Conversation, Message } from '../domain/history-records.ts'
 import type { HistoryStore } from '../memory/history-store.ts'

@@ -1,11 +1,15 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js'
+import { Client } from '@modelcontextprotocol/sdk/client'
+// Deno type-checks with the package's `types` condition, whose `./*` pattern maps `x.js` to a
+// missing `x.js.d.ts`; `@ts-types` names the declaration file meant (here and in the others).
+// @ts-types="@modelcontextprotocol/sdk/client/streamableHttp"
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
+// @ts-types="@modelcontextprotocol/sdk/types"
 import {
   type CallToolResult,
   type Tool as McpTool,
   ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js'
-import { CfWorkerJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/cfworker-provider.js'
+import { CfWorkerJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/cfworker'
 import { DependencyError } from '../errors.ts'
 import type { ReadinessCheck } from '../health/readiness-check.ts'
 import type { KvStore } from '../memory/kv-store.ts'

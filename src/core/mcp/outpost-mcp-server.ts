@@ -1,4 +1,5 @@
-import { Server } from '@modelcontextprotocol/sdk/server/index.js'
+import { Server } from '@modelcontextprotocol/sdk/server'
+// @ts-types="@modelcontextprotocol/sdk/types"
 import {
   type CallToolRequest,
   CallToolRequestSchema,

@@ -1,3 +1,4 @@
+// @ts-types="@modelcontextprotocol/sdk/types"
 import type { Tool as McpTool } from '@modelcontextprotocol/sdk/types.js'
 import { jsonSchemaInput } from '../tools/json-schema-input.ts'
 import type { Tool, ToolContext } from '../tools/tool.ts'

@@ -1,3 +1,4 @@
+// @ts-types="@modelcontextprotocol/sdk/types"
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js'
 
 /**
