@@ -2,6 +2,7 @@ import type { MemoryEntry } from '../core/facts/manage-memories.ts'
 import { chatUrls } from '../urls.ts'
 import { CsrfInput } from './csrf-input.tsx'
 import { Layout, type PageNotices } from './layout.tsx'
+import { memorySourceUrl } from './recalled-memories.tsx'
 
 /**
  * What Outpost remembers about the visitor, with where each memory came from, a search and a
@@ -58,13 +59,7 @@ export function MemoryPage(props: {
                     <>
                       {' '}
                       ·{' '}
-                      <a
-                        href={
-                          memory.messageId
-                            ? chatUrls.message(memory.conversationId, memory.messageId)
-                            : chatUrls.conversation(memory.conversationId)
-                        }
-                      >
+                      <a href={memorySourceUrl(memory.conversationId, memory.messageId)}>
                         where you said it
                       </a>
                     </>

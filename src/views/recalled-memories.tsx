@@ -20,11 +20,7 @@ export function RecalledMemories(props: { memories: readonly RecalledMemoryRef[]
             {memory.conversationId ? (
               <a
                 class="memory-source"
-                href={
-                  memory.messageId
-                    ? chatUrls.message(memory.conversationId, memory.messageId)
-                    : chatUrls.conversation(memory.conversationId)
-                }
+                href={memorySourceUrl(memory.conversationId, memory.messageId)}
               >
                 where you said it
               </a>
@@ -43,4 +39,11 @@ export function RecalledMemories(props: { memories: readonly RecalledMemoryRef[]
 export function recalledIn(content: readonly { type: string; [field: string]: unknown }[]) {
   const part = content.find((p) => p.type === 'recall')
   return Array.isArray(part?.memories) ? (part.memories as RecalledMemoryRef[]) : []
+}
+
+/** Where a memory came from: the message that said it, else its conversation. */
+export function memorySourceUrl(conversationId: string, messageId: string | undefined): string {
+  return messageId
+    ? chatUrls.message(conversationId, messageId)
+    : chatUrls.conversation(conversationId)
 }

@@ -1,18 +1,13 @@
+import type { RecalledMemoryRef } from '../agent/agent-event.ts'
 import type { TextIndex } from '../memory/text-index.ts'
 import { lexicalScore } from './lexical-score.ts'
 import { isExpired, type MemoryRetention } from './memory-retention.ts'
 
-/** One memory recalled for a question: data, with where it came from. */
-export interface RecalledMemory {
-  id: string
-  text: string
-  /** Relevance, 0..1: the vector score blended with the lexical one. */
-  score: number
-  conversationId?: string
-  messageId?: string
-  /** Milliseconds since epoch. */
-  createdAt: number
-}
+/**
+ * One memory recalled for a question: data, with where it came from. The same shape the run's
+ * `recall` event reports; `score` is the vector score blended with the lexical one (0..1).
+ */
+export type RecalledMemory = RecalledMemoryRef
 
 /** How recall chooses; the defaults are what chat uses. */
 export interface RecallOptions {
