@@ -135,7 +135,10 @@ describe.skipIf(!hasBrowser)('thinking and images in Chromium', () => {
     const answered = page.locator('.message.assistant.final').nth(1)
     await answered.waitFor({ timeout: 30_000 })
     expect(await answered.locator('.markdown').innerText()).toContain('I see 1 image.')
-    expect(await answered.locator('.badge').innerText()).toContain('has an image to look at')
+    // The router's reason sits in the badge's closed disclosure: read it, not what shows.
+    expect(await answered.locator('.badge-reason').textContent()).toContain(
+      'has an image to look at',
+    )
     const thumbnail = page.locator('.message.user img').first()
     await thumbnail.waitFor()
     expect(await thumbnail.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(48)
