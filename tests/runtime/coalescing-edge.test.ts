@@ -58,6 +58,7 @@ describe.skipIf(!ready)('request coalescing across two processes over Upstash', 
     })
 
   const textOf = async (response: Response, stream: boolean) => {
+    if (!response.ok) throw new Error(`${response.status}: ${await response.text()}`)
     if (!stream) {
       const body = (await response.json()) as { choices: { message: { content: string } }[] }
       return body.choices[0]?.message.content
