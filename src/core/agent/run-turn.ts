@@ -7,10 +7,11 @@ import type { CatalogEntry, Tier } from '../models/model-catalog.ts'
 import type { ModelProvider } from '../models/model-provider.ts'
 import type { Router } from '../models/router.ts'
 import { withInjectionGuard } from '../tools/guarded-registry.ts'
-import type { ToolRegistry, ToolResult } from '../tools/registry.ts'
+import type { ToolRegistry } from '../tools/registry.ts'
 import type { AgentEvent, TurnEndReason, TurnUsage } from './agent-event.ts'
 import type { Approver } from './approver.ts'
 import { guardEvent } from './guard-event.ts'
+import { runToolCalls } from './run-tool-calls.ts'
 
 /** What joins the texts of two steps in an answer (and leads a later step's first delta). */
 export const stepSeparator = '\n\n'
@@ -241,63 +242,19 @@ export async function* runTurn(
       if (!registry) {
         throw new TypeError('The model called a tool but the turn has no tool registry')
       }
-      // Calls that need approval pause the turn: every request is announced at once, then
-      // the verdicts are awaited (and reported) in the order of the calls.
-      const denied = new Map<string, string>()
-      const asking = calls.filter((call) => registry.needsApproval(call.name))
-      const approver = deps.approver
-      if (asking.length > 0 && !approver) {
-        for (const call of asking) denied.set(call.id, noApprover)
-      } else if (approver && asking.length > 0) {
-        const deadline = (deps.now ?? Date.now)() + approver.timeoutMs
-        const requests = asking.map((call) => ({
-          callId: call.id,
-          name: call.name,
-          input: call.input,
-          deadline,
-        }))
-        for (const request of requests) {
-          await approver.open(request)
-          yield {
-            type: 'approval-request',
-            step,
-            id: request.callId,
-            name: request.name,
-            input: request.input,
-            deadline,
-          }
-        }
-        for (const request of requests) {
-          const verdict = await approver.wait(request, signal)
-          if (verdict === 'cancelled' || signal?.aborted) return yield end('cancelled')
-          yield { type: 'approval', step, id: request.callId, name: request.name, ...verdict }
-          if (verdict.decision === 'deny') {
-            denied.set(request.callId, verdict.by === 'timeout' ? deniedByTimeout : deniedByUser)
-          }
-        }
-      }
-      // Tools run in parallel; results are reported and fed back in the order of the calls.
-      const results = await Promise.all(
-        calls.map((call) => {
-          const refusal = denied.get(call.id)
-          return refusal === undefined
-            ? registry.execute(call, signal)
-            : deniedResult(call, refusal)
-        }),
-      )
-      for (const result of results) {
-        if (!result) continue
-        yield {
-          type: 'tool-result',
+      const results = yield* runToolCalls(
+        {
           step,
-          id: result.callId,
-          name: result.name,
-          ok: result.ok,
-          content: result.content,
-          durationMs: result.durationMs,
-        }
-        const verdict = verdicts.get(result.callId)
-        if (verdict) yield verdict
+          calls,
+          registry,
+          approver: deps.approver,
+          now: deps.now,
+          verdictFor: (callId) => verdicts.get(callId),
+        },
+        signal,
+      )
+      if (results === 'cancelled') return yield end('cancelled')
+      for (const result of results) {
         messages.push({
           role: 'tool',
           toolCallId: result.callId,
@@ -313,22 +270,6 @@ export async function* runTurn(
     const shown = clientError(asAppError(error))
     yield { type: 'error', code: shown.code, message: shown.message, retryable: shown.retryable }
     yield end('error')
-  }
-}
-
-const deniedByUser = 'The user denied this tool call, so it did not run.'
-const deniedByTimeout = 'Nobody approved this tool call in time, so it did not run.'
-const noApprover = "This tool needs the user's approval, and this run cannot ask for it."
-
-/** The result the model sees for a call that was not allowed to run. */
-function deniedResult(call: ToolCall, message: string): ToolResult {
-  return {
-    callId: call.id,
-    name: call.name,
-    ok: false,
-    error: { code: 'denied', message },
-    content: `Error (denied): ${message}`,
-    durationMs: 0,
   }
 }
 
