@@ -42,7 +42,7 @@ beforeEach(() => mock.reset())
 
 /** The image blocks the model was sent in the last user message of the last request. */
 function sentImages() {
-  const body = mock.requests.at(-1)?.body as {
+  const body = mock.turnRequests().at(-1)?.body as {
     messages: { role: string; content: string | { type: string; source?: unknown }[] }[]
   }
   const last = body.messages.at(-1)

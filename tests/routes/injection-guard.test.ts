@@ -118,8 +118,7 @@ async function runEvents(app: App, runId: string): Promise<AgentEvent[]> {
 }
 
 /** What the model was sent, as text, for each chat request the mock received. */
-const sentToModel = () =>
-  mock.requests.filter((r) => r.path === '/v1/chat/completions').map((r) => JSON.stringify(r.body))
+const sentToModel = () => mock.turnRequests().map((r) => JSON.stringify(r.body))
 
 describe('the injection guard under flag (the default for user input and tool results)', () => {
   let app: App

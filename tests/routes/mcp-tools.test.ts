@@ -69,7 +69,8 @@ describe('remote MCP tools in a chat turn', () => {
       calls: [{ id: 'c1', name: 'notes__echo', arguments: { text: 'from the agent' } }],
     })
     const events = await turn('Echo something')
-    const offered = (mock.requests[0]!.body as { tools: { function: { name: string } }[] }).tools
+    const offered = (mock.turnRequests()[0]!.body as { tools: { function: { name: string } }[] })
+      .tools
     expect(offered.map((t) => t.function.name)).toEqual(
       expect.arrayContaining(['current_time', 'web_search', 'notes__echo', 'notes__delete_note']),
     )
@@ -97,7 +98,7 @@ describe('remote MCP tools in a chat turn', () => {
     })
     const events = await turn('Echo a number')
     expect(events.find((e) => e.event === 'tool-result')?.data).toMatchObject({ ok: false })
-    const fedBack = JSON.stringify(mock.requests[1]?.body)
+    const fedBack = JSON.stringify(mock.turnRequests()[1]?.body)
     expect(fedBack).toContain('invalid_input')
     expect(remote.requests.filter((r) => r.rpc.includes('tools/call')).length).toBe(calls)
   })
@@ -197,7 +198,9 @@ describe('a remote tool marked destructiveHint needs approval', () => {
     })
     expect(deniedEvents.at(-1)).toMatchObject({ type: 'turn-end', reason: 'done' })
     // The model was told of the denial, and the server was never called.
-    expect(JSON.stringify(mock.requests.at(-1)?.body)).toContain('The user denied this tool call')
+    expect(JSON.stringify(mock.turnRequests().at(-1)?.body)).toContain(
+      'The user denied this tool call',
+    )
     expect(remoteCalls()).toBe(before)
 
     mock.reset()
@@ -214,7 +217,7 @@ describe('a remote tool marked destructiveHint needs approval', () => {
       content: 'deleted n2',
     })
     expect(remoteCalls()).toBe(before + 1)
-    expect(JSON.stringify(mock.requests.at(-1)?.body)).toContain('deleted n2')
+    expect(JSON.stringify(mock.turnRequests().at(-1)?.body)).toContain('deleted n2')
     expect(approvedEvents.at(-1)).toMatchObject({
       type: 'turn-end',
       reason: 'done',

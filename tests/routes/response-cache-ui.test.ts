@@ -40,6 +40,6 @@ describe('the response cache in the chat UI', () => {
     )
     expect(streams[1]).toEqual(streams[0])
     expect(streams[0]?.join('')).toContain('tabs')
-    expect(mock.requests.filter((r) => r.path === '/v1/chat/completions')).toHaveLength(1)
+    expect(mock.turnRequests()).toHaveLength(1)
   })
 })

@@ -91,7 +91,7 @@ describe('the Anthropic adapter asks for extended thinking when the tier is conf
       thinking: { type: 'enabled', budget_tokens: 1024 },
       messages: [{ role: 'user', content: 'Think briefly' }],
     })
-    expect(mock.requests.at(-1)?.body).toMatchObject({
+    expect(mock.turnRequests().at(-1)?.body).toMatchObject({
       thinking: { type: 'enabled', budget_tokens: 1024 },
       max_tokens: 4000,
     })
@@ -102,7 +102,7 @@ describe('the Anthropic adapter asks for extended thinking when the tier is conf
       thinking: { type: 'disabled' },
       messages: [{ role: 'user', content: 'No thinking' }],
     })
-    expect(mock.requests.at(-1)?.body).not.toHaveProperty('thinking')
+    expect(mock.turnRequests().at(-1)?.body).not.toHaveProperty('thinking')
     expect(off.content.map((b) => b.type)).toEqual(['text'])
   })
 

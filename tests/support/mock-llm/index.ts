@@ -2,7 +2,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { answerAnthropic, anthropicGist } from './anthropic-wire.ts'
 import { answerOpenAi, openAiGist } from './openai-wire.ts'
-import { defaultReply, type MockReply, type RecordedRequest, ReplyQueue } from './script.ts'
+import {
+  defaultReply,
+  factExtractionReply,
+  type MockReply,
+  type RecordedRequest,
+  ReplyQueue,
+} from './script.ts'
 import { sendJson } from './wire.ts'
 
 export type { MockReply, MockToolCall, RecordedRequest } from './script.ts'
@@ -25,6 +31,11 @@ export interface MockLlm {
   url: string
   /** Every chat, model-list and embedding request received, oldest first. */
   requests: RecordedRequest[]
+  /**
+   * The chat requests of turns, oldest first: `requests` without model lists, embeddings and
+   * fact extraction (memory's background call, which lands whenever its debounce ends).
+   */
+  turnRequests(): RecordedRequest[]
   /** Queues replies, for one model or (without `model`) for whichever request comes next. */
   script(replies: MockReply | MockReply[], options?: { model?: string }): void
   /** Replies scripted but not yet used. */
@@ -106,12 +117,14 @@ export async function startMockLlm(options: MockLlmOptions = {}): Promise<MockLl
     }
     if (req.method === 'POST' && (path === '/v1/chat/completions' || path === '/v1/messages')) {
       const gist = path === '/v1/messages' ? anthropicGist(body) : openAiGist(body)
-      const scripted = queue.take(model)
-      const reply = scripted ?? {
-        ...defaultReply(gist, model, { think: asksToThink(body) }),
-        chunkDelayMs: options.defaultChunkDelayMs,
-      }
-      record(scripted ? scripted.kind : 'default')
+      const facts = factExtractionReply(gist)
+      const scripted = facts ? undefined : queue.take(model)
+      const reply = facts ??
+        scripted ?? {
+          ...defaultReply(gist, model, { think: asksToThink(body) }),
+          chunkDelayMs: options.defaultChunkDelayMs,
+        }
+      record(facts ? 'facts' : scripted ? scripted.kind : 'default')
       if (path === '/v1/messages') await answerAnthropic(res, body, gist, reply, ids)
       else await answerOpenAi(res, body, gist, reply, ids)
       return
@@ -128,6 +141,10 @@ export async function startMockLlm(options: MockLlmOptions = {}): Promise<MockLl
   return {
     url: `http://${options.host ?? '127.0.0.1'}:${address.port}`,
     requests,
+    turnRequests: () =>
+      requests.filter(
+        (r) => r.method === 'POST' && r.reply !== 'facts' && r.reply !== 'embeddings',
+      ),
     script(replies, scriptOptions = {}) {
       queue.push(Array.isArray(replies) ? replies : [replies], scriptOptions.model)
     },

@@ -50,8 +50,11 @@ export interface RecordedRequest {
   headers: Record<string, string>
   body: unknown
   model: string | undefined
-  /** What the mock answered with (`default` when nothing was scripted). */
-  reply: MockReply['kind'] | 'default' | 'models' | 'embeddings'
+  /**
+   * What the mock answered with (`default` when nothing was scripted). `facts`: a request to
+   * extract facts (memory's background call), always answered by rule, never from the script.
+   */
+  reply: MockReply['kind'] | 'default' | 'facts' | 'models' | 'embeddings'
 }
 
 /** The normalized gist of a chat request that the default reply is derived from. */
@@ -85,9 +88,8 @@ export function defaultReply(
   if (gist.lastToolResult !== undefined) {
     return { kind: 'text', text: `The tool returned ${gist.lastToolResult}.` }
   }
-  // Fact extraction (memory): facts by rule from exactly the user turns it was given.
-  const turns = parseFactExtractionRequest(gist.lastUserText)
-  if (turns) return { kind: 'text', text: JSON.stringify({ facts: firstPersonFacts(turns) }) }
+  const facts = factExtractionReply(gist)
+  if (facts) return facts
   const words = gist.lastUserText.trim().split(/\s+/).filter(Boolean)
   const excerpt = words.slice(0, 12).join(' ')
   const images = gist.lastUserImages ?? 0
@@ -102,6 +104,18 @@ export function defaultReply(
         }
       : {}),
   }
+}
+
+/**
+ * The reply to a fact-extraction request (memory's background call after a turn): facts by
+ * rule from exactly the user turns it was given. Such requests arrive on their own schedule
+ * (after a debounce), so they never take a scripted reply meant for a test's next turn.
+ */
+export function factExtractionReply(gist: PromptGist): MockReply | undefined {
+  const turns = parseFactExtractionRequest(gist.lastUserText)
+  return turns
+    ? { kind: 'text', text: JSON.stringify({ facts: firstPersonFacts(turns) }) }
+    : undefined
 }
 
 /** A rough token estimate (4 characters per token), never below 1. */
