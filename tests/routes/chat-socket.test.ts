@@ -1,56 +1,19 @@
-import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
-import { createApp } from '../../src/app.ts'
-import type { AppEnv } from '../../src/app-env.ts'
-import { parseConfig } from '../../src/core/config.ts'
-import { createServices } from '../../src/core/services.ts'
 import { maxFrameChars, type ServerFrame } from '../../src/routes/socket/chat-socket-frames.ts'
 import { maxFollowedRuns } from '../../src/routes/socket/chat-socket-session.ts'
-import { createOpenSockets } from '../../src/routes/socket/open-sockets.ts'
-import { createBackgroundTasks } from '../../src/runtime/background-tasks.ts'
 import { webSocketScenarios } from '../runtime/websocket-scenarios.ts'
-import { createInProcessWebSockets } from '../support/in-process-websocket.ts'
+import { createSocketApp } from '../support/socket-app.ts'
 
-const platform = { runtime: 'node' as const, hasFileSystem: false }
 const env = { DEMO_WORD_DELAY_MS: '20', LOG_LEVEL: 'error' }
 
-/**
- * The app with an in-process upgrade, behind a test-only identity: `X-Test-User` becomes the
- * principal (and the user is created), as the real authentication will do in front of `/chat`.
- */
+/** The shared socket app, with what the WebSocket scenarios also ask of it. */
 async function socketApp(options: { workersStyle?: boolean } = {}) {
-  const services = await createServices(parseConfig(env), platform)
-  const sockets = createOpenSockets()
-  const background = createBackgroundTasks()
-  const webSockets = createInProcessWebSockets(options)
-  const app = createApp({
-    platform,
-    services: async () => services,
-    upgradeWebSocket: webSockets.upgradeWebSocket,
-    sockets,
-  })
-  const outer = new Hono<AppEnv>()
-  outer.use('/chat', async (c, next) => {
-    const user = c.req.header('X-Test-User')
-    if (user) {
-      await services.memory.history.upsertUser({ id: user })
-      c.set('principal', { userId: user, kind: 'guest' })
-    }
-    await next()
-  })
-  outer.route('/', app)
-  const request = (headers: Record<string, string>) =>
-    outer.request('/chat', { headers }, env, background)
+  const app = await createSocketApp(env, options)
   return {
-    sockets,
-    background,
-    request,
-    services,
-    connect: async (identity: string) =>
-      webSockets.accept(await request({ Upgrade: 'websocket', 'X-Test-User': identity })),
+    ...app,
     ownOrigin: 'http://localhost',
     connectFrom: async (identity: string, origin: string) => {
-      const response = await request({
+      const response = await app.request({
         Upgrade: 'websocket',
         'X-Test-User': identity,
         Origin: origin,
@@ -58,10 +21,10 @@ async function socketApp(options: { workersStyle?: boolean } = {}) {
       if (!response.headers.has('X-Test-Socket')) {
         return { status: response.status, body: await response.text() }
       }
-      return webSockets.accept(response)
+      return app.accept(response)
     },
     connectAnonymously: async () => {
-      const response = await request({ Upgrade: 'websocket' })
+      const response = await app.request({ Upgrade: 'websocket' })
       return { status: response.status, body: await response.text() }
     },
   }

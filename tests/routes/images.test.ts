@@ -1,16 +1,10 @@
-import { Hono } from 'hono'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { createApp } from '../../src/app.ts'
-import type { AppEnv } from '../../src/app-env.ts'
 import type { AgentEvent } from '../../src/core/agent/agent-event.ts'
-import { parseConfig } from '../../src/core/config.ts'
-import { createServices } from '../../src/core/services.ts'
 import type { ServerFrame } from '../../src/routes/socket/chat-socket-frames.ts'
-import { createBackgroundTasks } from '../../src/runtime/background-tasks.ts'
 import { createApiApp, readSse } from '../support/api-app.ts'
 import { browser, origin, runPath, setup } from '../support/chat-browser.ts'
-import { createInProcessWebSockets } from '../support/in-process-websocket.ts'
 import { type MockLlm, startMockLlm } from '../support/mock-llm/index.ts'
+import { createSocketApp } from '../support/socket-app.ts'
 
 /*
  * Images on every surface: the composer's multipart form (no JavaScript, and as htmx posts
@@ -246,26 +240,8 @@ describe('images over REST', () => {
 
 describe('images over the WebSocket', () => {
   it('accepts data URLs in a send frame and answers from the vision tier; a bad one is an error frame', async () => {
-    const vars = { LOG_LEVEL: 'error', ...env() }
-    const platform = { runtime: 'node' as const, hasFileSystem: false }
-    const services = await createServices(parseConfig(vars), platform)
-    const webSockets = createInProcessWebSockets()
-    const app = createApp({
-      platform,
-      services: async () => services,
-      upgradeWebSocket: webSockets.upgradeWebSocket,
-    })
-    const outer = new Hono<AppEnv>()
-    outer.use('/chat', async (c, next) => {
-      await services.memory.history.upsertUser({ id: 'ws-images' })
-      c.set('principal', { userId: 'ws-images', kind: 'guest' })
-      await next()
-    })
-    outer.route('/', app)
-    const background = createBackgroundTasks()
-    const socket = await webSockets.accept(
-      await outer.request('/chat', { headers: { Upgrade: 'websocket' } }, vars, background),
-    )
+    const { connect, background } = await createSocketApp({ LOG_LEVEL: 'error', ...env() })
+    const socket = await connect('ws-images')
     socket.send({ type: 'send', content: 'What is this?', images: [pngUrl] })
     const events: AgentEvent[] = []
     for (;;) {

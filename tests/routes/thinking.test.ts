@@ -1,18 +1,12 @@
 import Anthropic from '@anthropic-ai/sdk'
-import { Hono } from 'hono'
 import OpenAI from 'openai'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { createApp } from '../../src/app.ts'
-import type { AppEnv } from '../../src/app-env.ts'
 import type { AgentEvent } from '../../src/core/agent/agent-event.ts'
-import { parseConfig } from '../../src/core/config.ts'
-import { createServices } from '../../src/core/services.ts'
 import type { ServerFrame } from '../../src/routes/socket/chat-socket-frames.ts'
-import { createBackgroundTasks } from '../../src/runtime/background-tasks.ts'
 import { type ApiApp, createApiApp, readSse } from '../support/api-app.ts'
 import { browser, frames, setup, startChat } from '../support/chat-browser.ts'
-import { createInProcessWebSockets } from '../support/in-process-websocket.ts'
 import { type MockLlm, startMockLlm } from '../support/mock-llm/index.ts'
+import { createSocketApp } from '../support/socket-app.ts'
 
 /*
  * Reasoning on every surface, from the mock LLM speaking each vendor's wire format: Anthropic
@@ -222,26 +216,8 @@ describe('thinking events in the run log, REST and the stored message', () => {
 
 describe('thinking over the WebSocket', () => {
   it('sends thinking-delta events as event frames', async () => {
-    const env = { LOG_LEVEL: 'error', ...claudeEnv() }
-    const platform = { runtime: 'node' as const, hasFileSystem: false }
-    const services = await createServices(parseConfig(env), platform)
-    const webSockets = createInProcessWebSockets()
-    const app = createApp({
-      platform,
-      services: async () => services,
-      upgradeWebSocket: webSockets.upgradeWebSocket,
-    })
-    const outer = new Hono<AppEnv>()
-    outer.use('/chat', async (c, next) => {
-      await services.memory.history.upsertUser({ id: 'ws-thinker' })
-      c.set('principal', { userId: 'ws-thinker', kind: 'guest' })
-      await next()
-    })
-    outer.route('/', app)
-    const background = createBackgroundTasks()
-    const socket = await webSockets.accept(
-      await outer.request('/chat', { headers: { Upgrade: 'websocket' } }, env, background),
-    )
+    const { connect, background } = await createSocketApp({ LOG_LEVEL: 'error', ...claudeEnv() })
+    const socket = await connect('ws-thinker')
     socket.send({ type: 'send', content: 'Why is the sky blue?' })
     const seen: AgentEvent[] = []
     for (;;) {

@@ -1,16 +1,9 @@
-import { Hono } from 'hono'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { createApp } from '../../src/app.ts'
-import type { AppEnv } from '../../src/app-env.ts'
 import type { AgentEvent } from '../../src/core/agent/agent-event.ts'
-import { parseConfig } from '../../src/core/config.ts'
 import { createRunApprovals } from '../../src/core/runs/run-approvals.ts'
-import { createServices } from '../../src/core/services.ts'
-import { createOpenSockets } from '../../src/routes/socket/open-sockets.ts'
-import { createBackgroundTasks } from '../../src/runtime/background-tasks.ts'
 import { type ApiApp, createApiApp } from '../support/api-app.ts'
 import { browser, setup, startChat } from '../support/chat-browser.ts'
-import { createInProcessWebSockets } from '../support/in-process-websocket.ts'
+import { createSocketApp } from '../support/socket-app.ts'
 
 // The demo model calls the calculator for arithmetic; configuration makes it need approval.
 const question = 'what is 12 * (3 + 4)?'
@@ -264,35 +257,11 @@ describe('tool approval in the UI', () => {
 
 describe('tool approval over the WebSocket', () => {
   it("an 'approval' frame decides; a second one is refused, and so is another user's", async () => {
-    const platform = { runtime: 'node' as const, hasFileSystem: false }
-    const env = { DEMO_WORD_DELAY_MS: '0', LOG_LEVEL: 'error', ...vars }
-    const services = await createServices(parseConfig(env), platform)
-    const webSockets = createInProcessWebSockets()
-    const app = createApp({
-      platform,
-      services: async () => services,
-      upgradeWebSocket: webSockets.upgradeWebSocket,
-      sockets: createOpenSockets(),
+    const { connect } = await createSocketApp({
+      DEMO_WORD_DELAY_MS: '0',
+      LOG_LEVEL: 'error',
+      ...vars,
     })
-    // A test-only identity in front of /chat, as in chat-socket.test.ts.
-    const outer = new Hono<AppEnv>()
-    outer.use('/chat', async (c, next) => {
-      const user = c.req.header('X-Test-User') ?? ''
-      await services.memory.history.upsertUser({ id: user })
-      c.set('principal', { userId: user, kind: 'guest' })
-      await next()
-    })
-    outer.route('/', app)
-    const background = createBackgroundTasks()
-    const connect = async (user: string) =>
-      webSockets.accept(
-        await outer.request(
-          '/chat',
-          { headers: { Upgrade: 'websocket', 'X-Test-User': user } },
-          env,
-          background,
-        ),
-      )
     const alice = await connect('ws-alice')
     const bob = await connect('ws-bob')
     alice.send({ type: 'send', content: question })
