@@ -1,7 +1,8 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { browserAvailable, launchBrowser } from '../support/browser.ts'
-import { type RuntimeProcess, startRuntime, waitUntilReady } from '../support/runtime-process.ts'
+import { browserAvailable } from '../support/browser.ts'
+import { startBrowserApp } from '../support/browser-app.ts'
+import type { RuntimeProcess } from '../support/runtime-process.ts'
 
 const hasBrowser = browserAvailable()
 // The demo model asks the calculator for arithmetic; configuration makes that need approval.
@@ -10,24 +11,18 @@ const question = 'what is 12 * (3 + 4)?'
 describe.skipIf(!hasBrowser)('tool approval in Chromium on Bun', () => {
   let browser: Browser
   let app: RuntimeProcess
+  let stop: (() => Promise<void>) | undefined
 
   beforeAll(async () => {
-    app = await startRuntime('bun', {
+    ;({ app, browser, stop } = await startBrowserApp({
       TOOLS_REQUIRING_APPROVAL: 'calculator',
       DEMO_WORD_DELAY_MS: '5',
       LOG_LEVEL: 'warn',
       SESSION_SECRET: 'e2e-session-secret-0123456789abcdef',
-    })
-    await waitUntilReady(app)
-    // The first page opens the embedded database, which takes long on a busy machine.
-    await (await fetch(app.baseUrl)).text()
-    browser = await launchBrowser()
+    }))
   }, 240_000)
 
-  afterAll(async () => {
-    await browser?.close()
-    await app?.stop()
-  })
+  afterAll(() => stop?.())
 
   async function ask(page: Page) {
     await page.goto(app.baseUrl)

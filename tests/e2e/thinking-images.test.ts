@@ -3,9 +3,10 @@ import { join } from 'node:path'
 import { deflateSync } from 'node:zlib'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { browserAvailable, launchBrowser } from '../support/browser.ts'
+import { browserAvailable } from '../support/browser.ts'
+import { startBrowserApp } from '../support/browser-app.ts'
 import { type MockLlm, startMockLlm } from '../support/mock-llm/index.ts'
-import { type RuntimeProcess, startRuntime, waitUntilReady } from '../support/runtime-process.ts'
+import type { RuntimeProcess } from '../support/runtime-process.ts'
 
 const artifacts = join(import.meta.dirname, '..', '..', 'test-results', 'e2e')
 const hasBrowser = browserAvailable()
@@ -67,6 +68,7 @@ const image = { name: 'squares.png', mimeType: 'image/png', buffer: squarePng() 
 describe.skipIf(!hasBrowser)('thinking and images in Chromium', () => {
   let browser: Browser
   let app: RuntimeProcess
+  let stop: (() => Promise<void>) | undefined
   const shot = (page: Page, name: string) =>
     page.screenshot({
       path: join(artifacts, `thinking-images-${name}.png`),
@@ -76,23 +78,16 @@ describe.skipIf(!hasBrowser)('thinking and images in Chromium', () => {
 
   beforeAll(async () => {
     mkdirSync(artifacts, { recursive: true })
-    app = await startRuntime('bun', {
+    ;({ app, browser, stop } = await startBrowserApp({
       ANTHROPIC_BASE_URL: mock.url,
       ANTHROPIC_API_KEY: 'sk-ant-e2e',
       THINKING_BUDGETS: 'fast=2048; smart=2048; code=2048; vision=2048; local=2048',
       SESSION_SECRET: 'e2e-session-secret-0123456789abcdef',
       LOG_LEVEL: 'warn',
-    })
-    await waitUntilReady(app)
-    // The first page a cold runtime renders loads the views: not what these tests time.
-    await (await fetch(app.baseUrl, { headers: { Accept: 'text/html' } })).text()
-    browser = await launchBrowser()
+    }))
   }, 240_000)
 
-  afterAll(async () => {
-    await browser?.close()
-    await app?.stop()
-  })
+  afterAll(() => stop?.())
 
   const newContext = (javaScriptEnabled: boolean, width: number): Promise<BrowserContext> =>
     browser.newContext({
