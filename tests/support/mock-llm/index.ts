@@ -36,8 +36,11 @@ export interface MockLlm {
    * fact extraction (memory's background call, which lands whenever its debounce ends).
    */
   turnRequests(): RecordedRequest[]
-  /** Queues replies, for one model or (without `model`) for whichever request comes next. */
-  script(replies: MockReply | MockReply[], options?: { model?: string }): void
+  /**
+   * Queues replies, for one model or (without `model`) for whichever request comes next.
+   * With `facts`, for fact-extraction requests only (they otherwise get facts by rule).
+   */
+  script(replies: MockReply | MockReply[], options?: { model?: string; facts?: boolean }): void
   /** Replies scripted but not yet used. */
   readonly pending: number
   /** Forgets scripted replies and recorded requests. */
@@ -52,6 +55,7 @@ export interface MockLlm {
  */
 export async function startMockLlm(options: MockLlmOptions = {}): Promise<MockLlm> {
   const queue = new ReplyQueue()
+  const factQueue = new ReplyQueue()
   const requests: RecordedRequest[] = []
   const models = options.models ?? ['mock-1', 'mock-2']
   let counter = 0
@@ -117,14 +121,15 @@ export async function startMockLlm(options: MockLlmOptions = {}): Promise<MockLl
     }
     if (req.method === 'POST' && (path === '/v1/chat/completions' || path === '/v1/messages')) {
       const gist = path === '/v1/messages' ? anthropicGist(body) : openAiGist(body)
-      const facts = factExtractionReply(gist)
-      const scripted = facts ? undefined : queue.take(model)
-      const reply = facts ??
-        scripted ?? {
+      // Fact extraction has its own script: it runs whenever its debounce ends.
+      const byRule = factExtractionReply(gist)
+      const scripted = byRule ? factQueue.take(model) : queue.take(model)
+      const reply = scripted ??
+        byRule ?? {
           ...defaultReply(gist, model, { think: asksToThink(body) }),
           chunkDelayMs: options.defaultChunkDelayMs,
         }
-      record(facts ? 'facts' : scripted ? scripted.kind : 'default')
+      record(byRule ? 'facts' : scripted ? scripted.kind : 'default')
       if (path === '/v1/messages') await answerAnthropic(res, body, gist, reply, ids)
       else await answerOpenAi(res, body, gist, reply, ids)
       return
@@ -146,13 +151,15 @@ export async function startMockLlm(options: MockLlmOptions = {}): Promise<MockLl
         (r) => r.method === 'POST' && r.reply !== 'facts' && r.reply !== 'embeddings',
       ),
     script(replies, scriptOptions = {}) {
-      queue.push(Array.isArray(replies) ? replies : [replies], scriptOptions.model)
+      const target = scriptOptions.facts ? factQueue : queue
+      target.push(Array.isArray(replies) ? replies : [replies], scriptOptions.model)
     },
     get pending() {
-      return queue.pending
+      return queue.pending + factQueue.pending
     },
     reset() {
       queue.clear()
+      factQueue.clear()
       requests.length = 0
     },
     close: () =>

@@ -52,7 +52,7 @@ export interface RecordedRequest {
   model: string | undefined
   /**
    * What the mock answered with (`default` when nothing was scripted). `facts`: a request to
-   * extract facts (memory's background call), always answered by rule, never from the script.
+   * extract facts (memory's background call), answered from the facts script or by rule.
    */
   reply: MockReply['kind'] | 'default' | 'facts' | 'models' | 'embeddings'
 }
@@ -109,7 +109,7 @@ export function defaultReply(
 /**
  * The reply to a fact-extraction request (memory's background call after a turn): facts by
  * rule from exactly the user turns it was given. Such requests arrive on their own schedule
- * (after a debounce), so they never take a scripted reply meant for a test's next turn.
+ * (after a debounce), so they never take a reply scripted for a test's next turn.
  */
 export function factExtractionReply(gist: PromptGist): MockReply | undefined {
   const turns = parseFactExtractionRequest(gist.lastUserText)

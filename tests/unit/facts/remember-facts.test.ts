@@ -100,18 +100,21 @@ describe('remembering facts from a conversation', () => {
 
   it('drops what the model made up: system-prompt echoes and facts the user never stated', async () => {
     const { ownerId, conversationId, deps } = await conversation([['user', 'I work as a nurse.']])
-    mock.script({
-      kind: 'text',
-      text: JSON.stringify({
-        facts: [
-          { text: 'The user is Outpost, a helpful assistant that answers clearly', turn: 0 },
-          { text: 'The user owns a yacht in Monaco', turn: 0 },
-          { text: 'The user works as a nurse', turn: 0 },
-          { text: 'The user works as a nurse.', turn: 0 },
-          { text: 'A fact from a turn that does not exist', turn: 7 },
-        ],
-      }),
-    })
+    mock.script(
+      {
+        kind: 'text',
+        text: JSON.stringify({
+          facts: [
+            { text: 'The user is Outpost, a helpful assistant that answers clearly', turn: 0 },
+            { text: 'The user owns a yacht in Monaco', turn: 0 },
+            { text: 'The user works as a nurse', turn: 0 },
+            { text: 'The user works as a nurse.', turn: 0 },
+            { text: 'A fact from a turn that does not exist', turn: 7 },
+          ],
+        }),
+      },
+      { facts: true },
+    )
     const outcomes = await rememberFacts(deps, { ownerId, conversationId }, noWait)
     expect(outcomes).toEqual([
       {
@@ -125,9 +128,12 @@ describe('remembering facts from a conversation', () => {
 
   it('stores nothing from an answer that is not the schema', async () => {
     const { ownerId, conversationId, deps } = await conversation([['user', 'My dog is Rex.']])
-    mock.script({ kind: 'text', text: '{"facts": [{"text": "The user has a dog", "extra": 1}]}' })
+    mock.script(
+      { kind: 'text', text: '{"facts": [{"text": "The user has a dog", "extra": 1}]}' },
+      { facts: true },
+    )
     expect(await rememberFacts(deps, { ownerId, conversationId }, noWait)).toEqual([])
-    mock.script({ kind: 'text', text: 'Sure! The user has a dog called Rex.' })
+    mock.script({ kind: 'text', text: 'Sure! The user has a dog called Rex.' }, { facts: true })
     expect(await rememberFacts(deps, { ownerId, conversationId }, noWait)).toEqual([])
     expect(await deps.semantic.list({ owner: ownerId })).toEqual([])
   })
