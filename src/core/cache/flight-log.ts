@@ -98,7 +98,10 @@ export function createFlightLog(options: FlightLogOptions): FlightLog {
         let quietSince = Date.now()
         for (;;) {
           if (signal?.aborted) throw aborted()
-          const records = await kv.range<FlightRecord>(listKey(flightId), after, after + 499)
+          const records = await tolerated(
+            kv.range<FlightRecord>(listKey(flightId), after, after + 499),
+            [],
+          )
           for (const record of records) {
             after += 1
             if ('event' in record) yield record.event
@@ -116,8 +119,8 @@ export function createFlightLog(options: FlightLogOptions): FlightLog {
           const dead =
             quiet > checkAfterMs &&
             alive !== undefined &&
-            !(await alive()) &&
-            (await kv.length(listKey(flightId))) === after
+            !(await tolerated(alive(), true)) &&
+            (await tolerated(kv.length(listKey(flightId)), -1)) === after
           if (dead || quiet > stallMs) {
             throw new ProviderError('provider_timeout', 'The shared model call stopped answering', {
               provider: 'none',
@@ -169,4 +172,19 @@ function aborted(): ProviderError {
     model: 'none',
     retryable: false,
   })
+}
+
+/**
+ * A follower's read that the store failed transiently counts as a quiet poll (`fallback`):
+ * the leader's records are still there on the next one, and a follower that gives up on one
+ * failed read would fail its caller while the answer is on its way. Only the stall timeout
+ * ends a follower whose store stays down.
+ */
+async function tolerated<T>(read: Promise<T>, fallback: T): Promise<T> {
+  try {
+    return await read
+  } catch (error) {
+    if (isAppError(error) && error.retryable) return fallback
+    throw error
+  }
 }
