@@ -6,6 +6,7 @@ import {
   invalidKvArgument,
   wrongKvType,
 } from './kv-store-errors.ts'
+import { plainCopy } from './plain-copy.ts'
 
 /** Options of `createInMemoryKvStore`. */
 export interface InMemoryKvStoreOptions {
@@ -22,7 +23,7 @@ type Entry =
 function copy<T>(value: T): T {
   if (value === undefined) throw invalidKvArgument('undefined cannot be stored')
   try {
-    return structuredClone(value)
+    return plainCopy(value)
   } catch (error) {
     throw invalidKvArgument('The value cannot be stored: it is not plain data', error)
   }
