@@ -92,17 +92,16 @@ export const chatCompletionsRoutes = createOpenApiApp().openapi(completions, asy
   const heartbeatMs = c.var.services.config.STREAM_HEARTBEAT_MS
   return streamSSE(c, async (stream) => {
     try {
-      await stream.writeSSE({ data: JSON.stringify(chunker.start()) })
+      // Chunks are JSON (no raw newline): one `data:` line each, written as is.
+      await stream.write(`data: ${chunker.start()}\n\n`)
       for await (const event of withHeartbeat(completion.events, heartbeatMs)) {
         if (event === HEARTBEAT) {
           await stream.write(sseKeepAlive)
           continue
         }
-        for (const chunk of chunker.event(event)) {
-          await stream.writeSSE({ data: JSON.stringify(chunk) })
-        }
+        for (const chunk of chunker.event(event)) await stream.write(`data: ${chunk}\n\n`)
       }
-      await stream.writeSSE({ data: '[DONE]' })
+      await stream.write('data: [DONE]\n\n')
     } catch (thrown) {
       // Headers are gone: the failure travels in the stream, as OpenAI sends it.
       const error = toAppError(thrown)

@@ -54,11 +54,14 @@ export function chatCompletionView(
 }
 
 /**
- * Turns model events into `chat.completion.chunk` objects, as OpenAI streams them: a first
+ * Turns model events into `chat.completion.chunk` JSON texts, as OpenAI streams them: a first
  * chunk with the role, reasoning as `reasoning_content` deltas (as OpenAI-compatible servers
  * send it), content deltas, each tool call whole (with its index), a last chunk
  * with `finish_reason`, and with `include_usage` a final chunk with empty `choices` and the
- * usage (every earlier chunk then carries `usage: null`).
+ * usage (every earlier chunk then carries `usage: null`). Each chunk is the text
+ * `JSON.stringify` would give for the object (same keys, same order), built from a prefix and
+ * suffix made once per model: only the delta is serialised per chunk, which is most of a
+ * stream's encoding cost on a busy gateway.
  */
 export function createChunker(options: {
   id: string
@@ -68,30 +71,37 @@ export function createChunker(options: {
 }) {
   let toolIndex = 0
   let usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 }
-  const chunk = (
-    delta: Record<string, unknown>,
-    finish: string | null = null,
-  ): Record<string, unknown> => ({
-    id: options.id,
-    object: 'chat.completion.chunk',
-    created: options.created,
-    model: options.model(),
-    system_fingerprint: null,
-    choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
-    ...(options.includeUsage && { usage: null }),
-  })
+  let head = ''
+  let headModel: string | undefined
+  const tail = `,"logprobs":null,"finish_reason":null}]${options.includeUsage ? ',"usage":null' : ''}}`
+  // Everything before `choices`, for the model answering now (a fallback can change it).
+  const before = () => {
+    const model = options.model()
+    if (model !== headModel) {
+      headModel = model
+      head = `{"id":${JSON.stringify(options.id)},"object":"chat.completion.chunk","created":${options.created},"model":${JSON.stringify(model)},"system_fingerprint":null,"choices":`
+    }
+    return head
+  }
+  const chunk = (delta: string) => `${before()}[{"index":0,"delta":${delta}${tail}`
   return {
-    start: () => chunk({ role: 'assistant', content: '', refusal: null }),
-    /** The chunks for one model event (none for usage, which is kept for the end). */
-    event(event: ModelEvent): Record<string, unknown>[] {
+    start: () => chunk('{"role":"assistant","content":"","refusal":null}'),
+    /** The chunk texts for one model event (none for usage, which is kept for the end). */
+    event(event: ModelEvent): string[] {
       switch (event.type) {
         case 'thinking-delta':
           // A signature alone has no place in this dialect.
-          return event.text === '' ? [] : [chunk({ reasoning_content: event.text })]
+          return event.text === ''
+            ? []
+            : [chunk(`{"reasoning_content":${JSON.stringify(event.text)}}`)]
         case 'text-delta':
-          return [chunk({ content: event.text })]
+          return [chunk(`{"content":${JSON.stringify(event.text)}}`)]
         case 'tool-call':
-          return [chunk({ tool_calls: [{ index: toolIndex++, ...toolCallView(event.call) }] })]
+          return [
+            chunk(
+              JSON.stringify({ tool_calls: [{ index: toolIndex++, ...toolCallView(event.call) }] }),
+            ),
+          ]
         case 'usage':
           usage = {
             prompt_tokens: event.inputTokens,
@@ -100,20 +110,10 @@ export function createChunker(options: {
           }
           return []
         case 'finish': {
-          const last = chunk({}, openAiFinish(event.reason))
+          const finish = openAiFinish(event.reason)
+          const last = `${before()}[{"index":0,"delta":{},"logprobs":null,"finish_reason":"${finish}"}]${options.includeUsage ? ',"usage":null' : ''}}`
           if (!options.includeUsage) return [last]
-          return [
-            last,
-            {
-              id: options.id,
-              object: 'chat.completion.chunk',
-              created: options.created,
-              model: options.model(),
-              system_fingerprint: null,
-              choices: [],
-              usage,
-            },
-          ]
+          return [last, `${before()}[],"usage":${JSON.stringify(usage)}}`]
         }
         default:
           return event satisfies never
