@@ -16,6 +16,7 @@ import {
 import { ProviderError } from './provider-error.ts'
 import { truncatedStream } from './provider-failure.ts'
 import { sdkFailure } from './sdk-failure.ts'
+import { sseEvents } from './sse-events.ts'
 
 /** Options of `createOpenAiModel`. */
 export interface OpenAiModelOptions {
@@ -63,14 +64,19 @@ export function createOpenAiModel(options: OpenAiModelOptions): ChatModel {
         yield { type: 'finish', reason: finishReason(choice?.finish_reason) }
         return
       }
-      const chunks = await client.chat.completions.create(
-        {
-          ...params,
-          stream: true,
-          ...(options.includeUsage === false ? {} : { stream_options: { include_usage: true } }),
-        },
-        { signal },
-      )
+      // The SDK sends the request and turns an HTTP error into its error classes; the body
+      // is read here, by hand (see `streamChunks`).
+      const response = await client.chat.completions
+        .create(
+          {
+            ...params,
+            stream: true,
+            ...(options.includeUsage === false ? {} : { stream_options: { include_usage: true } }),
+          },
+          { signal },
+        )
+        .asResponse()
+      const chunks = streamChunks(response)
       const calls = new Map<number, { id: string; name: string; args: string }>()
       let finish: string | undefined
       let usage: ModelEvent | undefined
@@ -105,4 +111,29 @@ export function createOpenAiModel(options: OpenAiModelOptions): ChatModel {
   }
 
   return { id: `${provider}:${model}`, provider, model, stream }
+}
+
+type Chunk = OpenAI.Chat.Completions.ChatCompletionChunk
+
+/**
+ * The chunks of a chat-completions stream, read as the SDK's `Stream` reads them (`[DONE]`
+ * ends it; an `error` event or a chunk carrying `error` throws its `APIError`), with a lean
+ * decoder instead of the SDK's.
+ */
+async function* streamChunks(response: Response): AsyncGenerator<Chunk> {
+  if (!response.body) return
+  let done = false
+  for await (const sse of sseEvents(response.body)) {
+    // Read to the end after `[DONE]`: cancelling a body can cost the pooled connection.
+    if (done) continue
+    if (sse.data.startsWith('[DONE]')) {
+      done = true
+      continue
+    }
+    const data = JSON.parse(sse.data)
+    if (sse.event === 'error' || (sse.event === null && data?.error)) {
+      throw new APIError(undefined, data.error, data.message, response.headers)
+    }
+    yield data as Chunk
+  }
 }

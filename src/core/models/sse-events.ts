@@ -1,0 +1,83 @@
+/** One server-sent event: its `event` field (null when absent) and its data lines joined. */
+export interface SseEvent {
+  event: string | null
+  data: string
+}
+
+/**
+ * The events of an SSE body, decoded by hand: split on line ends (`\n`, `\r\n` or `\r`),
+ * `data:` lines gathered until a blank line, comments and `id`/`retry` skipped. The SDKs'
+ * own decoders copy and re-scan the bytes several times per chunk and were about a third of
+ * a busy gateway's CPU while streaming; this reads each decoded character once. Leaving
+ * early (`return()`) cancels the body, so the upstream request ends too.
+ */
+export async function* sseEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<SseEvent> {
+  const reader = body.getReader()
+  const decoder = new TextDecoder()
+  let buffer = ''
+  let event: string | null = null
+  let data: string[] = []
+  let finished = false
+  // Returns the event a blank line completes, if it has data.
+  const line = (text: string): SseEvent | undefined => {
+    if (text === '') {
+      const done = data.length > 0 ? { event, data: data.join('\n') } : undefined
+      event = null
+      data = []
+      return done
+    }
+    if (text.charCodeAt(0) === 58 /* ':' comment */) return undefined
+    const colon = text.indexOf(':')
+    const field = colon < 0 ? text : text.slice(0, colon)
+    let value = colon < 0 ? '' : text.slice(colon + 1)
+    if (value.charCodeAt(0) === 32) value = value.slice(1)
+    if (field === 'data') data.push(value)
+    else if (field === 'event') event = value
+    return undefined
+  }
+  try {
+    for (;;) {
+      const step = await reader.read()
+      if (step.done) {
+        finished = true
+        buffer += decoder.decode()
+      } else {
+        buffer += decoder.decode(step.value, { stream: true })
+      }
+      let start = 0
+      // Where the next `\r` is, found once per pass: most streams have none.
+      let cr = buffer.indexOf('\r')
+      for (;;) {
+        if (cr >= 0 && cr < start) cr = buffer.indexOf('\r', start)
+        const lf = buffer.indexOf('\n', start)
+        let end: number
+        let next: number
+        if (cr >= 0 && (lf < 0 || cr < lf)) {
+          // A `\r` at the very end may be the first half of `\r\n`: wait for more.
+          if (cr === buffer.length - 1 && !finished) break
+          end = cr
+          next = buffer.charCodeAt(cr + 1) === 10 ? cr + 2 : cr + 1
+        } else if (lf >= 0) {
+          end = lf
+          next = lf + 1
+        } else {
+          break
+        }
+        const done = line(buffer.slice(start, end))
+        start = next
+        if (done) yield done
+      }
+      buffer = start === 0 ? buffer : buffer.slice(start)
+      if (finished) {
+        // A last event cut off before its blank line still counts.
+        if (buffer !== '') line(buffer)
+        const done = line('')
+        if (done) yield done
+        return
+      }
+    }
+  } finally {
+    if (!finished) await reader.cancel().catch(() => {})
+    reader.releaseLock()
+  }
+}
