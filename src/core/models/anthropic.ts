@@ -16,6 +16,7 @@ import type { ChatModel, ChatRequest, ModelEvent } from './chat-model.ts'
 import { ProviderError } from './provider-error.ts'
 import { truncatedStream } from './provider-failure.ts'
 import { sdkFailure } from './sdk-failure.ts'
+import { sseEvents } from './sse-events.ts'
 
 /** Options of `createAnthropicModel`. */
 export interface AnthropicModelOptions {
@@ -70,7 +71,12 @@ export function createAnthropicModel(options: AnthropicModelOptions): ChatModel 
         yield { type: 'finish', reason: finishReason(answer.stop_reason) }
         return
       }
-      const events = await client.messages.create({ ...params, stream: true }, { signal })
+      // The SDK sends the request and turns an HTTP error into its error classes; the body
+      // is read here, by hand (see `streamEvents`).
+      const response = await client.messages
+        .create({ ...params, stream: true }, { signal })
+        .asResponse()
+      const events = streamEvents(response)
       const tools = new Map<number, { id: string; name: string; json: string }>()
       let inputTokens = 0
       let outputTokens = 0
@@ -129,4 +135,27 @@ export function createAnthropicModel(options: AnthropicModelOptions): ChatModel 
   }
 
   return { id: `${provider}:${model}`, provider, model, stream }
+}
+
+/**
+ * The events of a messages stream, read as the SDK's `Stream` reads them (`ping` and unnamed
+ * events skipped, an `error` event throws its `APIError`), with a lean decoder instead of the
+ * SDK's.
+ */
+async function* streamEvents(response: Response): AsyncGenerator<Anthropic.MessageStreamEvent> {
+  if (!response.body) return
+  for await (const sse of sseEvents(response.body)) {
+    if (sse.event === null || sse.event === 'ping' || sse.data === '') continue
+    if (sse.event === 'error') {
+      let body: unknown = sse.data
+      try {
+        body = JSON.parse(sse.data)
+      } catch {
+        // Not JSON: the text itself is the error body, as the SDK keeps it.
+      }
+      const type = (body as { error?: { type?: Anthropic.ErrorType } } | undefined)?.error?.type
+      throw new APIError(undefined, body as object, undefined, response.headers, type)
+    }
+    yield JSON.parse(sse.data) as Anthropic.MessageStreamEvent
+  }
 }
