@@ -2,9 +2,10 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { browserAvailable, launchBrowser } from '../support/browser.ts'
+import { browserAvailable } from '../support/browser.ts'
+import { startBrowserApp } from '../support/browser-app.ts'
 import { type MockLlm, startMockLlm } from '../support/mock-llm/index.ts'
-import { type RuntimeProcess, startRuntime, waitUntilReady } from '../support/runtime-process.ts'
+import type { RuntimeProcess } from '../support/runtime-process.ts'
 
 const artifacts = join(import.meta.dirname, '..', '..', 'test-results', 'e2e')
 const hasBrowser = browserAvailable()
@@ -34,24 +35,18 @@ const views = [
 describe.skipIf(!hasBrowser)('edit-and-resend in Chromium (Bun)', () => {
   let browser: Browser
   let app: RuntimeProcess
+  let stop: (() => Promise<void>) | undefined
 
   beforeAll(async () => {
     mkdirSync(artifacts, { recursive: true })
-    app = await startRuntime('bun', {
+    ;({ app, browser, stop } = await startBrowserApp({
       OPENAI_BASE_URL: `${mock.url}/v1`,
       LOCAL_MODEL: 'mock-1',
       LOG_LEVEL: 'warn',
       SESSION_SECRET: 'e2e-edit-secret-0123456789abcdef',
-    })
-    await waitUntilReady(app)
-    // The first page Bun renders compiles the views: do it before the clock of a test runs.
-    await (await fetch(app.baseUrl)).text()
-    browser = await launchBrowser()
+    }))
   }, 120_000)
-  afterAll(async () => {
-    await browser?.close()
-    await app?.stop()
-  })
+  afterAll(() => stop?.())
 
   const shot = (page: Page, name: string) =>
     page.screenshot({ path: join(artifacts, `edit-${name}.png`), caret: 'initial' })
