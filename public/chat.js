@@ -1,6 +1,7 @@
 // Outpost's own progressive touches; every page works without this file (see src/views).
-// Enter sends (Shift+Enter: a new line; never while an IME composes), the tab title follows
-// the conversation, times read in the reader's zone, and a streaming answer stays in view.
+// Enter sends (Shift+Enter: a new line; never while an IME composes), Escape cancels an edit,
+// the tab title follows the conversation, times read in the reader's zone, and a streaming
+// answer stays in view.
 ;(() => {
   const title = () => {
     const h1 = document.getElementById('conversation-title')
@@ -38,7 +39,13 @@
   }
   addEventListener('keydown', (event) => {
     const input = event.target
-    if (event.key !== 'Enter' || event.shiftKey || !input.matches?.('.composer textarea')) return
+    // Escape leaves a message's edit form as it was (its Cancel brings the message back).
+    if (event.key === 'Escape' && input.closest?.('.edit-form')) {
+      input.closest('.edit-form').querySelector('.edit-cancel')?.click()
+      return
+    }
+    if (event.key !== 'Enter' || event.shiftKey) return
+    if (!input.matches?.('.composer textarea, .edit-form textarea')) return
     // keyCode 229: Safari reports the Enter that ends an IME composition this way.
     if (event.isComposing || event.keyCode === 229) return
     event.preventDefault()

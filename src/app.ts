@@ -20,6 +20,7 @@ import { securityHeaders } from './middleware/security-headers.ts'
 import { type ServicesFactory, servicesMiddleware } from './middleware/services.ts'
 import { chatActionRoutes } from './routes/chat/chat-actions.tsx'
 import { chatBrowseRoutes } from './routes/chat/chat-browse.tsx'
+import { chatEditRoutes } from './routes/chat/chat-edit.tsx'
 import { chatPageRoutes } from './routes/chat/chat-pages.tsx'
 import { imageRoutes } from './routes/chat/image-routes.ts'
 import { runEventRoutes } from './routes/chat/run-events.tsx'
@@ -119,6 +120,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   app.route('/', usagePageRoutes(options.usage))
   app.route('/', memoryPageRoutes)
   app.route('/', chatActionRoutes)
+  app.route('/', chatEditRoutes)
   app.route('/', chatBrowseRoutes)
   app.route('/', runEventRoutes)
   app.route('/', imageRoutes)

@@ -28,6 +28,8 @@ export const chatUrls = {
   rename: (id: string) => `/c/${segment(id)}/rename`,
   /** Edit-and-resend of the conversation's last user message. */
   edit: (id: string) => `/c/${segment(id)}/edit`,
+  /** The last user message again, in place of its edit form (htmx's Cancel). */
+  editCancel: (id: string) => `/c/${segment(id)}/edit/cancel`,
   /** The conversation as a download: `md` (Markdown) or `json`. */
   export: (id: string, format: 'md' | 'json') => `/c/${segment(id)}/export.${format}`,
   /** Conversation search (titles and message text), a GET form. */

@@ -39,6 +39,8 @@ export const errorCodes = [
   'model_unknown',
   'title_empty',
   'nothing_to_regenerate',
+  'message_not_last',
+  'answer_streaming',
   'run_not_live',
   'run_not_started',
   'approval_decided',

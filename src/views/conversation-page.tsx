@@ -13,6 +13,8 @@ export function ConversationPage(props: {
   live?: Child
   sidebar?: Child
   models?: ModelOptions
+  /** The edit page: the last user message shows as its edit form. */
+  editing?: boolean
 }) {
   return (
     <Layout
@@ -26,6 +28,7 @@ export function ConversationPage(props: {
         csrfToken={props.csrfToken}
         live={props.live}
         models={props.models}
+        editing={props.editing}
       />
     </Layout>
   )

@@ -4,6 +4,7 @@ import type { Conversation, Message } from '../core/domain/history-records.ts'
 import { chatUrls } from '../urls.ts'
 import { Composer, type ModelOptions } from './composer.tsx'
 import { CsrfInput } from './csrf-input.tsx'
+import { EditLink, EditMessageForm } from './edit-message-form.tsx'
 import { LocalTime } from './local-time.tsx'
 import { MessageImages } from './message-images.tsx'
 import { StoredAssistantMessage, textOf, UserMessage } from './message-view.tsx'
@@ -57,19 +58,39 @@ export function ConversationHeader(props: { conversation: Conversation; csrfToke
   )
 }
 
-/** Stored messages in order. */
-export function MessageList(props: { messages: readonly Message[]; conversationId?: string }) {
+/** What the last user message offers: an Edit link, or (the edit page) the edit form itself. */
+export type LastMessageEdit = { mode: 'link' } | { mode: 'form'; csrfToken: string }
+
+/** Stored messages in order; `edit` applies to the last user message. */
+export function MessageList(props: {
+  messages: readonly Message[]
+  conversationId?: string
+  edit?: LastMessageEdit
+}) {
+  const { conversationId, edit } = props
+  const last = lastUserMessage(props.messages)
   return (
     <>
       {props.messages.map((message) =>
-        message.role === 'user' ? (
+        message.role === 'user' && conversationId && edit?.mode === 'form' && message === last ? (
+          <EditMessageForm
+            conversationId={conversationId}
+            message={message}
+            csrfToken={edit.csrfToken}
+          />
+        ) : message.role === 'user' ? (
           <UserMessage
             text={textOf(message)}
             guard={guardMarkOf(message)}
             id={`m-${message.id}`}
             images={
-              props.conversationId ? (
-                <MessageImages conversationId={props.conversationId} message={message} />
+              conversationId ? (
+                <MessageImages conversationId={conversationId} message={message} />
+              ) : null
+            }
+            actions={
+              conversationId && edit?.mode === 'link' && message === last ? (
+                <EditLink conversationId={conversationId} />
               ) : null
             }
           />
@@ -79,6 +100,11 @@ export function MessageList(props: { messages: readonly Message[]; conversationI
       )}
     </>
   )
+}
+
+/** The message an edit would replace: the last user message with text. */
+export function lastUserMessage(messages: readonly Message[]): Message | undefined {
+  return messages.findLast((message) => message.role === 'user' && textOf(message))
 }
 
 /**
@@ -101,30 +127,44 @@ export function ConversationView(props: {
   models?: ModelOptions
   /** The picker's choice to keep (after a send). */
   model?: string
+  /** The edit page: the last user message shows as its edit form. */
+  editing?: boolean
 }) {
   const id = props.conversation.id
   const canRegenerate = props.messages.some((message) => message.role === 'user')
+  const streaming = props.streaming ?? Boolean(props.live)
+  // While an answer streams the stylesheet hides Edit (the server refuses it too), and shows
+  // it once the answer is done. The run page (no JavaScript) streams its answer below the
+  // messages and cannot take the link back, so it offers none.
+  const edit: LastMessageEdit | undefined = props.editing
+    ? { mode: 'form', csrfToken: props.csrfToken }
+    : props.live && props.streaming === false
+      ? undefined
+      : { mode: 'link' }
   return (
     <>
       <ConversationHeader conversation={props.conversation} csrfToken={props.csrfToken} />
       <section class="messages" id="messages" aria-label="Messages">
-        <MessageList messages={props.messages} conversationId={props.conversation.id} />
+        <MessageList messages={props.messages} conversationId={id} edit={edit} />
         {props.live}
       </section>
       {props.after}
       <RegenerateSlot
         conversationId={id}
         csrfToken={props.csrfToken}
-        show={canRegenerate && !(props.streaming ?? Boolean(props.live))}
+        show={canRegenerate && !streaming && !props.editing}
       />
-      <Composer
-        csrfToken={props.csrfToken}
-        conversationId={props.conversation.id}
-        target="#messages"
-        focus={props.focusComposer}
-        models={props.models}
-        model={props.model}
-      />
+      {/* The edit page has one thing to send: the pinned composer would cover the form's buttons. */}
+      {props.editing ? null : (
+        <Composer
+          csrfToken={props.csrfToken}
+          conversationId={props.conversation.id}
+          target="#messages"
+          focus={props.focusComposer}
+          models={props.models}
+          model={props.model}
+        />
+      )}
     </>
   )
 }

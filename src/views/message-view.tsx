@@ -34,12 +34,15 @@ export function UserMessage(props: {
   images?: unknown
   guard?: GuardNoticeData | undefined
   id?: string
+  /** Controls under the message (Edit, on the last one). */
+  actions?: unknown
 }) {
   return (
     <article class="message user" aria-label="You" data-guard={props.guard?.verdict} id={props.id}>
       <p class="message-text">{props.text}</p>
       {props.images ?? null}
       {props.guard ? <GuardNotice guard={props.guard} /> : null}
+      {props.actions ?? null}
     </article>
   )
 }

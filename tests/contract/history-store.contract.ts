@@ -421,6 +421,63 @@ export function historyStoreContract(harness: () => HistoryStoreHarness) {
     )
   })
 
+  it('supersedes a message and everything after it: hidden from reads and search, still counted as usage', async () => {
+    const start = Date.UTC(2026, 10, 1)
+    let clock = start
+    const store = harness().store({ now: () => clock })
+    const owner = await newUser(store)
+    const stranger = await newUser(store, 'stranger')
+    const conversation = await store.createConversation(owner, { title: 'Trip' })
+    const text = (t: string) => [{ type: 'text', text: t }]
+    const usage = { inputTokens: 10, outputTokens: 5, costUsd: 0.25 }
+    // Two messages at one instant, then the rest: order is (time, id), as pages walk it.
+    const [, firstAnswer] =
+      (await store.appendMessages(owner, conversation.id, [
+        { role: 'user', content: text('first question') },
+        { role: 'assistant', content: text('first answer'), model: 'm:a', usage },
+      ])) ?? []
+    clock += 1000
+    const [question, answer] =
+      (await store.appendMessages(owner, conversation.id, [
+        { role: 'user', content: text('zanzibar question') },
+        { role: 'assistant', content: text('zanzibar answer'), model: 'm:a', usage },
+      ])) ?? []
+    const texts = async () =>
+      (await store.listMessages(owner, conversation.id))?.items.map((m) => m.content[0]?.text)
+
+    // Only the owner may supersede; a foreign or unknown conversation is not found.
+    expect(await store.supersedeMessages(stranger, conversation.id, question!.id)).toBeUndefined()
+    expect(await store.supersedeMessages(owner, 'no-such-conversation', question!.id)).toBe(
+      undefined,
+    )
+    expect(await store.supersedeMessages(owner, conversation.id, 'no-such-message')).toBe(0)
+    expect(await texts()).toHaveLength(4)
+
+    clock += 1000
+    expect(await store.supersedeMessages(owner, conversation.id, question!.id)).toBe(2)
+    expect(await texts()).toEqual(['first question', 'first answer'])
+    const newest = await store.listMessages(owner, conversation.id, { order: 'newest-first' })
+    expect(newest?.items.map((m) => m.id)).toEqual([firstAnswer!.id, expect.any(String)])
+    // Superseding it again marks nothing: of two racing edits, one finds nothing to replace.
+    expect(await store.supersedeMessages(owner, conversation.id, question!.id)).toBe(0)
+    expect(await store.supersedeMessages(owner, conversation.id, answer!.id)).toBe(0)
+    expect(await store.searchConversations(owner, 'zanzibar')).toEqual([])
+
+    // What is appended afterwards is current; the superseded rows stay out of reads.
+    clock += 1000
+    await store.appendMessages(owner, conversation.id, [
+      { role: 'user', content: text('zanzibar, edited') },
+    ])
+    expect(await texts()).toEqual(['first question', 'first answer', 'zanzibar, edited'])
+    expect((await store.searchConversations(owner, 'zanzibar'))[0]?.messageText).toBe(
+      'zanzibar, edited',
+    )
+
+    // Usage is an account of spending: the superseded answer still counts.
+    const spent = await store.usageByDay(owner, { since: start, until: start + 86_400_000 })
+    expect(spent.reduce((sum, day) => sum + day.inputTokens, 0)).toBe(20)
+  })
+
   it('fails retryably when the backend is down and not when it answers garbage', async (ctx) => {
     const { unreachable, garbage } = harness()
     // In-memory and PGlite stores have no network backend that could be down or answer garbage.

@@ -22,6 +22,7 @@ describe('GET /openapi.json', () => {
       '/api/conversations',
       '/api/conversations/{id}',
       '/api/conversations/{id}/messages',
+      '/api/conversations/{id}/messages/{message_id}/edit',
       '/api/memories',
       '/api/memories/{id}',
       '/api/runs/{id}',
@@ -70,6 +71,7 @@ describe('GET /docs', () => {
     for (const operation of [
       'GET /api/conversations',
       'POST /api/conversations/{id}/messages',
+      'POST /api/conversations/{id}/messages/{message_id}/edit',
       'GET /api/runs/{id}/events',
       'POST /v1/chat/completions',
       'POST /v1/messages',

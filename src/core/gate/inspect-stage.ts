@@ -33,6 +33,7 @@ export function createInspectStage(guard: InjectionGuard): GateStage {
 function inputsOf(work: ModelWork): GuardedInput[] {
   switch (work.kind) {
     case 'message':
+    case 'edit':
       return [{ path: 'user-input', text: work.content }]
     case 'regenerate':
       return []

@@ -1,6 +1,7 @@
 import type { AgentEvent } from '../agent/agent-event.ts'
 import type { ModelCallCache } from '../cache/model-call-cache.ts'
 import type { ChatDeps } from '../chat/chat-deps.ts'
+import { editMessage } from '../chat/edit-message.ts'
 import { regenerate } from '../chat/regenerate.ts'
 import { sendMessage, validMessage } from '../chat/send-message.ts'
 import { asAppError } from '../client-error.ts'
@@ -43,7 +44,7 @@ export async function startModelWork<W extends ModelWork>(
   context: RequestContext,
   work: W,
 ): Promise<ModelWorkResults[W['kind']]> {
-  if (work.kind === 'message') validMessage(work.content)
+  if (work.kind === 'message' || work.kind === 'edit') validMessage(work.content)
   modelChoice(work.model)
   const logger = deps.logger.child({ request_id: context.requestId, surface: context.surface })
   const observation = deps.observe?.(context, work)
@@ -113,6 +114,17 @@ function start(
         conversationId: work.conversationId,
         ...(work.model ? { model: work.model } : {}),
         ...(answer ? { answer } : {}),
+        live: context.surface !== 'rest',
+      })
+    case 'edit':
+      return editMessage(deps, {
+        ownerId,
+        conversationId: work.conversationId,
+        messageId: work.messageId,
+        content: work.content,
+        ...(work.model ? { model: work.model } : {}),
+        ...(answer ? { answer } : {}),
+        ...(flag?.verdict === 'flag' ? { flag: { ...flag, verdict: 'flag' as const } } : {}),
         live: context.surface !== 'rest',
       })
     case 'completion':

@@ -36,6 +36,10 @@ export function estimateWork(
         Math.ceil(Math.min(work.content.length, maxScannedChars) / 4) +
         (work.images?.length ?? 0) * imageInputTokens
       break
+    case 'edit':
+      // The edited message's images (if any) are not known before the run; its text is.
+      input = Math.ceil(Math.min(work.content.length, maxScannedChars) / 4)
+      break
     case 'regenerate':
       input = regenerateInputTokens
       break

@@ -51,7 +51,8 @@ export interface HistoryStore {
   listConversations(ownerId: string, page?: PageRequest): Promise<Page<Conversation>>
   /**
    * The owner's conversations whose title or message text contains `query` (a literal,
-   * case-insensitive substring; no wildcards), most recently updated first, at most `limit`
+   * case-insensitive substring; no wildcards; superseded messages are not searched), most
+   * recently updated first, at most `limit`
    * (default 20, at most 50). Each comes with the text of its first matching message, if
    * the match was in a message. A blank query finds nothing.
    */
@@ -75,8 +76,21 @@ export interface HistoryStore {
     messages: readonly NewMessage[],
   ): Promise<Message[] | undefined>
   /**
-   * A page of messages in the order they were appended (`newest-first` walks backwards, for
-   * "the last N messages"). `undefined` when the conversation is absent, foreign or deleted.
+   * Marks the message `messageId` and every message appended after it in the conversation
+   * as superseded (an edit replaces the last question and what answered it). Superseded
+   * messages leave `listMessages` and `searchConversations` but still count in `usageByDay`.
+   * Resolves to how many messages it marked: 0 when `messageId` is not a current message of
+   * the conversation (absent, or already superseded, so of two racing edits one marks 0);
+   * `undefined` when the conversation is absent, foreign or deleted.
+   */
+  supersedeMessages(
+    ownerId: string,
+    conversationId: string,
+    messageId: string,
+  ): Promise<number | undefined>
+  /**
+   * A page of the current (not superseded) messages in the order they were appended
+   * (`newest-first` walks backwards, for "the last N messages"). `undefined` when the conversation is absent, foreign or deleted.
    */
   listMessages(
     ownerId: string,
@@ -94,7 +108,8 @@ export interface HistoryStore {
   /**
    * The owner's token use and cost per UTC day and model: every message with usage (the
    * assistant's answers) created in `range`, ordered by day then model. Usage is an account
-   * of spending, so answers in conversations deleted since still count.
+   * of spending, so answers in conversations deleted since, and answers an edit superseded,
+   * still count.
    */
   usageByDay(ownerId: string, range: UsageRange): Promise<DailyUsage[]>
 }

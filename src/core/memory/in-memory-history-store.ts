@@ -23,6 +23,10 @@ interface StoredConversation extends Conversation {
   deleted: boolean
 }
 
+interface StoredMessage extends Message {
+  superseded?: boolean
+}
+
 interface StoredRun extends Run {
   ownerId: string
 }
@@ -39,7 +43,7 @@ export function createInMemoryHistoryStore(
   const newId = options.newId ?? createTimeOrderedId(now)
   const users = new Map<string, User>()
   const conversations = new Map<string, StoredConversation>()
-  const messages = new Map<string, Message[]>()
+  const messages = new Map<string, StoredMessage[]>()
   const runs = new Map<string, StoredRun>()
 
   const visible = (ownerId: string, id: string) => {
@@ -48,6 +52,10 @@ export function createInMemoryHistoryStore(
   }
   const publicConversation = ({ deleted: _, ...c }: StoredConversation): Conversation => ({ ...c })
   const publicRun = ({ ownerId: _, ...run }: StoredRun): Run => structuredClone(run)
+  const current = (conversationId: string) =>
+    (messages.get(conversationId) ?? [])
+      .filter((m) => !m.superseded)
+      .map(({ superseded: _, ...m }): Message => m)
 
   return {
     async upsertUser(input) {
@@ -110,7 +118,7 @@ export function createInMemoryHistoryStore(
       const found: ConversationMatch[] = []
       for (const c of mine) {
         if (found.length >= limit) break
-        const messageText = (messages.get(c.id) ?? [])
+        const messageText = current(c.id)
           .map(textOfMessage)
           .find((text) => text.toLowerCase().includes(needle))
         if (messageText !== undefined || c.title.toLowerCase().includes(needle)) {
@@ -150,10 +158,19 @@ export function createInMemoryHistoryStore(
       messages.get(conversationId)?.push(...added)
       return structuredClone(added)
     },
+    async supersedeMessages(ownerId, conversationId, messageId) {
+      if (!visible(ownerId, conversationId)) return undefined
+      const all = messages.get(conversationId) ?? []
+      const from = all.findIndex((m) => m.id === messageId && !m.superseded)
+      if (from < 0) return 0
+      const marked = all.slice(from).filter((m) => !m.superseded)
+      for (const m of marked) m.superseded = true
+      return marked.length
+    },
     async listMessages(ownerId, conversationId, page = {}) {
       if (!visible(ownerId, conversationId)) return undefined
       const newestFirst = page.order === 'newest-first'
-      const all = structuredClone(messages.get(conversationId) ?? [])
+      const all = structuredClone(current(conversationId))
       const kind = newestFirst ? 'messages-desc' : 'messages-asc'
       return paginate(kind, all, page, newestFirst ? 'desc' : 'asc', (m) => m.createdAt)
     },

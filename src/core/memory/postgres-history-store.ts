@@ -123,7 +123,8 @@ export function createPostgresHistoryStore(options: PostgresHistoryStoreOptions)
               from jsonb_array_elements(msg.content) with ordinality as e(part, n)
               where e.part->>'type' = 'text' and jsonb_typeof(e.part->'text') = 'string'
             ) t
-          where msg.conversation_id = conversations.id and t.text ilike ${pattern}
+          where msg.conversation_id = conversations.id and msg.superseded_at is null
+            and t.text ilike ${pattern}
           order by msg.created_at, msg.id
           limit 1
         )`
@@ -197,6 +198,7 @@ export function createPostgresHistoryStore(options: PostgresHistoryStoreOptions)
               toolCalls: sql`${json(m.toolCalls)}::jsonb`.as('tool_calls'),
               toolResults: sql`${json(m.toolResults)}::jsonb`.as('tool_results'),
               createdAt: sql<Date>`${when}::timestamptz`.as('created_at'),
+              supersededAt: sql<Date>`null::timestamptz`.as('superseded_at'),
             })
             .from(touched)
         const [first, ...rest] = input.map(rowOf)
@@ -209,6 +211,36 @@ export function createPostgresHistoryStore(options: PostgresHistoryStoreOptions)
         // RETURNING order is not guaranteed; give them back in the order they were given.
         const byId = new Map(rows.map((row) => [row.id, toMessage(row)]))
         return ids.map((id) => byId.get(id)!)
+      }),
+
+    supersedeMessages: (ownerId, conversationId, messageId) =>
+      guard('supersedeMessages', async () => {
+        // One statement: the message and those after it in (time, id) order, in the owner's
+        // visible conversation, not yet superseded. A superseded or absent `messageId` makes
+        // the row comparison null, so nothing is marked (of two racing edits, one marks 0).
+        const visible = db
+          .select({ id: conversations.id })
+          .from(conversations)
+          .where(visibleConversation(ownerId, conversationId))
+        const rows = await db
+          .update(messages)
+          .set({ supersededAt: new Date(now()) })
+          .where(
+            and(
+              eq(messages.conversationId, conversationId),
+              eq(messages.ownerId, ownerId),
+              isNull(messages.supersededAt),
+              inArray(messages.conversationId, visible),
+              sql`(${messages.createdAt}, ${messages.id}) >= (
+                select m.created_at, m.id from ${messages} m
+                where m.id = ${messageId} and m.conversation_id = ${conversationId}
+                  and m.superseded_at is null
+              )`,
+            ),
+          )
+          .returning({ id: messages.id })
+        if (rows.length > 0) return rows.length
+        return (await findConversation(ownerId, conversationId)) ? 0 : undefined
       }),
 
     listMessages: (ownerId, conversationId, page = {}) =>
@@ -228,6 +260,7 @@ export function createPostgresHistoryStore(options: PostgresHistoryStoreOptions)
             and(
               eq(messages.conversationId, conversationId),
               visibleConversation(ownerId, conversationId),
+              isNull(messages.supersededAt),
               after,
             ),
           )

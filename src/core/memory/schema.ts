@@ -52,6 +52,8 @@ export const conversations = pgTable(
 /**
  * One message. `ownerId` repeats the conversation's owner so every query can filter on it
  * directly. `content` holds the content parts; tool calls and results are JSON as produced.
+ * `supersededAt` marks a message an edit replaced (with everything after it): the row stays,
+ * because usage is an account of spending, but the conversation no longer shows it.
  */
 export const messages = pgTable(
   'messages',
@@ -70,6 +72,7 @@ export const messages = pgTable(
     toolCalls: jsonb('tool_calls'),
     toolResults: jsonb('tool_results'),
     createdAt: timestamps('created_at').notNull(),
+    supersededAt: timestamps('superseded_at'),
   },
   (t) => [
     index('messages_conversation_time_idx').on(t.conversationId, t.createdAt, t.id),

@@ -52,8 +52,8 @@ export async function forgetSession(deps: { kv: KvStore }, conversationId: strin
 
 /**
  * History that keeps working memory true: appended messages are added to a warm session
- * (so the next turn stays warm), and every other change to a conversation (rename, delete)
- * drops its session. Every writer goes through this store, so no session outlives a change.
+ * (so the next turn stays warm), and every other change to a conversation (rename, delete,
+ * an edit superseding messages) drops its session. Every writer goes through this store, so no session outlives a change.
  */
 export function withWorkingMemory(history: HistoryStore, kv: KvStore): HistoryStore {
   const changes: Partial<HistoryStore> = {
@@ -88,6 +88,12 @@ export function withWorkingMemory(history: HistoryStore, kv: KvStore): HistorySt
         .set(key, next, { ttlMs: sessionTtlMs })
         .catch(() => forgetSession({ kv }, conversationId))
       return stored
+    },
+    async supersedeMessages(ownerId, conversationId, messageId) {
+      const marked = await history.supersedeMessages(ownerId, conversationId, messageId)
+      // The session may hold what was just superseded: the next turn reads history again.
+      await forgetSession({ kv }, conversationId)
+      return marked
     },
     async renameConversation(ownerId, id, title) {
       const renamed = await history.renameConversation(ownerId, id, title)

@@ -40,8 +40,9 @@ export async function startConversationRun(
       },
       (signal) => turn(run.id, signal),
     )
-    // Pages of the conversation show the run live; programs' runs have no page to show.
-    if (scope.live !== false) await deps.live.remember(conversationId, run.id)
+    // Pages of the conversation show the run live; programs' runs have no page to show, but
+    // are remembered too, so an edit waits for them as for any answer being written.
+    await deps.live.remember(conversationId, run.id, { shown: scope.live !== false })
     return started
   } catch (error) {
     await deps.history

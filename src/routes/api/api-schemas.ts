@@ -62,6 +62,26 @@ export const IdParamSchema = z.object({
     .openapi({ param: { name: 'id', in: 'path' } }),
 })
 
+export const MessageParamSchema = IdParamSchema.extend({
+  message_id: z
+    .string()
+    .min(1)
+    .max(100)
+    .openapi({ param: { name: 'message_id', in: 'path' } }),
+})
+
+export const EditMessageSchema = z
+  .object({
+    content: z.string().min(1).max(32_000),
+    model: z
+      .string()
+      .max(200)
+      .optional()
+      .openapi({ description: '`auto` (default), a tier, or `provider:model`' }),
+  })
+  .strict()
+  .openapi('EditMessage')
+
 export const NewConversationSchema = z
   .object({ title: z.string().max(200).optional() })
   .strict()

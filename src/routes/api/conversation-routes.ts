@@ -1,6 +1,9 @@
 import { createRoute } from '@hono/zod-openapi'
+import type { Context } from 'hono'
+import type { AppEnv } from '../../app-env.ts'
 import { deleteConversation } from '../../core/chat/delete-conversation.ts'
 import { guardMarkOf } from '../../core/chat/guard-mark.ts'
+import type { SentMessage } from '../../core/chat/send-message.ts'
 import { NotFoundError } from '../../core/errors.ts'
 import { startModelWork } from '../../core/gate/start-model-work.ts'
 import { imagesFromDataUrls } from '../../core/images/image-upload.ts'
@@ -14,9 +17,11 @@ import {
   ConversationListSchema,
   ConversationSchema,
   ConversationWithMessagesSchema,
+  EditMessageSchema,
   ErrorSchema,
   EventStreamSchema,
   IdParamSchema,
+  MessageParamSchema,
   NewConversationSchema,
   PageQuerySchema,
   RenameSchema,
@@ -103,6 +108,31 @@ const send = createRoute({
   },
 })
 
+const editLast = createRoute({
+  ...base,
+  method: 'post',
+  path: '/api/conversations/{id}/messages/{message_id}/edit',
+  summary: 'Edit your last message and answer it again',
+  description:
+    'Replaces the last user message with `content` and starts a run that answers it. The old ' +
+    'message and its answer are superseded: they leave the conversation and later context ' +
+    '(not usage). Answers like sending a message (`202`, or `200` with the events).',
+  request: { params: MessageParamSchema, body: { required: true, ...json(EditMessageSchema) } },
+  responses: {
+    200: {
+      description: 'With `Accept: text/event-stream`: the run events as they come',
+      content: { 'text/event-stream': { schema: EventStreamSchema } },
+    },
+    202: { description: 'The run started', ...json(RunStartedSchema) },
+    ...errors,
+    409: {
+      description:
+        '`message_not_last`: not your last message; `answer_streaming`: an answer is still being written',
+      ...json(ErrorSchema),
+    },
+  },
+})
+
 /** REST for conversations: every call is scoped to the API key's user. */
 export const conversationRoutes = createOpenApiApp()
   .openapi(list, async (c) => {
@@ -169,21 +199,38 @@ export const conversationRoutes = createOpenApiApp()
       ...(model ? { model } : {}),
       ...(images?.length ? { images: imagesFromDataUrls(images, maxBytes) } : {}),
     })
-    const runId = sent.run.id
-    const mark = guardMarkOf(sent.userMessage)
-    setGuardHeader(c, mark ? [mark] : [])
-    if ((c.req.header('Accept') ?? '').includes('text/event-stream')) {
-      // A streamed answer: the status is 200, as EventSource and most SSE clients expect.
-      return runEventStream(c, sent.run.events) as never
-    }
-    return c.json(
-      {
-        run_id: runId,
-        conversation_id: sent.conversation.id,
-        message_id: sent.userMessage.id,
-        run_url: apiUrls.run(runId),
-        events_url: apiUrls.runEvents(runId),
-      },
-      202,
-    )
+    return runStarted(c, sent)
   })
+  .openapi(editLast, async (c) => {
+    const { id, message_id: messageId } = c.req.valid('param')
+    const { content, model } = c.req.valid('json')
+    const sent = await startModelWork(gateDeps(c.var.services), requestContext(c, 'rest'), {
+      kind: 'edit',
+      conversationId: id,
+      messageId,
+      content,
+      ...(model ? { model } : {}),
+    })
+    return runStarted(c, sent)
+  })
+
+/** The answer to a started message run: its events (SSE), or `202` and where to follow it. */
+function runStarted(c: Context<AppEnv>, sent: SentMessage) {
+  const runId = sent.run.id
+  const mark = guardMarkOf(sent.userMessage)
+  setGuardHeader(c, mark ? [mark] : [])
+  if ((c.req.header('Accept') ?? '').includes('text/event-stream')) {
+    // A streamed answer: the status is 200, as EventSource and most SSE clients expect.
+    return runEventStream(c, sent.run.events) as never
+  }
+  return c.json(
+    {
+      run_id: runId,
+      conversation_id: sent.conversation.id,
+      message_id: sent.userMessage.id,
+      run_url: apiUrls.run(runId),
+      events_url: apiUrls.runEvents(runId),
+    },
+    202,
+  )
+}

@@ -11,6 +11,7 @@ import { cutText, requirePlainText } from '../../core/text/plain-text.ts'
 import { chatUrls } from '../../urls.ts'
 import { Composer } from '../../views/composer.tsx'
 import { ConversationHeader, ConversationView } from '../../views/conversation-view.tsx'
+import { EditLink } from '../../views/edit-message-form.tsx'
 import { LiveAnswer } from '../../views/live-answer.tsx'
 import { MessageImages } from '../../views/message-images.tsx'
 import { UserMessage } from '../../views/message-view.tsx'
@@ -108,6 +109,8 @@ export const chatActionRoutes = new Hono<AppEnv>()
           text={content.trim()}
           guard={guardMarkOf(sent.userMessage)}
           images={<MessageImages conversationId={conversationId} message={sent.userMessage} />}
+          id={`m-${sent.userMessage.id}`}
+          actions={<EditLink conversationId={conversationId} />}
         />
         <LiveAnswer conversationId={conversationId} runId={runId} csrfToken={csrfToken} />
         <Composer
