@@ -1,6 +1,7 @@
 import type { NormalisedText } from './normalise.ts'
 import { matchPhrases } from './phrase-matcher.ts'
 import { phraseRules, squashedPhrases, strong } from './phrase-rules.ts'
+import { hasSquashedPhrase } from './squashed-matcher.ts'
 import {
   findEncodedPayload,
   findHiding,
@@ -19,7 +20,7 @@ export function findPatterns(normalised: NormalisedText): PatternHit[] {
     ...findEncodedPayload(normalised.text),
     ...findHiding(normalised.signals),
   ]
-  if (hasSquashedPhrase(normalised.words.replaceAll(' ', ''))) {
+  if (hasSquashedPhrase(normalised.words, squashedPhrases)) {
     hits.push({ reason: 'override-instructions', weight: strong })
   }
   const byReason = new Map<string, PatternHit>()
@@ -29,20 +30,4 @@ export function findPatterns(normalised: NormalisedText): PatternHit[] {
       byReason.set(hit.reason, { reason: hit.reason, weight: hit.weight })
   }
   return [...byReason.values()]
-}
-
-// The squashed phrases grouped by their first six letters: one scan per group, not per phrase.
-const byAnchor = new Map<string, string[]>()
-for (const phrase of squashedPhrases) {
-  const anchor = phrase.slice(0, 6)
-  byAnchor.set(anchor, [...(byAnchor.get(anchor) ?? []), phrase])
-}
-
-function hasSquashedPhrase(squashed: string): boolean {
-  for (const [anchor, phrases] of byAnchor) {
-    for (let at = squashed.indexOf(anchor); at >= 0; at = squashed.indexOf(anchor, at + 1)) {
-      if (phrases.some((phrase) => squashed.startsWith(phrase, at))) return true
-    }
-  }
-  return false
 }

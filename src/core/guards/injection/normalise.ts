@@ -84,6 +84,13 @@ export function normalise(input: string): NormalisedText {
       inFlag = false
       continue
     }
+    // The next most common: a plain space (the general path below ends the same way).
+    if (c === 0x20) {
+      if (out.length > 0 && pending === 0) pending = 0x20
+      run = 0
+      inFlag = false
+      continue
+    }
     if (c >= 0xd800 && c <= 0xdfff) {
       const next = source.charCodeAt(i + 1)
       if (c > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) continue // lone half: drop

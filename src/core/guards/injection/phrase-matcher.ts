@@ -1,98 +1,177 @@
 import type { PhraseRule } from './phrase-rules.ts'
 
-const leet: Record<string, string> = {
-  '0': 'o',
-  '1': 'i',
-  '3': 'e',
-  '4': 'a',
-  '5': 's',
-  '7': 't',
-  '8': 'b',
+// Leetspeak digits and the letters they stand for (`1gn0r3` -> `ignore`), by digit.
+const leet = new Uint16Array(10)
+for (const [digit, letter] of Object.entries({
+  0: 'o',
+  1: 'i',
+  3: 'e',
+  4: 'a',
+  5: 's',
+  7: 't',
+  8: 'b',
+}))
+  leet[Number(digit)] = letter.charCodeAt(0)
+
+/**
+ * A set of rules compiled for matching without making a string per word: every word the rules
+ * name gets a number, found through an open-addressing table keyed by the word's hash, and each
+ * slot of each rule becomes a membership array over those numbers.
+ */
+interface CompiledRules {
+  /** Slot `hash & mask` holds a word's number plus one, 0 when empty. */
+  table: Int32Array
+  mask: number
+  vocabulary: string[]
+  /** The rules whose first slot holds word `id`, by id. */
+  startsWith: PhraseRule[][]
+  /** Per rule, per slot: 1 at the ids the slot holds. */
+  slotMembers: Map<PhraseRule, Uint8Array[]>
 }
 
-// `1gn0r3` -> `ignore`: only words mixing letters and digits, so `2024` stays a number.
-function unleet(word: string): string {
+const fnvOffset = 0x811c9dc5
+const fnvPrime = 0x01000193
+
+function hashWord(word: string): number {
+  let h = fnvOffset
+  for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), fnvPrime)
+  return h >>> 0
+}
+
+const compiled = new WeakMap<readonly PhraseRule[], CompiledRules>()
+function compile(rules: readonly PhraseRule[]): CompiledRules {
+  const known = compiled.get(rules)
+  if (known) return known
+  const ids = new Map<string, number>()
+  for (const rule of rules) {
+    for (const slot of rule.slots)
+      for (const word of slot) if (!ids.has(word)) ids.set(word, ids.size)
+  }
+  const vocabulary = [...ids.keys()]
+  let size = 64
+  while (size < vocabulary.length * 4) size *= 2
+  const table = new Int32Array(size)
+  const mask = size - 1
+  for (const [id, word] of vocabulary.entries()) {
+    let at = hashWord(word) & mask
+    while (table[at] !== 0) at = (at + 1) & mask
+    table[at] = id + 1
+  }
+  const startsWith: PhraseRule[][] = vocabulary.map(() => [])
+  const slotMembers = new Map<PhraseRule, Uint8Array[]>()
+  for (const rule of rules) {
+    for (const word of rule.slots[0] ?? []) startsWith[ids.get(word) as number]?.push(rule)
+    slotMembers.set(
+      rule,
+      rule.slots.map((slot) => {
+        const members = new Uint8Array(vocabulary.length)
+        for (const word of slot) members[ids.get(word) as number] = 1
+        return members
+      }),
+    )
+  }
+  const result = { table, mask, vocabulary, startsWith, slotMembers }
+  compiled.set(rules, result)
+  return result
+}
+
+// The id of each word of the last text, -1 for a word no rule names. Reused between calls.
+let tokenIds = new Int32Array(1024)
+
+// Numbers the words of `words` (split at every space, as `split(' ')` would) into `tokenIds`,
+// undoing leetspeak in words that mix letters and digits, and returns how many there are.
+function numberWords(words: string, rules: CompiledRules): number {
+  if (tokenIds.length < words.length + 1) tokenIds = new Int32Array(words.length + 1)
+  const { table, mask, vocabulary } = rules
+  let count = 0
+  let start = 0
+  let h = fnvOffset
   let digits = false
   let letters = false
+  for (let i = 0; i <= words.length; i++) {
+    const c = i < words.length ? words.charCodeAt(i) : 0x20
+    if (c !== 0x20) {
+      h = Math.imul(h ^ c, fnvPrime)
+      if (c >= 0x30 && c <= 0x39) digits = true
+      else letters = true
+      continue
+    }
+    const unleet = digits && letters
+    if (unleet) {
+      h = fnvOffset
+      for (let p = start; p < i; p++) h = Math.imul(h ^ leetOf(words.charCodeAt(p)), fnvPrime)
+    }
+    let id = -1
+    for (let at = (h >>> 0) & mask; table[at] !== 0; at = (at + 1) & mask) {
+      const candidate = (table[at] as number) - 1
+      if (sameWord(vocabulary[candidate] as string, words, start, i, unleet)) {
+        id = candidate
+        break
+      }
+    }
+    tokenIds[count++] = id
+    start = i + 1
+    h = fnvOffset
+    digits = false
+    letters = false
+  }
+  return count
+}
+
+const leetOf = (c: number) =>
+  c >= 0x30 && c <= 0x39 && leet[c - 0x30] !== 0 ? (leet[c - 0x30] as number) : c
+
+function sameWord(
+  word: string,
+  text: string,
+  start: number,
+  end: number,
+  unleet: boolean,
+): boolean {
+  if (word.length !== end - start) return false
   for (let i = 0; i < word.length; i++) {
-    const c = word.charCodeAt(i)
-    if (c >= 0x30 && c <= 0x39) digits = true
-    else letters = true
+    const c = text.charCodeAt(start + i)
+    if (word.charCodeAt(i) !== (unleet ? leetOf(c) : c)) return false
   }
-  if (!digits || !letters) return word
-  let out = ''
-  for (const c of word) out += leet[c] ?? c
-  return out
-}
-
-// Undoes leetspeak in place, only in the words that hold a digit: one pass over the text finds
-// them, so a text with a few numbers does not pay a per-word check.
-function unleetTokens(words: string, tokens: string[]): void {
-  let token = 0
-  let marked = -1
-  for (let i = 0; i < words.length; i++) {
-    const c = words.charCodeAt(i)
-    if (c === 0x20) token++
-    else if (c >= 0x30 && c <= 0x39 && marked !== token) {
-      marked = token
-      tokens[token] = unleet(tokens[token] as string)
-    }
-  }
-}
-
-/** Rules by the words of their first slot, and a cheap filter in front of that map. */
-interface StartIndex {
-  rules: Map<string, PhraseRule[]>
-  /** Bit `length & 31` of entry `firstChar & 31` is set when some start word has that shape. */
-  shapes: Uint32Array
-}
-
-// Most words of a text start no rule; the shape filter rejects them without hashing the word.
-const starts = new WeakMap<readonly PhraseRule[], StartIndex>()
-function startIndex(rules: readonly PhraseRule[]): StartIndex {
-  const known = starts.get(rules)
-  if (known) return known
-  const index: StartIndex = { rules: new Map(), shapes: new Uint32Array(32) }
-  for (const rule of rules) {
-    for (const word of rule.slots[0] ?? []) {
-      index.rules.set(word, [...(index.rules.get(word) ?? []), rule])
-      const slot = word.charCodeAt(0) & 31
-      index.shapes[slot] = (index.shapes[slot] as number) | (1 << (word.length & 31))
-    }
-  }
-  starts.set(rules, index)
-  return index
+  return true
 }
 
 /**
  * The rules that match `words` (a word view), each once. A rule is tried from every word in
  * its first slot, and each later slot looks at most `gap + 1` words ahead, so the work is
- * linear in the number of words (times a small constant per rule).
+ * linear in the number of words (times a small constant per rule). Words are compared by
+ * number, not as strings: one hash per word, and no array of word strings.
  */
 export function matchPhrases(words: string, rules: readonly PhraseRule[]): PhraseRule[] {
-  const tokens = words === '' ? [] : words.split(' ')
-  unleetTokens(words, tokens)
-  const index = startIndex(rules)
+  if (words === '') return []
+  const index = compile(rules)
+  const count = numberWords(words, index)
   const hits = new Set<PhraseRule>()
-  for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i] as string
-    const shape = (index.shapes[token.charCodeAt(0) & 31] as number) & (1 << (token.length & 31))
-    if (shape === 0) continue
-    const candidates = index.rules.get(token)
-    if (!candidates) continue
-    for (const rule of candidates) {
-      if (!hits.has(rule) && matchFrom(tokens, i + 1, rule, 1)) hits.add(rule)
+  for (let i = 0; i < count; i++) {
+    const id = tokenIds[i] as number
+    if (id < 0) continue
+    for (const rule of index.startsWith[id] as PhraseRule[]) {
+      if (!hits.has(rule) && matchFrom(count, i + 1, rule, index.slotMembers.get(rule) ?? [], 1)) {
+        hits.add(rule)
+      }
     }
   }
   return rules.filter((rule) => hits.has(rule))
 }
 
-function matchFrom(tokens: string[], from: number, rule: PhraseRule, slot: number): boolean {
-  const set = rule.slots[slot]
+function matchFrom(
+  count: number,
+  from: number,
+  rule: PhraseRule,
+  members: Uint8Array[],
+  slot: number,
+): boolean {
+  const set = members[slot]
   if (!set) return true
-  const end = Math.min(tokens.length, from + rule.gap + 1)
+  const end = Math.min(count, from + rule.gap + 1)
   for (let i = from; i < end; i++) {
-    if (set.has(tokens[i] as string) && matchFrom(tokens, i + 1, rule, slot + 1)) return true
+    const id = tokenIds[i] as number
+    if (id >= 0 && set[id] === 1 && matchFrom(count, i + 1, rule, members, slot + 1)) return true
   }
   return false
 }

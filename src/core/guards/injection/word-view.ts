@@ -27,11 +27,21 @@ function isJoiner(c: number): boolean {
 export function wordView(text: string): string {
   out.reset(text.length)
   let pendingBreak = false
+  // Whether three one-character words came in a row (`x y z`), so joinSpelledOut has work.
+  let wordLength = 0
+  let singles = 0
+  let singleRun = false
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i)
     if (isWordChar(c)) {
-      if (pendingBreak && out.length > 0) out.push(0x20)
+      if (pendingBreak && out.length > 0) {
+        singles = wordLength === 1 ? singles + 1 : 0
+        if (singles >= 3) singleRun = true
+        wordLength = 0
+        out.push(0x20)
+      }
       pendingBreak = false
+      wordLength++
       out.push(c)
       continue
     }
@@ -46,7 +56,8 @@ export function wordView(text: string): string {
     }
     pendingBreak = true
   }
-  return joinSpelledOut(out.toString())
+  if (wordLength === 1 && singles + 1 >= 3) singleRun = true
+  return singleRun ? joinSpelledOut(out.toString()) : out.toString()
 }
 
 const joined = new CharBuffer()
@@ -56,7 +67,6 @@ const joined = new CharBuffer()
 // One pass into a reused buffer, no token arrays: splitting a long run into one-letter strings
 // made this part grow faster than its input (10x the text, 40x the time).
 function joinSpelledOut(words: string): string {
-  if (!hasSingleRun(words)) return words
   joined.reset(words.length)
   let runLength = 0
   const endRun = () => {
@@ -84,18 +94,4 @@ function joinSpelledOut(words: string): string {
   }
   endRun()
   return joined.toString()
-}
-
-// Cheap pre-check: any three single-character words in a row (`x y z`).
-function hasSingleRun(words: string): boolean {
-  let singles = 0
-  let length = 0
-  for (let i = 0; i <= words.length; i++) {
-    if (i === words.length || words.charCodeAt(i) === 0x20) {
-      singles = length === 1 ? singles + 1 : 0
-      if (singles >= 3) return true
-      length = 0
-    } else length++
-  }
-  return false
 }
