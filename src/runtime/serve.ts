@@ -115,10 +115,13 @@ export async function serve(options: ServeOptions): Promise<void> {
     try {
       startLock = await lockEmbeddedDatabase(config.DATA_DIR)
     } catch (error) {
-      if (!(error instanceof EmbeddedDatabaseBusyError)) throw error
-      console.error(`outpost: ${error.message}`)
-      options.exit(1)
-      return
+      if (error instanceof EmbeddedDatabaseBusyError) {
+        console.error(`outpost: ${error.message}`)
+        options.exit(1)
+        return
+      }
+      // An unwritable DATA_DIR: serve, and let the requests that need data report it.
+      logger.error('database unavailable', { error: String(error) })
     }
   }
   let listener: Listener
@@ -185,7 +188,7 @@ async function openEmbedded(config: Config, logger: Logger): Promise<OpenedDatab
   logger.info(
     existed
       ? 'opening the embedded database'
-      : 'creating the embedded database (first start only, takes a few seconds)',
+      : 'creating the embedded database (first time only, takes a few seconds)',
     { data_dir: config.DATA_DIR },
   )
   try {
