@@ -3,6 +3,7 @@ import type { ApiKeyStore } from './auth/api-key-store.ts'
 import { createApiKeyStore } from './auth/create-api-key-store.ts'
 import { createModelCallCache, type ModelCallCache } from './cache/model-call-cache.ts'
 import type { Config } from './config.ts'
+import { StoreError } from './errors.ts'
 import { createAdmitStage } from './gate/admit-stage.ts'
 import type { GateObserver } from './gate/gate-observer.ts'
 import type { GateStage } from './gate/gate-stage.ts'
@@ -17,7 +18,8 @@ import type { Limiter } from './limits/limiter.ts'
 import { createUpstashLimiter } from './limits/upstash-limiter.ts'
 import { createMcpToolSource, type McpToolSource } from './mcp/mcp-tool-source.ts'
 import { createMemory, type Memory } from './memory/create-memory.ts'
-import type { SqlDatabase } from './memory/sql-database.ts'
+import type { PostgresDatabase } from './memory/postgres-history-store.ts'
+import type { DeferredSqlDatabase, SqlDatabase } from './memory/sql-database.ts'
 import type { StoreDescription } from './memory/store-description.ts'
 import { withWorkingMemory } from './memory/working-memory.ts'
 import { createModels, type Models } from './models/create-models.ts'
@@ -105,6 +107,12 @@ export interface PlatformCapabilities {
    */
   openDatabase?: (config: Config) => Promise<SqlDatabase | undefined>
   /**
+   * What `openDatabase` will open, when the runtime knows it without opening it (the embedded
+   * PGlite): then it is opened by the first store call that needs it, not when the services
+   * are built, and a process that serves only configured API keys never pays for it.
+   */
+  describeDatabase?: (config: Config) => Pick<SqlDatabase, 'backend' | 'hasVector'> | undefined
+  /**
    * The secret that signs guest cookies when SESSION_SECRET is unset: generated once and kept
    * under DATA_DIR by the runtime entry. Absent on Workers (no disk).
    */
@@ -132,7 +140,7 @@ export async function createServices(
   platform: PlatformCapabilities,
   options: ServicesOptions = {},
 ): Promise<Services> {
-  const database = await platform.openDatabase?.(config)
+  const database = await databaseFor(config, platform)
   const plainMemory = createMemory({ config, database })
   const telemetry = createTelemetry({
     runtime: platform.runtime,
@@ -285,6 +293,7 @@ export async function createServices(
     memory,
     apiKeys: createApiKeyStore({
       database: memory.historyDatabase,
+      openDatabase: memory.openHistoryDatabase,
       staticHashes: config.API_KEY_HASHES,
     }),
     models,
@@ -330,6 +339,42 @@ export async function createServices(
       ...providerChecks,
       ...mcpServers.map((source) => source.readiness),
     ],
+  }
+}
+
+/**
+ * The platform's database, deferred when it can be described without opening it: the stores
+ * over it share one opening, made by the first call that needs it; a failed one is reported to
+ * that call and the next call tries again.
+ */
+async function databaseFor(
+  config: Config,
+  platform: PlatformCapabilities,
+): Promise<SqlDatabase | DeferredSqlDatabase | undefined> {
+  const { openDatabase } = platform
+  if (!openDatabase) return undefined
+  const described = platform.describeDatabase?.(config)
+  if (!described) return openDatabase(config)
+  let opening: Promise<PostgresDatabase> | undefined
+  return {
+    ...described,
+    open() {
+      if (!opening) {
+        const attempt = openDatabase(config).then((opened) => {
+          if (!opened) {
+            throw new StoreError('history', 'the described database was not opened', {
+              retryable: true,
+            })
+          }
+          return opened.db
+        })
+        attempt.catch(() => {
+          if (opening === attempt) opening = undefined
+        })
+        opening = attempt
+      }
+      return opening
+    },
   }
 }
 

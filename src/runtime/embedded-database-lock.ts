@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { open, readFile, rm } from 'node:fs/promises'
+import { mkdir, open, readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import process from 'node:process'
 import { AppError } from '../core/errors.ts'
@@ -34,6 +34,8 @@ export interface EmbeddedDatabaseLock {
  */
 export async function lockEmbeddedDatabase(dataDir: string): Promise<EmbeddedDatabaseLock> {
   const path = join(dataDir, 'pglite.lock')
+  // The server takes it at start, before anything has created the data directory.
+  await mkdir(dataDir, { recursive: true })
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const file = await open(path, 'wx')

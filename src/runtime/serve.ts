@@ -4,13 +4,17 @@ import { createApp } from '../app.ts'
 import { type Bindings, type Config, parseConfig } from '../core/config.ts'
 import { ConfigError } from '../core/errors.ts'
 import type { RuntimeName } from '../core/runtime-name.ts'
-import { createLogger } from '../core/telemetry/logger.ts'
+import { createLogger, type Logger } from '../core/telemetry/logger.ts'
 import { createOpenSockets } from '../routes/socket/open-sockets.ts'
 import { enableAsyncContext } from './async-context.ts'
 import { createBackgroundTasks } from './background-tasks.ts'
 import { brotliStream } from './brotli-stream.ts'
 import { embeddedDatabaseExists } from './embedded-database.ts'
-import { EmbeddedDatabaseBusyError } from './embedded-database-lock.ts'
+import {
+  EmbeddedDatabaseBusyError,
+  type EmbeddedDatabaseLock,
+  lockEmbeddedDatabase,
+} from './embedded-database-lock.ts'
 import { type OpenedDatabase, openDatabase } from './open-database.ts'
 import { loadSessionSecret } from './session-secret.ts'
 
@@ -63,12 +67,14 @@ export async function serve(options: ServeOptions): Promise<void> {
   const background = createBackgroundTasks()
   const sockets = createOpenSockets()
   const embedded = options.hasFileSystem && !config.DATABASE_URL
-  const databaseExisted = embedded ? await embeddedDatabaseExists(config.DATA_DIR) : true
-  // Opened (and migrated) right after the port is bound: a port in use is reported at once
-  // (and never interrupts a database being created), liveness answers during the wait, and
-  // requests that need data wait for the database instead of failing.
+  // DATABASE_URL is connected and migrated right after the port is bound (a port in use is
+  // reported at once). The embedded database is opened by the first request that needs it:
+  // PGlite costs seconds and over 100 MB, which a process serving only configured API keys
+  // never needs. Requests that need data wait for it instead of failing.
   let database: Promise<OpenedDatabase | undefined> | undefined
-  const open = () => openDatabase(config, { hasFileSystem: options.hasFileSystem })
+  const open = embedded
+    ? () => openEmbedded(config, logger)
+    : () => openDatabase(config, { hasFileSystem: options.hasFileSystem })
   let sessionSecret: Promise<string> | undefined
   const shutdownTasks: Array<() => Promise<void>> = []
   const app = createApp({
@@ -76,6 +82,7 @@ export async function serve(options: ServeOptions): Promise<void> {
       onShutdown: (task) => shutdownTasks.push(task),
       runtime: options.runtime,
       hasFileSystem: options.hasFileSystem,
+      describeDatabase: () => (embedded ? { backend: 'pglite', hasVector: true } : undefined),
       openDatabase: () => {
         // A failed open is retried by the next request rather than remembered forever.
         database = database ? database.catch(open) : open()
@@ -101,6 +108,22 @@ export async function serve(options: ServeOptions): Promise<void> {
     sockets,
     remoteAddress: (c) => remoteAddresses.get(c.req.raw),
   })
+  // Another Outpost (or `npm run keys`) holding the embedded database is refused at start, as
+  // before it was opened lazily: serving without it would lose data.
+  let startLock: EmbeddedDatabaseLock | undefined
+  if (embedded) {
+    try {
+      startLock = await lockEmbeddedDatabase(config.DATA_DIR)
+    } catch (error) {
+      if (error instanceof EmbeddedDatabaseBusyError) {
+        console.error(`outpost: ${error.message}`)
+        options.exit(1)
+        return
+      }
+      // An unwritable DATA_DIR: serve, and let the requests that need data report it.
+      logger.error('database unavailable', { error: String(error) })
+    }
+  }
   let listener: Listener
   try {
     listener = await options.listen((request, remoteAddress) => {
@@ -108,6 +131,7 @@ export async function serve(options: ServeOptions): Promise<void> {
       return app.fetch(request, options.env, background)
     }, config)
   } catch (error) {
+    await startLock?.release()
     if (!isAddressInUse(error)) throw error
     console.error(
       `outpost: ${config.HOST}:${config.PORT} is already in use (another Outpost?); stop it or set PORT`,
@@ -138,44 +162,45 @@ export async function serve(options: ServeOptions): Promise<void> {
       new Promise((resolve) => setTimeout(resolve, 2000)),
     ])
     await database?.then((opened) => opened?.close()).catch(() => {})
+    await startLock?.release().catch(() => {})
     options.exit(0)
   }
   options.onSignal('SIGTERM', () => void stop('SIGTERM'))
   options.onSignal('SIGINT', () => void stop('SIGINT'))
 
-  const opening = database ?? open()
-  database = opening
-  opening.catch((error: unknown) => logger.error('database unavailable', { error: String(error) }))
-  if (embedded) {
-    // Say what the wait is, and claim to listen only once the first page can answer at once.
-    const started = performance.now()
-    logger.info(
-      databaseExisted
-        ? 'opening the embedded database'
-        : 'creating the embedded database (first start only, takes a few seconds)',
-      { data_dir: config.DATA_DIR },
+  if (!embedded) {
+    const opening = database ?? open()
+    database = opening
+    opening.catch((error: unknown) =>
+      logger.error('database unavailable', { error: String(error) }),
     )
-    const failure = await opening.then(
-      () => undefined,
-      (error: unknown) => error ?? 'failed',
-    )
-    if (failure instanceof EmbeddedDatabaseBusyError) {
-      // Another Outpost (or `npm run keys`) has it: serving without it would lose data.
-      console.error(`outpost: ${failure.message}`)
-      await listener.close()
-      options.exit(1)
-      return
-    }
-    if (failure === undefined) {
-      logger.info(databaseExisted ? 'embedded database opened' : 'embedded database created', {
-        duration_ms: Math.round(performance.now() - started),
-      })
-    }
   }
   logger.info('listening', {
     runtime: options.runtime,
     url: `http://${config.HOST}:${config.PORT}`,
   })
+}
+
+/** Opens the embedded database (on first need), saying what the wait is and how long it took. */
+async function openEmbedded(config: Config, logger: Logger): Promise<OpenedDatabase | undefined> {
+  const existed = await embeddedDatabaseExists(config.DATA_DIR)
+  const started = performance.now()
+  logger.info(
+    existed
+      ? 'opening the embedded database'
+      : 'creating the embedded database (first time only, takes a few seconds)',
+    { data_dir: config.DATA_DIR },
+  )
+  try {
+    const opened = await openDatabase(config, { hasFileSystem: true })
+    logger.info(existed ? 'embedded database opened' : 'embedded database created', {
+      duration_ms: Math.round(performance.now() - started),
+    })
+    return opened
+  } catch (error) {
+    logger.error('database unavailable', { error: String(error) })
+    throw error
+  }
 }
 
 /** Bun and Node report a taken port as `EADDRINUSE`, Deno as `Deno.errors.AddrInUse`. */

@@ -10,11 +10,12 @@ import { createInMemoryHistoryStore } from './in-memory-history-store.ts'
 import { createInMemoryKvStore } from './in-memory-kv-store.ts'
 import { createInMemoryVectorStore } from './in-memory-vector-store.ts'
 import type { KvStore } from './kv-store.ts'
+import { lazyStore } from './lazy-store.ts'
 import { createNeonHttpDatabase } from './neon-http-database.ts'
 import { createOpenAIEmbedder } from './openai-embedder.ts'
 import { createPgVectorStore } from './pgvector-store.ts'
 import { createPostgresHistoryStore, type PostgresDatabase } from './postgres-history-store.ts'
-import type { SqlDatabase } from './sql-database.ts'
+import type { DeferredSqlDatabase, SqlDatabase } from './sql-database.ts'
 import type { StoreDescription } from './store-description.ts'
 import type { TextIndex } from './text-index.ts'
 import { createUpstashRedisKvStore } from './upstash-redis-kv-store.ts'
@@ -33,6 +34,11 @@ export interface Memory {
   embedder: Embedder
   /** The SQL database history lives in, if any: API keys live beside it. */
   historyDatabase?: PostgresDatabase
+  /**
+   * Opens the SQL database history lives in, when it is deferred (the embedded one, opened on
+   * first use); `historyDatabase` is absent then.
+   */
+  openHistoryDatabase?: () => Promise<PostgresDatabase>
   /** For the home page and `/readyz`: which backend holds each memory. */
   stores: StoreDescription[]
   /**
@@ -66,10 +72,19 @@ const upstashRetry = { retries: 2, backoff: (attempt: number) => 50 * 2 ** attem
 
 /**
  * Picks each store from the configuration: Upstash and Neon when their variables are set,
- * otherwise the database the runtime opened (PGlite under DATA_DIR), otherwise in-memory.
+ * otherwise the database the runtime opened (PGlite under DATA_DIR), otherwise in-memory. A
+ * deferred database is opened by the first call of a store that lives in it.
  */
-export function createMemory(options: { config: MemorySettings; database?: SqlDatabase }): Memory {
+export function createMemory(options: {
+  config: MemorySettings
+  database?: SqlDatabase | DeferredSqlDatabase
+}): Memory {
   const { config, database } = options
+  const deferred = database && 'open' in database ? database : undefined
+  const opened = database && 'db' in database ? database : undefined
+  // Over an opened database a store is made at once; over a deferred one, on its first call.
+  const over = <T extends object>(make: (db: PostgresDatabase) => T): T =>
+    deferred ? lazyStore(() => deferred.open().then(make)) : make(opened?.db as PostgresDatabase)
   const redis =
     config.UPSTASH_REDIS_REST_URL && config.UPSTASH_REDIS_REST_TOKEN
       ? new Redis({
@@ -93,13 +108,15 @@ export function createMemory(options: { config: MemorySettings; database?: SqlDa
     : createEmbedder(config)
 
   const historyDb =
-    database?.db ??
+    opened?.db ??
     (config.DATABASE_URL
       ? createNeonHttpDatabase(config.DATABASE_URL, { fetchEndpoint: config.NEON_FETCH_ENDPOINT })
       : undefined)
-  const history = historyDb
-    ? createPostgresHistoryStore({ db: historyDb })
-    : createInMemoryHistoryStore()
+  const history = deferred
+    ? over((db) => createPostgresHistoryStore({ db }))
+    : historyDb
+      ? createPostgresHistoryStore({ db: historyDb })
+      : createInMemoryHistoryStore()
   const historyDescription: StoreDescription = database
     ? {
         concern: 'conversation history',
@@ -129,7 +146,7 @@ export function createMemory(options: { config: MemorySettings; database?: SqlDa
   } else if (database?.hasVector) {
     semantic = createEmbeddingTextIndex({
       embedder,
-      vectors: createPgVectorStore({ db: database.db, dimension: embedder.dimension }),
+      vectors: over((db) => createPgVectorStore({ db, dimension: embedder.dimension })),
     })
     vectorDescription = {
       concern: 'semantic memory',
@@ -157,8 +174,9 @@ export function createMemory(options: { config: MemorySettings; database?: SqlDa
     semantic,
     embedder,
     ...(historyDb ? { historyDatabase: historyDb } : {}),
+    ...(deferred ? { openHistoryDatabase: deferred.open } : {}),
     stores: [kvDescription, historyDescription, vectorDescription],
-    sessions: redis !== undefined || !historyDb || database?.backend === 'pglite',
+    sessions: redis !== undefined || !(historyDb || deferred) || database?.backend === 'pglite',
   }
 }
 

@@ -11,3 +11,14 @@ export interface SqlDatabase {
   /** Whether the pgvector migrations ran, so semantic memory can live here. */
   hasVector: boolean
 }
+
+/**
+ * A database known by kind before it is opened (the embedded PGlite): the stores over it open
+ * it on their first call, not at start. `open` is shared by concurrent callers and retried
+ * after a failure by whoever supplies it.
+ */
+export interface DeferredSqlDatabase {
+  backend: SqlDatabase['backend']
+  hasVector: boolean
+  open(): Promise<PostgresDatabase>
+}

@@ -1,0 +1,142 @@
+/**
+ * Spawn to first completion, and memory, of the gateway path on each runtime:
+ *   npx tsx bench/startup/first-completion.ts [--runtimes bun,node,deno] [--seconds 5]
+ *     [--compare /work/main]
+ * Each runtime starts from its real entry file with a brand-new DATA_DIR, a key given in
+ * API_KEY_HASHES and the mock LLM as its OpenAI upstream (as `bench/gateway` runs it). Printed:
+ * ms from spawn to the first 200 of /healthz and of a chat completion; the RSS of the process
+ * tree once /healthz answers (idle), after the first completion, after `--seconds` of
+ * non-streaming load at 50 clients and as long streaming at 200 (the bench; its rates are only
+ * a sanity check, `bench/gateway` measures throughput), and once `/readyz` answers 200 (it asks
+ * every store, so the embedded database is open then, whenever it was opened). `--compare
+ * <checkout>` runs another checkout's entry files the same way in the same run (before/after).
+ */
+import { type ChildProcess, spawn } from 'node:child_process'
+import { resolve } from 'node:path'
+import { hashApiKey, newApiKeySecret } from '../../src/core/auth/api-key-secret.ts'
+import { freePort, type RuntimeId, startRuntime } from '../../tests/support/runtime-process.ts'
+import { fetchLoad } from '../gateway/load.ts'
+import { printTable } from '../stores/bench-table.ts'
+import { processTree, sumStatus } from './process-tree.ts'
+
+const args = process.argv.slice(2)
+const option = (name: string, fallback: string) => {
+  const at = args.indexOf(`--${name}`)
+  return at >= 0 ? String(args[at + 1]) : fallback
+}
+const runtimes = option('runtimes', 'bun,node,deno').split(',') as RuntimeId[]
+const seconds = Number(option('seconds', '5'))
+const root = resolve(import.meta.dirname, '..', '..')
+const checkouts = [root, ...(args.includes('--compare') ? [resolve(option('compare', ''))] : [])]
+
+async function startMock(): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort()
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'tests/support/mock-llm/cli.ts', '--port', String(port)],
+    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+  )
+  await new Promise<void>((ready, fail) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('listening')) ready()
+    })
+    child.once('exit', (code) => fail(new Error(`mock LLM exited with ${code}`)))
+  })
+  return { url: `http://127.0.0.1:${port}`, child }
+}
+
+/** Polls `url` (a POST when `body` is given) until it answers 200; ms since `spawnedAt`. */
+async function firstOk(url: string, spawnedAt: number, init: RequestInit, exited: () => boolean) {
+  while (performance.now() - spawnedAt < 120_000) {
+    if (exited()) throw new Error(`exited before ${url} answered`)
+    try {
+      const response = await fetch(url, { ...init, signal: AbortSignal.timeout(60_000) })
+      await response.arrayBuffer()
+      if (response.status === 200) return Math.round(performance.now() - spawnedAt)
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 10))
+  }
+  throw new Error(`${url}: no 200 within 120 s`)
+}
+
+async function measure(runtime: RuntimeId, checkout: string, mockUrl: string) {
+  const secret = newApiKeySecret()
+  const spawnedAt = performance.now()
+  const app = await startRuntime(
+    runtime,
+    {
+      OPENAI_BASE_URL: `${mockUrl}/v1`,
+      LOCAL_MODEL: 'mock-1',
+      API_KEY_HASHES: `bench:${await hashApiKey(secret)}`,
+      LOG_LEVEL: 'error',
+    },
+    { cwd: checkout },
+  )
+  let gone = false
+  void app.exited.then(() => {
+    gone = true
+  })
+  const rss = () => (app.child.pid ? sumStatus(processTree(app.child.pid), 'VmRSS') : 0)
+  const url = `${app.baseUrl}/v1/chat/completions`
+  const headers = { 'Content-Type': 'application/json', Authorization: `Bearer ${secret}` }
+  const body = (stream: boolean) =>
+    JSON.stringify({ model: 'local:mock-1', messages: [{ role: 'user', content: 'hi' }], stream })
+  try {
+    const healthz = await firstOk(`${app.baseUrl}/healthz`, spawnedAt, {}, () => gone)
+    const idle = rss()
+    const first = await firstOk(
+      url,
+      spawnedAt,
+      { method: 'POST', headers, body: body(false) },
+      () => gone,
+    )
+    const afterFirst = rss()
+    const target = (stream: boolean) => ({ url, headers, body: body(stream) })
+    const plain = await fetchLoad(target(false), 50, seconds)
+    const streamed = await fetchLoad(target(true), 200, seconds)
+    const afterBench = rss()
+    // Readiness asks every store: it opens the embedded database (created on this first time).
+    const readyAt = performance.now()
+    const ready = await firstOk(`${app.baseUrl}/readyz`, readyAt, {}, () => gone)
+    return {
+      runtime,
+      checkout,
+      'healthz ms': healthz,
+      'spawn to 1st completion ms': first,
+      'RSS idle MB': idle,
+      'RSS after 1st MB': afterFirst,
+      'RSS after bench MB': afterBench,
+      'req/s (50)': Math.round(plain.requests / plain.seconds),
+      'streams/s (200)': Math.round(streamed.requests / streamed.seconds),
+      errors: plain.errors + streamed.errors,
+      '/readyz 200 after ms': ready,
+      'RSS, database open MB': rss(),
+    }
+  } catch (error) {
+    console.error(app.log())
+    throw error
+  } finally {
+    await app.stop()
+  }
+}
+
+const mock = await startMock()
+const rows: Record<string, string | number>[] = []
+try {
+  // One process at a time; the checkouts take turns within each runtime.
+  for (const runtime of runtimes) {
+    for (const checkout of checkouts) {
+      rows.push(await measure(runtime, checkout, mock.url))
+      console.error(`  measured ${runtime} in ${checkout}`)
+    }
+  }
+} finally {
+  mock.child.kill('SIGTERM')
+}
+const headers = Object.keys(rows[0] ?? {})
+printTable(
+  headers,
+  rows.map((row) => Object.values(row)),
+)
