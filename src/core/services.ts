@@ -3,8 +3,8 @@ import type { ApiKeyStore } from './auth/api-key-store.ts'
 import { createApiKeyStore } from './auth/create-api-key-store.ts'
 import { createModelCallCache, type ModelCallCache } from './cache/model-call-cache.ts'
 import type { Config } from './config.ts'
-import { StoreError } from './errors.ts'
-import { createAdmitStage } from './gate/admit-stage.ts'
+import { createLimits } from './create-limits.ts'
+import { createTools } from './create-tools.ts'
 import type { GateObserver } from './gate/gate-observer.ts'
 import type { GateStage } from './gate/gate-stage.ts'
 import { createInspectStage } from './gate/inspect-stage.ts'
@@ -12,14 +12,11 @@ import { createInjectionGuard } from './guards/injection/injection-guard.ts'
 import { injectionPolicyFrom } from './guards/injection/injection-policy.ts'
 import type { ReadinessCheck } from './health/readiness-check.ts'
 import { storeReadiness } from './health/store-readiness.ts'
-import { createKvLimiter } from './limits/kv-limiter.ts'
 import type { LimitPolicy } from './limits/limit-policy.ts'
 import type { Limiter } from './limits/limiter.ts'
-import { createUpstashLimiter } from './limits/upstash-limiter.ts'
-import { createMcpToolSource, type McpToolSource } from './mcp/mcp-tool-source.ts'
+import type { McpToolSource } from './mcp/mcp-tool-source.ts'
 import { createMemory, type Memory } from './memory/create-memory.ts'
-import type { PostgresDatabase } from './memory/postgres-history-store.ts'
-import type { DeferredSqlDatabase, SqlDatabase } from './memory/sql-database.ts'
+import type { SqlDatabase } from './memory/sql-database.ts'
 import type { StoreDescription } from './memory/store-description.ts'
 import { withWorkingMemory } from './memory/working-memory.ts'
 import { createModels, type Models } from './models/create-models.ts'
@@ -30,7 +27,7 @@ import { observeModelProvider } from './observe/observe-model-provider.ts'
 import { observeRunLog } from './observe/observe-run-log.ts'
 import { observeStore } from './observe/observe-store.ts'
 import { observeToolRegistry } from './observe/observe-tool-registry.ts'
-import { createOutboundPolicy } from './outbound/outbound-policy.ts'
+import { databaseFor } from './platform-database.ts'
 import { createLiveRuns, type LiveRuns } from './runs/live-runs.ts'
 import { createRunApprovals, type RunApprovals } from './runs/run-approvals.ts'
 import { createRunLog, type RunLog } from './runs/run-log.ts'
@@ -38,11 +35,8 @@ import type { RuntimeName } from './runtime-name.ts'
 import { createLogger, type Logger } from './telemetry/logger.ts'
 import { createTelemetry, parseOtlpHeaders, type Telemetry } from './telemetry/telemetry.ts'
 import { tracePropagatingFetch } from './telemetry/trace-propagating-fetch.ts'
-import { calculatorTool } from './tools/calculator.ts'
-import { currentTimeTool } from './tools/current-time.ts'
-import { createToolRegistry, type ToolRegistry } from './tools/registry.ts'
-import { createToolbox, type Toolbox } from './tools/toolbox.ts'
-import { createWebSearchTool } from './tools/web-search.ts'
+import type { ToolRegistry } from './tools/registry.ts'
+import type { Toolbox } from './tools/toolbox.ts'
 
 export type { StoreDescription }
 
@@ -196,51 +190,17 @@ export async function createServices(
       catalog: modelParts.catalog,
     }),
   }
-  const outbound = createOutboundPolicy(config.OUTBOUND_ALLOWED_HOSTS)
-  const builtins = [
-    currentTimeTool,
-    calculatorTool,
-    ...(config.WEB_SEARCH_URL
-      ? [
-          createWebSearchTool({
-            url: config.WEB_SEARCH_URL,
-            api: config.WEB_SEARCH_API,
-            apiKey: config.WEB_SEARCH_API_KEY,
-            outbound,
-          }),
-        ]
-      : []),
-  ]
-  const observeTools = (registry: ToolRegistry) =>
-    observeToolRegistry(registry, {
-      metrics: telemetry.metrics,
-      tracer,
-      toolCallParents: telemetry.toolCallParents,
-    })
-  const tools = observeTools(
-    createToolRegistry({
-      tools: builtins,
-      defaultTimeoutMs: config.TOOL_TIMEOUT_MS,
-      requireApproval: config.TOOLS_REQUIRING_APPROVAL ?? [],
-    }),
-  )
-  const mcpServers = (config.MCP_SERVERS ?? []).map((server) =>
-    createMcpToolSource({
-      server,
-      kv: plainMemory.kv,
-      ttlMs: config.MCP_TOOLS_TTL_SECONDS * 1000,
-      defaultTimeoutMs: config.TOOL_TIMEOUT_MS,
-      outbound,
-      logger,
-    }),
-  )
-  for (const source of mcpServers) platform.onShutdown?.(() => source.close())
-  const toolbox = createToolbox({
-    tools: builtins,
-    sources: mcpServers,
-    defaultTimeoutMs: config.TOOL_TIMEOUT_MS,
-    requireApproval: config.TOOLS_REQUIRING_APPROVAL ?? [],
-    wrap: observeTools,
+  const { tools, toolbox, mcpServers } = createTools({
+    config,
+    kv: plainMemory.kv,
+    logger,
+    observe: (registry) =>
+      observeToolRegistry(registry, {
+        metrics: telemetry.metrics,
+        tracer,
+        toolCallParents: telemetry.toolCallParents,
+      }),
+    onShutdown: platform.onShutdown,
   })
   // The run log polls its store while tailing: it gets the plain store, not a span per poll.
   const runLog = observeRunLog(
@@ -252,24 +212,12 @@ export async function createServices(
     }),
     telemetry.metrics,
   )
-  const limiter =
-    options.limiter ??
-    (plainMemory.redis
-      ? createUpstashLimiter({
-          redis: plainMemory.redis,
-          kv: plainMemory.kv,
-          kvPrefix: plainMemory.kvPrefix,
-        })
-      : createKvLimiter({ kv: plainMemory.kv, backend: 'in-memory' }))
-  const limits = configuredLimits(config)
-  const admit = createAdmitStage({
-    limiter,
-    defaults: limits,
+  const { limiter, limits, admit } = createLimits({
+    config,
+    memory: plainMemory,
     catalog: models.catalog,
-    defaultOutputTokens: config.LIMIT_DEFAULT_MAX_TOKENS,
-    storeDown: config.LIMITS_STORE_DOWN,
-    failOpenRpm: config.LIMITS_FAIL_OPEN_RPM,
     logger,
+    limiter: options.limiter,
   })
   const guard = observeInjectionGuard(
     createInjectionGuard({ policy: injectionPolicyFrom(config) }),
@@ -340,51 +288,4 @@ export async function createServices(
       ...mcpServers.map((source) => source.readiness),
     ],
   }
-}
-
-/**
- * The platform's database, deferred when it can be described without opening it: the stores
- * over it share one opening, made by the first call that needs it; a failed one is reported to
- * that call and the next call tries again.
- */
-async function databaseFor(
-  config: Config,
-  platform: PlatformCapabilities,
-): Promise<SqlDatabase | DeferredSqlDatabase | undefined> {
-  const { openDatabase } = platform
-  if (!openDatabase) return undefined
-  const described = platform.describeDatabase?.(config)
-  if (!described) return openDatabase(config)
-  let opening: Promise<PostgresDatabase> | undefined
-  return {
-    ...described,
-    open() {
-      if (!opening) {
-        const attempt = openDatabase(config).then((opened) => {
-          if (!opened) {
-            throw new StoreError('history', 'the described database was not opened', {
-              retryable: true,
-            })
-          }
-          return opened.db
-        })
-        attempt.catch(() => {
-          if (opening === attempt) opening = undefined
-        })
-        opening = attempt
-      }
-      return opening
-    },
-  }
-}
-
-/** The limits configured for every principal; unset ones are no limit. */
-function configuredLimits(config: Config): LimitPolicy {
-  const limits: LimitPolicy = {}
-  if (config.LIMIT_RPM !== undefined) limits.rpm = config.LIMIT_RPM
-  if (config.LIMIT_TPM !== undefined) limits.tpm = config.LIMIT_TPM
-  if (config.LIMIT_CONCURRENT_RUNS !== undefined) limits.concurrent = config.LIMIT_CONCURRENT_RUNS
-  if (config.LIMIT_USD_PER_DAY !== undefined) limits.usdPerDay = config.LIMIT_USD_PER_DAY
-  if (config.LIMIT_USD_PER_MONTH !== undefined) limits.usdPerMonth = config.LIMIT_USD_PER_MONTH
-  return limits
 }

@@ -3,7 +3,7 @@
  * `structuredClone` for anything else. The embedded KV store copies every value in and out
  * (run-log events, cache entries) several times per request; `structuredClone` serialises
  * each small object through the engine's clone machinery and was 5-8% of a request's CPU
- * on Bun. Throws what `structuredClone` throws for data it cannot copy (functions, symbols).
+ * in one runtime's profile. Throws what `structuredClone` throws for data it cannot copy (functions, symbols).
  */
 export function plainCopy<T>(value: T): T {
   return copyAt(value, 0) as T
