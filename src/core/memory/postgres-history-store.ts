@@ -1,7 +1,8 @@
-import { and, asc, desc, eq, ilike, inArray, isNull, or, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm'
 import { type PgDatabase, type PgQueryResultHKT, unionAll } from 'drizzle-orm/pg-core'
 import type { RunPatch } from '../domain/history-records.ts'
-import { type HistoryStore, searchLimits } from './history-store.ts'
+import type { HistoryStore } from './history-store.ts'
+import { searchPostgresConversations } from './postgres-conversation-search.ts'
 import { queryDailyUsage } from './postgres-daily-usage.ts'
 import { pageBounds, toPage } from './postgres-history-page.ts'
 import { toConversation, toMessage, toRun, toUser } from './postgres-history-rows.ts'
@@ -107,44 +108,9 @@ export function createPostgresHistoryStore(options: PostgresHistoryStoreOptions)
       }),
 
     searchConversations: (ownerId, query, options = {}) =>
-      guard('searchConversations', async () => {
-        const needle = query.trim()
-        if (!needle) return []
-        const limit = Math.min(options.limit ?? searchLimits.default, searchLimits.max)
-        // A literal substring: LIKE's own characters (and its escape, a backslash) escaped.
-        const pattern = `%${needle.replace(/[\\%_]/g, (char) => `\\${char}`)}%`
-        // The oldest message whose text parts (joined by newlines) contain the query. The outer
-        // table is named in full: drizzle writes a bare "id" in a select list, which here would
-        // mean the message's.
-        const messageText = sql<string | null>`(
-          select t.text from ${messages} msg,
-            lateral (
-              select string_agg(e.part->>'text', chr(10) order by e.n) as text
-              from jsonb_array_elements(msg.content) with ordinality as e(part, n)
-              where e.part->>'type' = 'text' and jsonb_typeof(e.part->'text') = 'string'
-            ) t
-          where msg.conversation_id = conversations.id and msg.superseded_at is null
-            and t.text ilike ${pattern}
-          order by msg.created_at, msg.id
-          limit 1
-        )`
-        const rows = await db
-          .select({ conversation: conversations, messageText })
-          .from(conversations)
-          .where(
-            and(
-              eq(conversations.ownerId, ownerId),
-              isNull(conversations.deletedAt),
-              or(ilike(conversations.title, pattern), sql`${messageText} is not null`),
-            ),
-          )
-          .orderBy(desc(conversations.updatedAt), desc(conversations.id))
-          .limit(limit)
-        return rows.map((row) => ({
-          conversation: toConversation(row.conversation),
-          ...(row.messageText !== null ? { messageText: row.messageText } : {}),
-        }))
-      }),
+      guard('searchConversations', () =>
+        searchPostgresConversations(db, ownerId, query, options.limit),
+      ),
 
     renameConversation: (ownerId, id, title) =>
       guard('renameConversation', async () => {
