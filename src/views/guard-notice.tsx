@@ -30,3 +30,33 @@ export function GuardNotice(props: { guard: GuardNoticeData }) {
     </p>
   )
 }
+
+/** A stored verdict: what the notice needs, and the tool call it was about (path `tool-result`). */
+export type StoredGuard = GuardNoticeData & { toolCallId?: string }
+
+const paths = new Set<string>(Object.keys(subject))
+
+/**
+ * The guard's verdicts kept with an answer (a `guard` content part, see record-turn.ts), read
+ * defensively: a stored message is data, and one malformed verdict must not break the page.
+ */
+export function guardsIn(content: readonly { type: string; [field: string]: unknown }[]) {
+  const part = content.find((p) => p.type === 'guard')
+  if (!Array.isArray(part?.verdicts)) return []
+  const guards: StoredGuard[] = []
+  for (const item of part.verdicts as unknown[]) {
+    const v = item as Partial<Record<keyof StoredGuard, unknown>> | null
+    if (!v || typeof v.path !== 'string' || !paths.has(v.path)) continue
+    if (v.verdict !== 'flag' && v.verdict !== 'block') continue
+    guards.push({
+      path: v.path as GuardNoticeData['path'],
+      verdict: v.verdict,
+      score: typeof v.score === 'number' ? v.score : 0,
+      reasons: Array.isArray(v.reasons)
+        ? v.reasons.filter((reason): reason is string => typeof reason === 'string')
+        : [],
+      ...(typeof v.toolCallId === 'string' ? { toolCallId: v.toolCallId } : {}),
+    })
+  }
+  return guards
+}

@@ -3,7 +3,7 @@ import type { RecalledMemoryRef } from '../core/agent/agent-event.ts'
 import type { Message, TokenUsage } from '../core/domain/history-records.ts'
 import { toolServer } from '../core/mcp/remote-tool-name.ts'
 import { parseSearchSources } from '../core/tools/search-sources.ts'
-import { GuardNotice, type GuardNoticeData } from './guard-notice.tsx'
+import { GuardNotice, type GuardNoticeData, guardsIn } from './guard-notice.tsx'
 import { RecalledMemories, recalledIn } from './recalled-memories.tsx'
 import { renderMarkdown } from './render-markdown.ts'
 import { storedThinking, ThinkingSection } from './thinking-section.tsx'
@@ -223,12 +223,16 @@ export function AssistantMessage(props: {
 export function StoredAssistantMessage(props: { message: Message }) {
   const { message } = props
   const results = new Map((message.toolResults ?? []).map((r) => [r.toolCallId, r]))
+  const guards = guardsIn(message.content)
+  const toolGuards = new Map(guards.flatMap((g) => (g.toolCallId ? [[g.toolCallId, g]] : [])))
   const tools: ToolCardData[] = (message.toolCalls ?? []).map((call) => {
     const result = results.get(call.id)
+    const guard = toolGuards.get(call.id)
     return {
       id: call.id,
       name: call.name,
       input: call.input,
+      ...(guard ? { guard } : {}),
       ...(result
         ? {
             result: {
@@ -250,6 +254,7 @@ export function StoredAssistantMessage(props: { message: Message }) {
       reason={routePart(message)?.reason}
       tools={tools}
       usage={message.usage}
+      guards={guards.filter((guard) => guard.path === 'recalled-memory')}
       recalled={recalledIn(message.content)}
     />
   )

@@ -6,6 +6,8 @@ import { statusByReason } from '../runs/run-recorder.ts'
 import type { Logger } from '../telemetry/logger.ts'
 import { storableJson, storableText } from '../text/storable-text.ts'
 
+type GuardEvent = Extract<AgentEvent, { type: 'guard' }>
+
 /** Where a turn's outcome is written. */
 export interface TurnRecord {
   history: HistoryStore
@@ -33,6 +35,7 @@ export async function* recordTurn(
 ): AsyncGenerator<AgentEvent> {
   let route: unknown
   let recalled: RecalledMemoryRef[] = []
+  const guards: GuardEvent[] = []
   let error: { code: string; message: string } | null = null
   const calls = new Map<number, ToolCallRecord[]>()
   const thinking = new Map<number, string>()
@@ -72,7 +75,15 @@ export async function* recordTurn(
         break
       case 'turn-end':
         try {
-          await finish(record, event, { route, recalled, error, calls, results, thinking })
+          await finish(record, event, {
+            route,
+            recalled,
+            guards,
+            error,
+            calls,
+            results,
+            thinking,
+          })
         } catch (failure) {
           await recordFailure(record, failure)
           throw failure
@@ -86,8 +97,10 @@ export async function* recordTurn(
         // The answer's text and usage come whole with `turn-end`.
         break
       case 'guard':
-        // A flagged user message is marked where it is stored (send-message.ts); a tool
-        // result is stored as the model saw it, wrapped; the event itself stays in the run log.
+        // A flagged user message is marked where it is stored (send-message.ts). The verdicts
+        // on recalled memories and tool results are kept with the answer, so its badges
+        // survive a reload (the tool result itself is stored as the model saw it, wrapped).
+        if (event.path !== 'user-input') guards.push(event)
         break
       case 'approval-request':
       case 'approval':
@@ -105,6 +118,7 @@ async function finish(
   seen: {
     route: unknown
     recalled: RecalledMemoryRef[]
+    guards: readonly GuardEvent[]
     error: { code: string; message: string } | null
     calls: Map<number, ToolCallRecord[]>
     results: Map<number, ToolResultRecord[]>
@@ -132,6 +146,8 @@ async function finish(
           ...(seen.recalled.length > 0
             ? [{ type: 'recall', memories: seen.recalled.map(storableMemory) }]
             : []),
+          // What the injection guard said about them, so the badges are there on reload too.
+          ...guardPart(seen.guards, toolResults),
         ],
         ...(end.model ? { model: end.model } : {}),
         usage,
@@ -179,6 +195,24 @@ function routePart(route: unknown): ContentPart[] | undefined {
   const event = route as Extract<AgentEvent, { type: 'route' }> | undefined
   if (!event) return undefined
   return [{ type: 'route', tier: event.tier, reason: storableText(event.reason) }]
+}
+
+/**
+ * The guard's verdicts on recalled memories and on the tool results that stood (a restarted
+ * step's are void with its calls), as one content part (`{ type: 'guard', verdicts }`).
+ */
+function guardPart(guards: readonly GuardEvent[], results: readonly ToolResultRecord[]) {
+  const stood = new Set(results.map((result) => result.toolCallId))
+  const verdicts = guards
+    .filter((guard) => guard.toolCallId === undefined || stood.has(guard.toolCallId))
+    .map(({ path, verdict, score, reasons, toolCallId }) => ({
+      path,
+      verdict,
+      score,
+      reasons: reasons.map((reason) => storableText(reason)),
+      ...(toolCallId ? { toolCallId } : {}),
+    }))
+  return verdicts.length > 0 ? [{ type: 'guard', verdicts }] : []
 }
 
 /** A recalled memory as kept with the answer: its text made storable. */

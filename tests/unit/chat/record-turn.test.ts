@@ -72,4 +72,60 @@ describe('recordTurn', () => {
     expect(lines.join('\n')).toContain('store_failed')
     expect(lines.join('\n')).not.toContain('secret user text')
   })
+
+  it("keeps the guard's verdicts with the answer: recalled memories, and tool results that stood", async () => {
+    const { history, conversation, run } = await setUp()
+    const record = {
+      history,
+      ownerId: 'u1',
+      conversationId: conversation.id,
+      runId: run.id,
+      now: Date.now,
+    }
+    const guard = (path: 'user-input' | 'recalled-memory' | 'tool-result', toolCallId?: string) =>
+      ({
+        type: 'guard',
+        guard: 'prompt-injection',
+        path,
+        verdict: path === 'recalled-memory' ? 'block' : 'flag',
+        score: 0.9,
+        reasons: ['override-instructions'],
+        ...(toolCallId ? { toolCallId } : {}),
+      }) as AgentEvent
+    const call = (step: number, id: string): AgentEvent[] => [
+      { type: 'tool-call', step, id, name: 'fetch_page', input: {} },
+      { type: 'tool-result', step, id, name: 'fetch_page', ok: true, content: 'x', durationMs: 1 },
+      guard('tool-result', id),
+    ]
+    async function* events(): AsyncGenerator<AgentEvent> {
+      yield guard('user-input')
+      yield guard('recalled-memory')
+      yield* call(1, 'void')
+      yield {
+        type: 'retry',
+        step: 1,
+        from: 'a',
+        to: 'b',
+        restart: true,
+        waitMs: 0,
+        error: { code: 'x', message: 'x' },
+      }
+      yield* call(1, 'kept')
+      yield* turn('done')
+    }
+    for await (const _ of recordTurn(record, events())) {
+    }
+    const [answer] = (await history.listMessages('u1', conversation.id))?.items ?? []
+    const part = answer?.content.find((p) => p.type === 'guard')
+    expect(part?.verdicts).toEqual([
+      { path: 'recalled-memory', verdict: 'block', score: 0.9, reasons: ['override-instructions'] },
+      {
+        path: 'tool-result',
+        verdict: 'flag',
+        score: 0.9,
+        reasons: ['override-instructions'],
+        toolCallId: 'kept',
+      },
+    ])
+  })
 })

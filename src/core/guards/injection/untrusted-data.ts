@@ -30,3 +30,19 @@ export function wrapUntrusted(text: string, path: GuardPath, reasons: readonly s
     `</${tag}>`,
   ].join('\n')
 }
+
+/**
+ * The text inside a block `wrapUntrusted` made, for readers that show it rather than obey it
+ * (the UI's tool card lists a flagged web search's links from it); `text` itself when it is no
+ * such block. The tag name inside stays defused (`untrusted_data`): the wrapping is one-way.
+ */
+export function unwrapUntrusted(text: string): string {
+  // The two lines of instructions, then the opening tag on a line of its own.
+  const second = text.indexOf('\n', text.indexOf('\n') + 1)
+  const third = second < 0 ? -1 : text.indexOf('\n', second + 1)
+  const close = `\n</${tag}>`
+  if (third < 0 || !text.endsWith(close) || third > text.length - close.length) return text
+  const head = text.slice(second + 1, third)
+  if (!head.startsWith(`<${tag} source="`) || !head.endsWith('">')) return text
+  return text.slice(third + 1, text.length - close.length)
+}
