@@ -2,10 +2,12 @@
 // normalisation pass (NFKC + lower case) timed on the same texts as the baseline:
 //   npm run bench:guard [-- rounds]      (20 texts x rounds samples per runtime; default 25)
 // Target: p99 under 1 ms on every runtime. Absolute times depend on the machine and its load;
-// the ratio to the baseline measured in the same process is the number to compare.
+// the ratio to the baseline measured in the same process is the number to compare. On a busy
+// machine the wall-clock p99 counts time the process was descheduled: read the CPU-time p99
+// (Node, Bun) for the verdict there, and print the load average beside the figures.
 import { spawn } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { freePort } from '../../tests/support/runtime-process.ts'
 import { printTable } from '../stores/bench-table.ts'
@@ -76,7 +78,9 @@ const inWorker = await workerd()
 results.push([inWorker.clockMoves ? 'workerd (per pass)' : 'workerd (clock frozen)', inWorker])
 
 console.log(
-  `prompt-injection detector, 10 KB texts, ${rounds * 20} calls per runtime (ms); workerd: ${rounds * 5} passes of 20 texts, each divided by 20 (its clock counts whole ms); cpu: CPU time per call over passes of 20 (Node, Bun)\n`,
+  `prompt-injection detector, 10 KB texts, ${rounds * 20} calls per runtime (ms); workerd: ${rounds} passes of 100 calls, each divided by 100 (its clock counts whole ms, so a sample is a mean and its p99 hides single slow calls); cpu: CPU time per call over ${rounds * 5} passes of 20 (Node, Bun); load average ${loadavg()
+    .map((load) => load.toFixed(2))
+    .join(' ')}\n`,
 )
 printTable(
   [
@@ -89,6 +93,7 @@ printTable(
     'p99 under 1 ms',
     'cpu p50',
     'cpu p99',
+    'cpu p99 under 1 ms',
   ],
   results.map(([name, r]) => [
     name,
@@ -100,6 +105,7 @@ printTable(
     r.detector.p99 < 1 ? 'yes' : 'no',
     r.cpu ? r.cpu.detector.p50 : '-',
     r.cpu ? r.cpu.detector.p99 : '-',
+    r.cpu ? (r.cpu.detector.p99 < 1 ? 'yes' : 'no') : '-',
   ]),
 )
 

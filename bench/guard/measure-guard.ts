@@ -26,13 +26,15 @@ const baselineRepeats = 30
 /**
  * Times the app's detector on 10 KB texts, `rounds` passes over 20 texts after a warm-up, and a
  * baseline pass over the same texts. `now` is the runtime's clock, injected so a Worker can
- * pass its own. With `perPass`, one sample is a whole pass over the 20 texts divided by 20:
- * for clocks too coarse to time one call (workerd's moves in whole milliseconds).
+ * pass its own. With `perPass`, one sample is a whole pass over the 20 texts, `repeats` times,
+ * divided by the number of calls: for clocks too coarse to time one call (workerd's moves in
+ * whole milliseconds; 5 repeats make a pass ~70 ms, so one tick is ~1.5% of it).
  */
 export function measureGuard(
   rounds: number,
   now: () => number = () => performance.now(),
   perPass = false,
+  repeats = 1,
 ): GuardBench {
   const texts = benchSamples(20)
   const detector = defaultInjectionDetector()
@@ -49,8 +51,10 @@ export function measureGuard(
       }
       baselineTimes.push((now() - start) / (texts.length * baselineRepeats))
       start = now()
-      for (const text of texts) sink += detector.score(text).score
-      detectorTimes.push((now() - start) / texts.length)
+      for (let repeat = 0; repeat < repeats; repeat++) {
+        for (const text of texts) sink += detector.score(text).score
+      }
+      detectorTimes.push((now() - start) / (texts.length * repeats))
     }
   }
   for (let round = 0; round < (perPass ? 0 : rounds); round++) {

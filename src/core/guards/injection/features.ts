@@ -2,20 +2,54 @@
 export const featureBits = 18
 const mask = (1 << featureBits) - 1
 
-// Generation stamps make "seen in this text" a single array read; one byte each keeps the array
-// small enough to stay in cache (it is cleared once every 255 texts). Hashing is synchronous,
-// so module-level scratch arrays are safe to share.
-const stamps = new Uint8Array(1 << featureBits)
-let generation = 0
+/**
+ * A model's weights as hashing reads them: the dense int8 table, and one bit per slot saying
+ * whether it holds a non-zero weight. The bitset (32 KB) stays in the L1 cache; the 256 KB table
+ * is read only for the few slots that are set (the committed model has ~2% of them).
+ */
+export interface FeatureWeights {
+  weights: Int8Array
+  present: Int32Array
+}
+
+/** Builds the bitset of the non-zero slots of a dense weight table. */
+export function featureWeights(weights: Int8Array): FeatureWeights {
+  const present = new Int32Array(weights.length >>> 5)
+  for (let i = 0; i < weights.length; i++) {
+    if (weights[i] !== 0) present[i >>> 5] = (present[i >>> 5] as number) | (1 << (i & 31))
+  }
+  return { weights, present }
+}
+
+/** What `weighFeatures` found: the number of distinct features and the sum of their weights. */
+export interface FeatureSum {
+  count: number
+  sum: number
+}
+
+const noWeights = featureWeights(new Int8Array(1 << featureBits))
+
+// "Seen in this text" is one bit per slot (32 KB, in the L1 cache, cleared once per text).
+// Hashing is synchronous, so module-level scratch arrays are safe to share.
+const seen = new Int32Array(1 << (featureBits - 5))
 let buffer = new Int32Array(16_384)
 let codes = new Uint16Array(4096)
 let count = 0
+let sum = 0
+let weights = noWeights.weights
+let present = noWeights.present
+const result: FeatureSum = { count: 0, sum: 0 }
 
 function add(hash: number) {
   const index = ((hash >>> 0) ^ (hash >>> featureBits)) & mask
-  if (stamps[index] === generation) return
-  stamps[index] = generation
+  const slot = index >>> 5
+  const bit = 1 << (index & 31)
+  const marks = seen[slot] as number
+  if ((marks & bit) !== 0) return
+  seen[slot] = marks | bit
   buffer[count++] = index
+  // Weights are int8 steps, so their sum is an exact integer whatever the order.
+  if (((present[slot] as number) & bit) !== 0) sum += weights[index] as number
 }
 
 const fnvOffset = 0x811c9dc5
@@ -25,14 +59,30 @@ const fnvPrime = 0x01000193
  * The distinct hashed features of a word view (word-view.ts): character 3-, 4- and 5-grams of
  * the text padded with spaces, and word unigrams and bigrams, FNV-1a hashed and folded to
  * `featureBits` (collisions are accepted: the hashing trick). Returns a view of a shared buffer,
- * valid until the next call: copy it to keep it. The trainer and the detector both use this.
+ * valid until the next call: copy it to keep it. The trainer uses this.
  */
 export function hashFeatures(words: string): Int32Array {
-  generation = (generation + 1) & 0xff
-  if (generation === 0) {
-    stamps.fill(0)
-    generation = 1
-  }
+  scan(words, noWeights)
+  return buffer.subarray(0, count)
+}
+
+/**
+ * The detector's side of `hashFeatures`: the same features, their number and the sum of their
+ * weights, found in the one pass without listing them. The result object is reused by the next
+ * call (no allocation per text).
+ */
+export function weighFeatures(words: string, table: FeatureWeights): FeatureSum {
+  scan(words, table)
+  result.count = count
+  result.sum = sum
+  return result
+}
+
+function scan(words: string, table: FeatureWeights) {
+  seen.fill(0)
+  weights = table.weights
+  present = table.present
+  sum = 0
   const n = words.length + 2
   if (buffer.length < 5 * n) buffer = new Int32Array(5 * n)
   if (codes.length < n) codes = new Uint16Array(n)
@@ -68,5 +118,4 @@ export function hashFeatures(words: string): Int32Array {
     previous = h
     h = fnvPrime
   }
-  return buffer.subarray(0, count)
 }

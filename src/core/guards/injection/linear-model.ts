@@ -1,4 +1,4 @@
-import { featureBits, hashFeatures } from './features.ts'
+import { featureBits, featureWeights, weighFeatures } from './features.ts'
 import { type CompactModel, decodeTable } from './weight-table.ts'
 
 /** A logistic-regression scorer over hashed n-grams of a word view. */
@@ -9,21 +9,20 @@ export interface LinearModel {
 
 /**
  * Expands a committed `CompactModel` into a scorer. The dense table (2^18 int8 weights, 256 KB)
- * is built once per model; scoring is one pass over the text's n-grams. Features are binary and
- * the vector is L2-normalised, so the logit is bias + (sum of the weights present) / sqrt(n).
+ * and its bitset of non-zero slots are built once per model; scoring is one pass over the
+ * text's n-grams that sums the weights as it finds them. Features are binary and the vector is
+ * L2-normalised, so the logit is bias + (sum of the weights present) / sqrt(n).
  */
 export function createLinearModel(model: CompactModel): LinearModel {
   if (model.featureBits !== featureBits) {
     throw new Error(`model uses ${model.featureBits}-bit features, the code ${featureBits}`)
   }
-  const weights = decodeTable(model)
+  const table = featureWeights(decodeTable(model))
   return {
     logit(words) {
-      const features = hashFeatures(words)
-      let sum = 0
-      for (let i = 0; i < features.length; i++) sum += weights[features[i] as number] as number
-      if (features.length === 0) return model.bias
-      return model.bias + (sum * model.scale) / Math.sqrt(features.length)
+      const { count, sum } = weighFeatures(words, table)
+      if (count === 0) return model.bias
+      return model.bias + (sum * model.scale) / Math.sqrt(count)
     },
   }
 }
