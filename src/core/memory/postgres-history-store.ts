@@ -7,6 +7,8 @@ import { queryDailyUsage } from './postgres-daily-usage.ts'
 import { pageBounds, toPage } from './postgres-history-page.ts'
 import { toConversation, toMessage, toRun, toUser } from './postgres-history-rows.ts'
 import { toPostgresStoreError } from './postgres-store-error.ts'
+import { supersedePostgresMessages } from './postgres-supersede-messages.ts'
+import { findConversation, visibleConversation } from './postgres-visible-conversation.ts'
 import { conversations, messages, runs, users } from './schema.ts'
 import { createTimeOrderedId } from './time-ordered-id.ts'
 
@@ -43,18 +45,6 @@ export function createPostgresHistoryStore(options: PostgresHistoryStoreOptions)
     }
   }
 
-  const visibleConversation = (ownerId: string, id: string) =>
-    and(
-      eq(conversations.id, id),
-      eq(conversations.ownerId, ownerId),
-      isNull(conversations.deletedAt),
-    )
-
-  async function findConversation(ownerId: string, id: string) {
-    const [row] = await db.select().from(conversations).where(visibleConversation(ownerId, id))
-    return row
-  }
-
   return {
     upsertUser: (user) =>
       guard('upsertUser', async () => {
@@ -88,7 +78,7 @@ export function createPostgresHistoryStore(options: PostgresHistoryStoreOptions)
 
     getConversation: (ownerId, id) =>
       guard('getConversation', async () => {
-        const row = await findConversation(ownerId, id)
+        const row = await findConversation(db, ownerId, id)
         return row && toConversation(row)
       }),
 
@@ -180,34 +170,9 @@ export function createPostgresHistoryStore(options: PostgresHistoryStoreOptions)
       }),
 
     supersedeMessages: (ownerId, conversationId, messageId) =>
-      guard('supersedeMessages', async () => {
-        // One statement: the message and those after it in (time, id) order, in the owner's
-        // visible conversation, not yet superseded. A superseded or absent `messageId` makes
-        // the row comparison null, so nothing is marked (of two racing edits, one marks 0).
-        const visible = db
-          .select({ id: conversations.id })
-          .from(conversations)
-          .where(visibleConversation(ownerId, conversationId))
-        const rows = await db
-          .update(messages)
-          .set({ supersededAt: new Date(now()) })
-          .where(
-            and(
-              eq(messages.conversationId, conversationId),
-              eq(messages.ownerId, ownerId),
-              isNull(messages.supersededAt),
-              inArray(messages.conversationId, visible),
-              sql`(${messages.createdAt}, ${messages.id}) >= (
-                select m.created_at, m.id from ${messages} m
-                where m.id = ${messageId} and m.conversation_id = ${conversationId}
-                  and m.superseded_at is null
-              )`,
-            ),
-          )
-          .returning({ id: messages.id })
-        if (rows.length > 0) return rows.length
-        return (await findConversation(ownerId, conversationId)) ? 0 : undefined
-      }),
+      guard('supersedeMessages', () =>
+        supersedePostgresMessages(db, new Date(now()), ownerId, conversationId, messageId),
+      ),
 
     listMessages: (ownerId, conversationId, page = {}) =>
       guard('listMessages', async () => {
@@ -232,7 +197,7 @@ export function createPostgresHistoryStore(options: PostgresHistoryStoreOptions)
           )
           .orderBy(order(messages.createdAt), order(messages.id))
           .limit(limit + 1)
-        if (rows.length === 0 && !(await findConversation(ownerId, conversationId))) {
+        if (rows.length === 0 && !(await findConversation(db, ownerId, conversationId))) {
           return undefined
         }
         const items = rows.map((r) => toMessage(r.message))
