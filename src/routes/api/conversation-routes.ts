@@ -88,6 +88,15 @@ const remove = createRoute({
   responses: { 204: { description: 'Deleted' }, ...errors },
 })
 
+/** How a request that starts a run answers: its events when asked for, else where to follow. */
+const runStartedResponses = {
+  200: {
+    description: 'With `Accept: text/event-stream`: the run events as they come',
+    content: { 'text/event-stream': { schema: EventStreamSchema } },
+  },
+  202: { description: 'The run started', ...json(RunStartedSchema) },
+}
+
 const send = createRoute({
   ...base,
   method: 'post',
@@ -99,11 +108,7 @@ const send = createRoute({
     'events URL).',
   request: { params: IdParamSchema, body: { required: true, ...json(SendMessageSchema) } },
   responses: {
-    200: {
-      description: 'With `Accept: text/event-stream`: the run events as they come',
-      content: { 'text/event-stream': { schema: EventStreamSchema } },
-    },
-    202: { description: 'The run started', ...json(RunStartedSchema) },
+    ...runStartedResponses,
     ...errors,
   },
 })
@@ -119,11 +124,7 @@ const editLast = createRoute({
     '(not usage). Answers like sending a message (`202`, or `200` with the events).',
   request: { params: MessageParamSchema, body: { required: true, ...json(EditMessageSchema) } },
   responses: {
-    200: {
-      description: 'With `Accept: text/event-stream`: the run events as they come',
-      content: { 'text/event-stream': { schema: EventStreamSchema } },
-    },
-    202: { description: 'The run started', ...json(RunStartedSchema) },
+    ...runStartedResponses,
     ...errors,
     409: {
       description:
