@@ -9,18 +9,18 @@ import { decideApproval } from '../../core/runs/decide-approval.ts'
 import { cancelRun } from '../../core/runs/run-access.ts'
 import { cutText, requirePlainText } from '../../core/text/plain-text.ts'
 import { chatUrls } from '../../urls.ts'
-import { Composer } from '../../views/composer.tsx'
 import { ConversationHeader, ConversationView } from '../../views/conversation-view.tsx'
 import { EditLink } from '../../views/edit-message-form.tsx'
 import { LiveAnswer } from '../../views/live-answer.tsx'
+import { LiveTurnTail } from '../../views/live-turn-tail.tsx'
 import { MessageImages } from '../../views/message-images.tsx'
 import { UserMessage } from '../../views/message-view.tsx'
 import { RegenerateSlot } from '../../views/regenerate-form.tsx'
 import { requestContext } from '../http/request-context.ts'
-import { sseFrame, sseHeaders } from '../http/sse-frame.ts'
 import { chatSidebar } from './chat-sidebar.tsx'
 import { formImages } from './form-images.ts'
-import { guestContext, renderToString } from './guest-context.ts'
+import { fragmentStream } from './fragment-stream.ts'
+import { guestContext } from './guest-context.ts'
 
 async function formField(c: Context<AppEnv>, name: string): Promise<string> {
   const value = (await c.req.parseBody())[name]
@@ -37,14 +37,6 @@ async function formField(c: Context<AppEnv>, name: string): Promise<string> {
 async function modelField(c: Context<AppEnv>): Promise<string | undefined> {
   const value = (await c.req.parseBody()).model
   return typeof value === 'string' && value && value !== 'auto' ? value : undefined
-}
-
-/** An htmx answer to a send: one event-stream frame with the fragments to swap in. */
-async function fragmentStream(c: Context<AppEnv>, html: unknown, pushUrl: string) {
-  return c.body(sseFrame({ data: await renderToString(html) }), 200, {
-    ...sseHeaders,
-    'HX-Push-Url': pushUrl,
-  })
 }
 
 /**
@@ -112,17 +104,13 @@ export const chatActionRoutes = new Hono<AppEnv>()
           id={`m-${sent.userMessage.id}`}
           actions={<EditLink conversationId={conversationId} />}
         />
-        <LiveAnswer conversationId={conversationId} runId={runId} csrfToken={csrfToken} />
-        <Composer
-          csrfToken={csrfToken}
+        <LiveTurnTail
           conversationId={conversationId}
-          target="#messages"
-          oob
-          focus
+          runId={runId}
+          csrfToken={csrfToken}
           models={models}
           model={model}
         />
-        <RegenerateSlot conversationId={conversationId} csrfToken={csrfToken} show={false} oob />
       </>,
       chatUrls.conversation(conversationId),
     )

@@ -5,19 +5,17 @@ import { AppError, NotFoundError, ValidationError } from '../../core/errors.ts'
 import { startModelWork } from '../../core/gate/start-model-work.ts'
 import { gateDeps } from '../../core/request-deps.ts'
 import { chatUrls } from '../../urls.ts'
-import { Composer } from '../../views/composer.tsx'
 import { ConversationPage } from '../../views/conversation-page.tsx'
 import { lastUserMessage, MessageList } from '../../views/conversation-view.tsx'
 import { EditLink, EditMessageForm } from '../../views/edit-message-form.tsx'
-import { LiveAnswer } from '../../views/live-answer.tsx'
+import { LiveTurnTail } from '../../views/live-turn-tail.tsx'
 import { MessageImages } from '../../views/message-images.tsx'
 import { textOf, UserMessage } from '../../views/message-view.tsx'
-import { RegenerateSlot } from '../../views/regenerate-form.tsx'
 import { requestContext } from '../http/request-context.ts'
-import { sseFrame, sseHeaders } from '../http/sse-frame.ts'
 import { allMessages } from './chat-pages.tsx'
 import { chatSidebar } from './chat-sidebar.tsx'
-import { type GuestContext, guestContext, htmlPage, renderToString } from './guest-context.ts'
+import { fragmentStream } from './fragment-stream.ts'
+import { type GuestContext, guestContext, htmlPage } from './guest-context.ts'
 
 /**
  * Edit-and-resend of the last user message in the chat UI. `GET /c/:id/edit` is the form:
@@ -83,25 +81,19 @@ export const chatEditRoutes = new Hono<AppEnv>()
     if (!htmx) return c.redirect(chatUrls.run(conversationId, runId).page, 303)
     // The list as it now stands: the old question and answer are gone, the new one is last.
     const messages = await allMessages(deps, ownerId, conversationId)
-    const html = await renderToString(
+    return fragmentStream(
+      c,
       <>
         <MessageList messages={messages} conversationId={conversationId} edit={{ mode: 'link' }} />
-        <LiveAnswer conversationId={conversationId} runId={runId} csrfToken={csrfToken} />
-        <Composer
-          csrfToken={csrfToken}
+        <LiveTurnTail
           conversationId={conversationId}
-          target="#messages"
-          oob
-          focus
+          runId={runId}
+          csrfToken={csrfToken}
           models={models}
         />
-        <RegenerateSlot conversationId={conversationId} csrfToken={csrfToken} show={false} oob />
       </>,
+      chatUrls.conversation(conversationId),
     )
-    return c.body(sseFrame({ data: html }), 200, {
-      ...sseHeaders,
-      'HX-Push-Url': chatUrls.conversation(conversationId),
-    })
   })
 
 /**
