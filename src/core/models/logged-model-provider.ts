@@ -12,6 +12,7 @@ import { ProviderError } from './provider-error.ts'
  */
 export function loggedModelProvider(models: ModelProvider, logger: Logger): ModelProvider {
   const failing = new Set<string>()
+  const wrappers = new WeakMap<ChatModel, ChatModel>()
 
   const failed = (model: ChatModel, error: unknown) => {
     if (!(error instanceof ProviderError) || error.code === 'provider_aborted') return
@@ -48,12 +49,19 @@ export function loggedModelProvider(models: ModelProvider, logger: Logger): Mode
     ping: (provider, signal) => models.ping(provider, signal),
     async get(id) {
       const model = await models.get(id)
-      return {
-        id: model.id,
-        provider: model.provider,
-        model: model.model,
-        stream: (request, signal) => watched(model, request, signal),
+      // One wrapper per model, not per call: callers (the metrics wrapper) key on the identity
+      // of what they get, and a new object per request grew their maps by one entry each.
+      let logged = wrappers.get(model)
+      if (!logged) {
+        logged = {
+          id: model.id,
+          provider: model.provider,
+          model: model.model,
+          stream: (request, signal) => watched(model, request, signal),
+        }
+        wrappers.set(model, logged)
       }
+      return logged
     },
   }
 }

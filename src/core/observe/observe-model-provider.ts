@@ -42,7 +42,8 @@ export function observeModelProvider(
   inner: ModelProvider,
   options: ObserveModelsOptions,
 ): ModelProvider {
-  const wrapped = new Map<ChatModel, ChatModel>()
+  // Weak: a model the provider no longer hands out must not be kept alive by its wrapper.
+  const wrapped = new WeakMap<ChatModel, ChatModel>()
   return {
     ping: (provider, signal) => inner.ping(provider, signal),
     async get(id) {

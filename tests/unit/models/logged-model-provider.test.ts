@@ -76,6 +76,18 @@ describe('loggedModelProvider', () => {
     expect(t.raw.join('\n')).not.toContain(secret)
   })
 
+  it('hands out one wrapper per model, so callers keying on it do not grow per request', async () => {
+    const model: ChatModel = {
+      id: 'openai:m',
+      provider: 'openai',
+      model: 'm',
+      async *stream(): AsyncGenerator<ModelEvent> {},
+    }
+    const inner: ModelProvider = { get: async () => model, ping: async () => {} }
+    const provider = loggedModelProvider(inner, createLogger({ level: 'error', write: () => {} }))
+    expect(await provider.get('openai:m')).toBe(await provider.get('openai:m'))
+  })
+
   it('does not count a cancelled stream as a failure', async () => {
     const t = setup()
     t.set('aborted')
