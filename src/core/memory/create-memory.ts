@@ -71,6 +71,13 @@ const lostOnRestart = 'kept in process memory; lost on restart'
 const upstashRetry = { retries: 2, backoff: (attempt: number) => 50 * 2 ** attempt }
 
 /**
+ * The embedded store's bound by size: run logs (every stateless completion's too) live for
+ * their TTL, so by count alone a busy hour kept hundreds of MB; past this the least recently
+ * used keys go first, while live runs, written last, stay.
+ */
+const embeddedKvMaxBytes = 16 * 1024 * 1024
+
+/**
  * Picks each store from the configuration: Upstash and Neon when their variables are set,
  * otherwise the database the runtime opened (PGlite under DATA_DIR), otherwise in-memory. A
  * deferred database is opened by the first call of a store that lives in it.
@@ -98,7 +105,7 @@ export function createMemory(options: {
   const kvPrefix = 'outpost:'
   const kv = redis
     ? createUpstashRedisKvStore({ redis, prefix: kvPrefix })
-    : createInMemoryKvStore({ maxEntries: 50_000 })
+    : createInMemoryKvStore({ maxEntries: 50_000, maxBytes: embeddedKvMaxBytes })
   const kvDescription: StoreDescription = config.UPSTASH_REDIS_REST_URL
     ? { concern: 'working memory', backend: 'upstash-redis', embedded: false }
     : { concern: 'working memory', backend: 'in-memory', embedded: true, note: lostOnRestart }

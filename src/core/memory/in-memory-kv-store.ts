@@ -6,24 +6,37 @@ import {
   invalidKvArgument,
   wrongKvType,
 } from './kv-store-errors.ts'
-import { plainCopy } from './plain-copy.ts'
+import { plainCopy, plainCopyMeasured } from './plain-copy.ts'
 
 /** Options of `createInMemoryKvStore`. */
 export interface InMemoryKvStoreOptions {
   /** Most keys kept; the least recently used one is evicted beyond it. Default 10 000. */
   maxEntries?: number
+  /**
+   * Most bytes of values kept, as `plainCopyMeasured` estimates them (about their JSON
+   * size); least recently used keys are evicted beyond it. Default: no bound but the count.
+   */
+  maxBytes?: number
   /** Clock in milliseconds, injectable so tests can move time. Default `Date.now`. */
   now?: () => number
 }
 
 type Entry =
-  | { kind: 'value'; value: unknown; expiresAt: number | undefined }
-  | { kind: 'list'; items: unknown[]; expiresAt: number | undefined }
+  | { kind: 'value'; value: unknown; expiresAt: number | undefined; bytes: number }
+  | { kind: 'list'; items: unknown[]; expiresAt: number | undefined; bytes: number }
+
+// What a key costs besides its value: the key itself and the entry holding it.
+const entryBytes = (key: string) => key.length + 64
 
 function copy<T>(value: T): T {
   if (value === undefined) throw invalidKvArgument('undefined cannot be stored')
+  return plainCopy(value)
+}
+
+function copyIn<T>(value: T): { copy: T; bytes: number } {
+  if (value === undefined) throw invalidKvArgument('undefined cannot be stored')
   try {
-    return plainCopy(value)
+    return plainCopyMeasured(value)
   } catch (error) {
     throw invalidKvArgument('The value cannot be stored: it is not plain data', error)
   }
@@ -40,18 +53,30 @@ function bounds(length: number, start: number, stop: number): [number, number] {
  * The embedded `KvStore`: a `Map` in insertion order doubling as the LRU list (a touched key
  * is moved to the end, the first key is the eviction victim). Expired keys are dropped when
  * they are next looked at. Values are deep-copied in and out, so a caller mutating what it
- * stored or read never changes the stored state — as with a real remote store.
+ * stored or read never changes the stored state — as with a real remote store. With
+ * `maxBytes` the store is bounded by size as well as by count: a run log's events, kept for
+ * their TTL, would otherwise hold memory in proportion to the traffic of the last hour.
  */
 export function createInMemoryKvStore(options: InMemoryKvStoreOptions = {}): KvStore {
   const maxEntries = options.maxEntries ?? 10_000
   const now = options.now ?? Date.now
+  const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY
   const entries = new Map<string, Entry>()
+  let bytes = 0
+
+  function remove(key: string): boolean {
+    const entry = entries.get(key)
+    if (!entry) return false
+    bytes -= entry.bytes
+    entries.delete(key)
+    return true
+  }
 
   function live(key: string): Entry | undefined {
     const entry = entries.get(key)
     if (!entry) return undefined
     if (entry.expiresAt !== undefined && entry.expiresAt <= now()) {
-      entries.delete(key)
+      remove(key)
       return undefined
     }
     entries.delete(key)
@@ -60,20 +85,32 @@ export function createInMemoryKvStore(options: InMemoryKvStoreOptions = {}): KvS
   }
 
   function put(key: string, entry: Entry): void {
+    if (entries.get(key) !== entry) {
+      remove(key)
+      bytes += entry.bytes
+    }
     entries.delete(key)
     entries.set(key, entry)
-    while (entries.size > maxEntries) {
+    while (entries.size > maxEntries || (bytes > maxBytes && entries.size > 1)) {
       const oldest = entries.keys().next().value
       if (oldest === undefined) break
-      entries.delete(oldest)
+      remove(oldest)
     }
+  }
+
+  /** Changes the size of an entry that stays where it is (a list grown or trimmed). */
+  function resize(entry: Entry, by: number): void {
+    entry.bytes += by
+    bytes += by
   }
 
   const expiry = (ttlMs: number | undefined) => (ttlMs === undefined ? undefined : now() + ttlMs)
 
   function list(key: string): Entry & { kind: 'list' } {
     const entry = live(key)
-    if (entry === undefined) return { kind: 'list', items: [], expiresAt: undefined }
+    if (entry === undefined) {
+      return { kind: 'list', items: [], expiresAt: undefined, bytes: entryBytes(key) }
+    }
     if (entry.kind !== 'list') throw wrongKvType(key)
     return entry
   }
@@ -87,14 +124,19 @@ export function createInMemoryKvStore(options: InMemoryKvStoreOptions = {}): KvS
     },
     async set(key: string, value: unknown, setOptions: KvSetOptions = {}) {
       const ttlMs = checkTtlMs(setOptions.ttlMs)
-      const stored = copy(value)
+      const stored = copyIn(value)
       if (setOptions.ifAbsent && live(key) !== undefined) return false
-      put(key, { kind: 'value', value: stored, expiresAt: expiry(ttlMs) })
+      put(key, {
+        kind: 'value',
+        value: stored.copy,
+        expiresAt: expiry(ttlMs),
+        bytes: entryBytes(key) + stored.bytes,
+      })
       return true
     },
     async delete(key) {
       const existed = live(key) !== undefined
-      entries.delete(key)
+      remove(key)
       return existed
     },
     async increment(key, by = 1, incrementOptions = {}) {
@@ -102,7 +144,7 @@ export function createInMemoryKvStore(options: InMemoryKvStoreOptions = {}): KvS
       const ttlMs = checkTtlMs(incrementOptions.ttlMs)
       const entry = live(key)
       if (entry === undefined) {
-        put(key, { kind: 'value', value: by, expiresAt: expiry(ttlMs) })
+        put(key, { kind: 'value', value: by, expiresAt: expiry(ttlMs), bytes: entryBytes(key) + 8 })
         return by
       }
       if (entry.kind !== 'value' || !Number.isSafeInteger(entry.value)) throw wrongKvType(key)
@@ -113,10 +155,17 @@ export function createInMemoryKvStore(options: InMemoryKvStoreOptions = {}): KvS
     },
     async append(key, values, appendOptions = {}) {
       const ttlMs = checkTtlMs(appendOptions.ttlMs)
-      const copies = values.map(copy)
+      let added = 0
+      const copies = values.map((value) => {
+        const stored = copyIn(value)
+        added += stored.bytes
+        return stored.copy
+      })
       const entry = list(key)
       entry.items.push(...copies)
       if (ttlMs !== undefined) entry.expiresAt = expiry(ttlMs)
+      if (entries.get(key) === entry) resize(entry, added)
+      else entry.bytes += added
       if (entry.items.length > 0 || entries.has(key)) put(key, entry)
       return entry.items.length
     },
@@ -130,8 +179,11 @@ export function createInMemoryKvStore(options: InMemoryKvStoreOptions = {}): KvS
       checkListIndices(start, stop)
       const entry = list(key)
       const [from, to] = bounds(entry.items.length, start, stop)
-      entry.items = entry.items.slice(from, to + 1)
-      if (entry.items.length === 0) entries.delete(key)
+      const kept = entry.items.slice(from, to + 1)
+      if (kept.length === entry.items.length) return
+      entry.items = kept
+      if (kept.length === 0) remove(key)
+      else resize(entry, entryBytes(key) + plainCopyMeasured(kept).bytes - entry.bytes)
     },
     async length(key) {
       return list(key).items.length

@@ -53,6 +53,50 @@ describe('in-memory KvStore', () => {
     expect(await store.get('k99')).toBe(99)
   })
 
+  it('evicts the least recently used keys beyond maxBytes, values and list items alike', async () => {
+    const store = createInMemoryKvStore({ maxBytes: 3000 })
+    const kilobyte = 'x'.repeat(1000)
+    await store.set('a', kilobyte)
+    await store.append('b', [kilobyte])
+    expect(await store.get('a')).toBe(kilobyte) // a is now the most recently used
+    await store.append('b', [kilobyte]) // b now holds two: the third kilobyte-and-more evicts a
+    expect(await store.get('a')).toBeUndefined()
+    expect(await store.length('b')).toBe(2)
+    await store.set('c', kilobyte)
+    expect(await store.length('b')).toBe(0)
+    expect(await store.get('c')).toBe(kilobyte)
+  })
+
+  it('frees the bytes of deleted, trimmed, replaced and expired keys', async () => {
+    let now = 0
+    const store = createInMemoryKvStore({ maxBytes: 2500, now: () => now })
+    const kilobyte = 'x'.repeat(1000)
+    await store.set('keep', kilobyte)
+    // Without the freeing, each round would add a kilobyte and push `keep` out.
+    for (let round = 0; round < 5; round++) {
+      await store.set('gone', kilobyte)
+      await store.delete('gone')
+      await store.append('list', ['a', kilobyte])
+      await store.trim('list', 0, 0)
+      await store.append('emptied', [kilobyte])
+      await store.trim('emptied', 1, 0)
+      await store.set('same', kilobyte)
+      await store.set('same', 'small')
+      await store.set('brief', kilobyte, { ttlMs: 1 })
+      now += 1
+      expect(await store.get('brief')).toBeUndefined()
+    }
+    expect(await store.get('keep')).toBe(kilobyte)
+  })
+
+  it('keeps one value larger than maxBytes rather than nothing', async () => {
+    const store = createInMemoryKvStore({ maxBytes: 100 })
+    await store.set('small', 1)
+    await store.set('big', 'x'.repeat(1000))
+    expect(await store.get('small')).toBeUndefined()
+    expect(await store.get('big')).toHaveLength(1000)
+  })
+
   it('copies list items in and out', async () => {
     const store = createInMemoryKvStore()
     const item = { n: 1 }
