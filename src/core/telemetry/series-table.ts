@@ -20,16 +20,38 @@ export interface SeriesState {
   count: number
 }
 
+/** Label value -> the next label's node, or (after the last label) the series. */
+type SeriesNode = Map<string, SeriesNode | SeriesState>
+
 /**
  * Series by metric and labels, in the order they were first seen: what the local store keeps,
  * and what the shared store batches between flushes. Renders the Prometheus text format.
  */
 export function createSeriesTable() {
   const series = new Map<string, SeriesState>()
+  // Every change looks its series up: by the label values in declared order, one map per
+  // label, so the hot path builds no key text (escaping and joining the labels was 3% of a
+  // request's CPU); the text key is made once, when a series is first seen.
+  const index = new Map<string, SeriesNode>()
 
   const stateOf = (metric: MetricDescriptor, labels: Labels): SeriesState => {
-    const key = `${metric.name}${labelText(metric, labels)}`
-    let state = series.get(key)
+    let node = index.get(metric.name)
+    if (!node) {
+      node = new Map()
+      index.set(metric.name, node)
+    }
+    const names = metric.labelNames
+    for (let i = 0; i < names.length - 1; i++) {
+      const value = labels[names[i] as string] ?? ''
+      let next = node.get(value) as SeriesNode | undefined
+      if (!next) {
+        next = new Map()
+        node.set(value, next)
+      }
+      node = next
+    }
+    const last = names.length > 0 ? (labels[names[names.length - 1] as string] ?? '') : ''
+    let state = node.get(last) as SeriesState | undefined
     if (!state) {
       state = {
         metric,
@@ -39,7 +61,8 @@ export function createSeriesTable() {
         sum: 0,
         count: 0,
       }
-      series.set(key, state)
+      node.set(last, state)
+      series.set(`${metric.name}${labelText(metric, labels)}`, state)
     }
     return state
   }
@@ -59,7 +82,10 @@ export function createSeriesTable() {
     },
     /** Every series, for flushing; `clear` empties the table afterwards. */
     entries: () => [...series.values()],
-    clear: () => series.clear(),
+    clear: () => {
+      series.clear()
+      index.clear()
+    },
     /** The text format for `metrics`: each declared metric once, even with no series yet. */
     render(metrics: readonly MetricDescriptor[]): string {
       const lines: string[] = []

@@ -53,4 +53,22 @@ describe('the metric registry and the text format', () => {
       /declared twice/,
     )
   })
+
+  it('keeps series apart by every label, in declared order, however the values split', async () => {
+    const store = createLocalMetricStore()
+    const registry = createMetricRegistry(store)
+    const calls = registry.counter({ name: 'y_total', help: 'Calls.', labelNames: ['a', 'b'] })
+    calls.add({ a: 'x', b: 'yz' })
+    calls.add({ b: 'z', a: 'xy' })
+    calls.add({ a: 'x', b: 'yz' }, 2)
+    expect(await store.render(registry.metrics)).toBe(
+      [
+        '# HELP y_total Calls.',
+        '# TYPE y_total counter',
+        'y_total{a="x",b="yz"} 3',
+        'y_total{a="xy",b="z"} 1',
+        '',
+      ].join('\n'),
+    )
+  })
 })
