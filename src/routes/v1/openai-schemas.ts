@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi'
+import { parsedSynchronously } from '../http/sync-parse.ts'
 
 const TextPart = z.object({ type: z.literal('text'), text: z.string() }).loose()
 const ImagePart = z
@@ -49,43 +50,45 @@ const Tool = z
  * `POST /v1/chat/completions`. Unknown fields are accepted and ignored (see the docs' list of
  * unsupported parameters), as a drop-in replacement must.
  */
-export const ChatCompletionRequestSchema = z
-  .object({
-    model: z.string().min(1).openapi({
-      description: '`auto`, a tier (fast, smart, code, vision, local) or `provider:model`',
-      example: 'auto',
-    }),
-    messages: z.array(OpenAiMessageSchema).min(1),
-    stream: z.boolean().optional(),
-    stream_options: z
-      .object({ include_usage: z.boolean().optional() })
-      .loose()
-      .nullable()
-      .optional(),
-    tools: z.array(Tool).optional(),
-    tool_choice: z
-      .union([
-        z.enum(['none', 'auto', 'required']),
-        z.object({ type: z.literal('function'), function: z.object({ name: z.string() }) }),
-      ])
-      .optional(),
-    n: z.number().int().nullable().optional().openapi({ description: 'Only 1 is supported' }),
-    stop: z
-      .union([z.string().max(1000), z.array(z.string().max(1000)).max(4)])
-      .nullable()
-      .optional(),
-    max_tokens: z.number().int().positive().nullable().optional(),
-    max_completion_tokens: z.number().int().positive().nullable().optional(),
-    temperature: z.number().min(0).max(2).nullable().optional(),
-    // Ignored, but held to the vendor's ranges: a client sending nonsense should hear so.
-    top_p: z.number().min(0).max(1).nullable().optional(),
-    frequency_penalty: z.number().min(-2).max(2).nullable().optional(),
-    presence_penalty: z.number().min(-2).max(2).nullable().optional(),
-    seed: z.number().int().nullable().optional(),
-    user: z.string().max(256).optional(),
-  })
-  .loose()
-  .openapi('ChatCompletionRequest')
+export const ChatCompletionRequestSchema = parsedSynchronously(
+  z
+    .object({
+      model: z.string().min(1).openapi({
+        description: '`auto`, a tier (fast, smart, code, vision, local) or `provider:model`',
+        example: 'auto',
+      }),
+      messages: z.array(OpenAiMessageSchema).min(1),
+      stream: z.boolean().optional(),
+      stream_options: z
+        .object({ include_usage: z.boolean().optional() })
+        .loose()
+        .nullable()
+        .optional(),
+      tools: z.array(Tool).optional(),
+      tool_choice: z
+        .union([
+          z.enum(['none', 'auto', 'required']),
+          z.object({ type: z.literal('function'), function: z.object({ name: z.string() }) }),
+        ])
+        .optional(),
+      n: z.number().int().nullable().optional().openapi({ description: 'Only 1 is supported' }),
+      stop: z
+        .union([z.string().max(1000), z.array(z.string().max(1000)).max(4)])
+        .nullable()
+        .optional(),
+      max_tokens: z.number().int().positive().nullable().optional(),
+      max_completion_tokens: z.number().int().positive().nullable().optional(),
+      temperature: z.number().min(0).max(2).nullable().optional(),
+      // Ignored, but held to the vendor's ranges: a client sending nonsense should hear so.
+      top_p: z.number().min(0).max(1).nullable().optional(),
+      frequency_penalty: z.number().min(-2).max(2).nullable().optional(),
+      presence_penalty: z.number().min(-2).max(2).nullable().optional(),
+      seed: z.number().int().nullable().optional(),
+      user: z.string().max(256).optional(),
+    })
+    .loose()
+    .openapi('ChatCompletionRequest'),
+)
 
 export type ChatCompletionRequest = z.infer<typeof ChatCompletionRequestSchema>
 
