@@ -108,7 +108,19 @@ export function createModelProvider(options: ModelProviderOptions): ModelProvide
       return createAnthropicModel({ client: client as Anthropic, model })
     }
     const { createOpenAiModel } = await import('./openai.ts')
-    return createOpenAiModel({ client: client as OpenAI, model, provider })
+    // Our own clients only: an injected one may carry a fetch of its own that must be used.
+    const completeChat = options.clients?.openai
+      ? undefined
+      : (await import('./openai-direct-completion.ts')).directChatCompletions(
+          client as OpenAI,
+          options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+        )
+    return createOpenAiModel({
+      client: client as OpenAI,
+      model,
+      provider,
+      ...(completeChat ? { completeChat } : {}),
+    })
   })
 
   return {

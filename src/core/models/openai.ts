@@ -6,6 +6,7 @@ import {
   type OpenAI,
 } from 'openai'
 import type { ChatModel, ChatRequest, ModelEvent } from './chat-model.ts'
+import type { CompleteChat } from './openai-direct-completion.ts'
 import {
   finishReason,
   parsedCall,
@@ -27,6 +28,8 @@ export interface OpenAiModelOptions {
   provider?: string
   /** Ask for the usage chunk (`stream_options.include_usage`); default true. */
   includeUsage?: boolean
+  /** Sends non-streaming calls (see `directChatCompletions`); the client's SDK when absent. */
+  completeChat?: CompleteChat
 }
 
 /**
@@ -47,7 +50,9 @@ export function createOpenAiModel(options: OpenAiModelOptions): ChatModel {
     const params = toOpenAiParams(model, request)
     try {
       if (request.stream === false) {
-        const answer = await client.chat.completions.create(params, { signal })
+        const answer = options.completeChat
+          ? await options.completeChat(params, signal)
+          : await client.chat.completions.create(params, { signal })
         const choice = answer.choices[0]
         const reasoning = reasoningOf(choice?.message)
         if (reasoning) yield { type: 'thinking-delta', text: reasoning }

@@ -1,0 +1,107 @@
+import OpenAI from 'openai'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import type { ChatRequest } from '../../../src/core/models/chat-model.ts'
+import { createOpenAiModel } from '../../../src/core/models/openai.ts'
+import { directChatCompletions } from '../../../src/core/models/openai-direct-completion.ts'
+import { collect, collectUntilError } from '../../support/collect.ts'
+import { type MockLlm, startMockLlm } from '../../support/mock-llm/index.ts'
+
+// The same non-streaming calls through the SDK and through the direct fetch must answer alike.
+describe('non-streaming chat completions sent directly, against the SDK', () => {
+  let mock: MockLlm
+  const modelsFor = (timeout?: number) => {
+    const client = new OpenAI({
+      apiKey: 'test-key',
+      baseURL: `${mock.url}/v1/`,
+      maxRetries: 0,
+      organization: 'org-1',
+      ...(timeout ? { timeout } : {}),
+    })
+    return {
+      sdk: createOpenAiModel({ client, model: 'gpt-test' }),
+      direct: createOpenAiModel({
+        client,
+        model: 'gpt-test',
+        completeChat: directChatCompletions(client, (input, init) => fetch(input, init)),
+      }),
+    }
+  }
+  const ask: ChatRequest = { messages: [{ role: 'user', content: 'q' }], stream: false }
+  beforeAll(async () => {
+    mock = await startMockLlm()
+  })
+  afterAll(() => mock.close())
+  beforeEach(() => mock.reset())
+
+  it('yields the same events and sends the same body, key and organization', async () => {
+    const reply = {
+      kind: 'tool-calls' as const,
+      text: 'ok',
+      calls: [{ id: 'x', name: 't', arguments: { a: 1 } }],
+    }
+    const { sdk, direct } = modelsFor()
+    mock.script([reply, reply])
+    const viaSdk = await collect(sdk.stream(ask))
+    const viaFetch = await collect(direct.stream(ask))
+    expect(viaFetch).toEqual(viaSdk)
+    expect(viaFetch.map((e) => e.type)).toEqual(['text-delta', 'tool-call', 'usage', 'finish'])
+    const [first, second] = mock.requests
+    expect(second?.body).toEqual(first?.body)
+    expect(second?.path).toBe(first?.path)
+    expect(second?.headers.authorization).toBe('Bearer test-key')
+    expect(second?.headers['openai-organization']).toBe('org-1')
+  })
+
+  it('maps HTTP errors as the SDK does', async () => {
+    const { sdk, direct } = modelsFor()
+    const failures = [
+      { kind: 'error' as const, status: 429, retryAfterSeconds: 2 },
+      { kind: 'error' as const, status: 400 },
+      { kind: 'error' as const, status: 401 },
+      { kind: 'error' as const, status: 500 },
+    ]
+    const outcomes = []
+    for (const model of [sdk, direct]) {
+      mock.script(failures)
+      const errors = []
+      for (let i = 0; i < failures.length; i++) {
+        const { error } = await collectUntilError(model.stream(ask))
+        const { code, retryable, retryAfterMs, upstreamStatus } = error as Record<string, unknown>
+        errors.push({ code, retryable, retryAfterMs, upstreamStatus })
+      }
+      outcomes.push(errors)
+    }
+    expect(outcomes[1]).toEqual(outcomes[0])
+    expect(outcomes[1]?.map((e) => e.code)).toEqual([
+      'provider_rate_limited',
+      'provider_bad_request',
+      'provider_auth',
+      'provider_unavailable',
+    ])
+  })
+
+  it('times out on a slow first byte with the client timeout, and honours an abort', async () => {
+    const { direct } = modelsFor(20)
+    mock.script({ kind: 'text', text: 'too late', firstByteDelayMs: 1_000 })
+    const slow = await collectUntilError(direct.stream(ask))
+    expect(slow.error).toMatchObject({ code: 'provider_timeout', retryable: true })
+
+    const patient = modelsFor().direct
+    mock.script({ kind: 'text', text: 'too late', firstByteDelayMs: 1_000 })
+    const controller = new AbortController()
+    setTimeout(() => controller.abort(), 20)
+    const aborted = await collectUntilError(patient.stream(ask, controller.signal))
+    expect(aborted.error).toMatchObject({ code: 'provider_aborted', retryable: false })
+  })
+
+  it('maps a refused connection to a retryable network error', async () => {
+    const client = new OpenAI({ apiKey: 'k', baseURL: 'http://127.0.0.1:9/v1', maxRetries: 0 })
+    const direct = createOpenAiModel({
+      client,
+      model: 'm',
+      completeChat: directChatCompletions(client, (input, init) => fetch(input, init)),
+    })
+    const { error } = await collectUntilError(direct.stream(ask))
+    expect(error).toMatchObject({ code: 'provider_network', retryable: true })
+  })
+})
