@@ -54,6 +54,8 @@ export function responseCompression(options: CompressionOptions = {}): Middlewar
 
 /** The best encoding the client accepts (q > 0): brotli first when we have it, then gzip. */
 function pick(header: string, brotli: boolean): 'br' | 'gzip' | undefined {
+  // Load generators and most programs send none: nothing to parse.
+  if (header === '') return undefined
   const accepted = new Map<string, number>()
   for (const part of header.slice(0, 256).split(',')) {
     const [name = '', ...params] = part.trim().toLowerCase().split(';')
