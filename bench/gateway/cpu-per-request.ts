@@ -1,0 +1,111 @@
+/**
+ * CPU per completed `/v1/chat/completions` request, this checkout against another one (a
+ * baseline: say a worktree of main), both served by the same runtime on the same mock LLM,
+ * measured in alternating `wrk` bursts so a shared machine's load falls on both alike:
+ *   npx tsx bench/gateway/cpu-per-request.ts --baseline ../main [--runtime bun|node]
+ *     [--clients 50] [--stream] [--rounds 6] [--seconds 4]
+ * The baseline needs its own (or a linked) node_modules. CPU is the server process tree's
+ * user + system time from /proc (Linux), over the requests wrk completed: a ratio below 1
+ * means this checkout spends less per request. Throughput and p99 per burst are printed too,
+ * but on a loaded machine only the CPU ratio is steady. Needs `wrk` on PATH.
+ */
+import { spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { loadavg } from 'node:os'
+import { resolve } from 'node:path'
+import { hashApiKey, newApiKeySecret } from '../../src/core/auth/api-key-secret.ts'
+import { freePort, startRuntime, waitUntilReady } from '../../tests/support/runtime-process.ts'
+import { processTree, sumStatus } from '../startup/process-tree.ts'
+import { wrkLoad } from './load.ts'
+
+const args = process.argv.slice(2)
+const option = (name: string, fallback: string) => {
+  const at = args.indexOf(`--${name}`)
+  return at >= 0 ? String(args[at + 1]) : fallback
+}
+const runtime = option('runtime', 'bun') as 'bun' | 'node'
+const rounds = Number(option('rounds', '6'))
+const seconds = Number(option('seconds', '4'))
+const clients = Number(option('clients', '50'))
+const stream = args.includes('--stream')
+const baseline = resolve(option('baseline', '../main'))
+const root = resolve(import.meta.dirname, '..', '..')
+
+/** utime + stime of the processes, in clock ticks (10 ms on Linux). */
+const cpuTicks = (pids: number[]) =>
+  pids.reduce((sum, pid) => {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+      return sum + Number(fields[11]) + Number(fields[12])
+    } catch {
+      return sum
+    }
+  }, 0)
+
+const mockPort = await freePort()
+const mock = spawn(
+  process.execPath,
+  ['--import', 'tsx', 'tests/support/mock-llm/cli.ts', '--port', String(mockPort)],
+  { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+)
+await new Promise<void>((ready) =>
+  mock.stdout?.on('data', (chunk: Buffer) => chunk.toString().includes('listening') && ready()),
+)
+const secret = newApiKeySecret()
+const vars = {
+  OPENAI_BASE_URL: `http://127.0.0.1:${mockPort}/v1`,
+  LOCAL_MODEL: 'mock-1',
+  API_KEY_HASHES: `bench:${await hashApiKey(secret)}`,
+  LOG_LEVEL: 'error',
+}
+const apps = [
+  { name: 'this', app: await startRuntime(runtime, vars, { cwd: root }) },
+  { name: 'baseline', app: await startRuntime(runtime, vars, { cwd: baseline }) },
+]
+try {
+  for (const { app } of apps) await waitUntilReady(app)
+  const target = (baseUrl: string) => ({
+    url: `${baseUrl}/v1/chat/completions`,
+    headers: { Authorization: `Bearer ${secret}` },
+    body: JSON.stringify({
+      model: 'local:mock-1',
+      messages: [{ role: 'user', content: 'hi there, how are you doing today?' }],
+      stream,
+    }),
+  })
+  for (const { app } of apps) await wrkLoad(target(app.baseUrl), clients, 2) // warm the JITs
+  const totals = apps.map(() => ({ ticks: 0, requests: 0, errors: 0, rps: [] as string[] }))
+  for (let round = 0; round < rounds; round++) {
+    for (let k = 0; k < apps.length; k++) {
+      const index = (k + round) % apps.length
+      const { app } = apps[index] as (typeof apps)[number]
+      const total = totals[index] as (typeof totals)[number]
+      const pids = processTree(app.child.pid ?? 0)
+      const before = cpuTicks(pids)
+      const result = await wrkLoad(target(app.baseUrl), clients, seconds)
+      total.ticks += cpuTicks(pids) - before
+      total.requests += result.requests
+      total.errors += result.errors
+      total.rps.push(`${Math.round(result.rps)} (p99 ${Math.round(result.p99)} ms)`)
+    }
+  }
+  const perRequest = totals.map((t) => (t.ticks * 10_000) / Math.max(1, t.requests))
+  for (const [i, t] of totals.entries()) {
+    const { name, app } = apps[i] as (typeof apps)[number]
+    const rss = sumStatus(processTree(app.child.pid ?? 0), 'VmRSS')
+    console.log(
+      `${name}: ${perRequest[i]?.toFixed(0)} µs CPU/request, RSS ${rss} MB, errors ${t.errors}; ` +
+        `req/s per burst ${t.rps.join(', ')}`,
+    )
+  }
+  console.log(
+    `${runtime}, ${stream ? 'streaming' : 'non-streaming'}, ${clients} clients: CPU per request ` +
+      `this ÷ baseline ${((perRequest[0] ?? 0) / (perRequest[1] ?? 1)).toFixed(2)} ` +
+      `(load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')})`,
+  )
+} finally {
+  for (const { app } of apps) await app.stop()
+  mock.kill('SIGTERM')
+}
