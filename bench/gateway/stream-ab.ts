@@ -14,7 +14,7 @@ import { resolve } from 'node:path'
 import { hashApiKey, newApiKeySecret } from '../../src/core/auth/api-key-secret.ts'
 import { startRuntime } from '../../tests/support/runtime-process.ts'
 import { processTree } from '../startup/process-tree.ts'
-import { wrkLoad } from './load.ts'
+import { firstByteTimes, wrkLoad } from './load.ts'
 
 const args = process.argv.slice(2)
 const option = (name: string, fallback: string) => {
@@ -129,6 +129,22 @@ try {
       total.errors += result.errors
     }
   }
+  // Time to first byte at one client: alternating batches of sequential requests, p50.
+  const firstBytes = new Map(apps.map((a) => [a.name, [] as number[]]))
+  for (let round = 0; round < rounds; round++) {
+    for (const { name, app } of round % 2 === 0 ? apps : [...apps].reverse()) {
+      const target = {
+        url: `${app.baseUrl}/v1/chat/completions`,
+        headers: { Authorization: `Bearer ${secret}` },
+        body,
+      }
+      firstBytes.get(name)?.push(...(await firstByteTimes(target, 50)).times)
+    }
+  }
+  const p50 = (name: string) => {
+    const sorted = [...(firstBytes.get(name) ?? [])].sort((a, b) => a - b)
+    return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN
+  }
   const line = (name: string) => {
     const t = totals.get(name) as { streams: number; seconds: number; cpu: number; errors: number }
     return { rate: t.streams / t.seconds, cpuPer: t.cpu / t.streams, errors: t.errors }
@@ -145,6 +161,9 @@ try {
   )
   console.log(
     `this:     ${mine.rate.toFixed(0)} streams/s, ${mine.cpuPer.toFixed(3)} CPU ms/stream, errors ${mine.errors}`,
+  )
+  console.log(
+    `first byte p50 at one client: baseline ${p50('baseline').toFixed(2)} ms, this ${p50('this').toFixed(2)} ms`,
   )
   console.log(
     `ratio this/baseline: streams/s ${(mine.rate / base.rate).toFixed(2)}, CPU/stream ${(mine.cpuPer / base.cpuPer).toFixed(2)}`,
