@@ -1,6 +1,6 @@
 import type { TurnDeps } from '../agent/run-turn.ts'
 import type { ChatRequest, ModelEvent } from '../models/chat-model.ts'
-import { type CacheMark, streamWithFallback } from '../models/fallback.ts'
+import { type CacheMark, type FallbackEvent, streamWithFallback } from '../models/fallback.ts'
 import { modelChoice } from '../models/model-choice.ts'
 import { ProviderError } from '../models/provider-error.ts'
 import type { RouteDecision } from '../models/router.ts'
@@ -49,35 +49,40 @@ export async function startCompletion(
   let cache: CacheMark | undefined
   let sent = false
 
-  async function next(): Promise<ModelEvent | undefined> {
-    for (;;) {
-      const step = await iterator.next()
-      if (step.done) return undefined
-      const event = step.value
-      if (event.type === 'model-start') {
-        model = event.candidate.id
-        cache = event.cache
-      } else if (event.type === 'retry') {
-        if (event.restart && sent) {
-          throw new ProviderError('provider_error', `${event.from} failed mid-answer`, {
-            provider: event.from.split(':')[0] ?? 'none',
-            model: event.from,
-            retryable: true,
-          })
-        }
-      } else {
-        return event
+  // The model event in a fallback event, or none (noting which model answers on the way).
+  const modelEvent = (event: FallbackEvent): ModelEvent | undefined => {
+    if (event.type === 'model-start') {
+      model = event.candidate.id
+      cache = event.cache
+    } else if (event.type === 'retry') {
+      if (event.restart && sent) {
+        throw new ProviderError('provider_error', `${event.from} failed mid-answer`, {
+          provider: event.from.split(':')[0] ?? 'none',
+          model: event.from,
+          retryable: true,
+        })
       }
+    } else {
+      return event
     }
+    return undefined
   }
 
-  const first = await next()
+  let first: ModelEvent | undefined
+  for (let step = await iterator.next(); !step.done; step = await iterator.next()) {
+    first = modelEvent(step.value)
+    if (first) break
+  }
+  // One loop per event, not a helper call per event: this runs for every chunk streamed.
   async function* events(): AsyncGenerator<ModelEvent> {
     try {
       if (!first) return
       sent = true
       yield first
-      for (let event = await next(); event; event = await next()) yield event
+      for (let step = await iterator.next(); !step.done; step = await iterator.next()) {
+        const event = modelEvent(step.value)
+        if (event) yield event
+      }
     } finally {
       await iterator.return?.(undefined)
     }

@@ -16,14 +16,18 @@ export async function* sseEvents(body: ReadableStream<Uint8Array>): AsyncGenerat
   const decoder = new TextDecoder()
   let buffer = ''
   let event: string | null = null
-  let data: string[] = []
+  // The event's data lines so far, joined (most events have one); undefined before the first.
+  let data: string | undefined
   let finished = false
+  const addData = (value: string) => {
+    data = data === undefined ? value : `${data}\n${value}`
+  }
   // Returns the event a blank line completes, if it has data.
   const line = (text: string): SseEvent | undefined => {
     if (text === '') {
-      const done = data.length > 0 ? { event, data: data.join('\n') } : undefined
+      const done = data !== undefined ? { event, data } : undefined
       event = null
-      data = []
+      data = undefined
       return done
     }
     if (text.charCodeAt(0) === 58 /* ':' comment */) return undefined
@@ -31,7 +35,7 @@ export async function* sseEvents(body: ReadableStream<Uint8Array>): AsyncGenerat
     const field = colon < 0 ? text : text.slice(0, colon)
     let value = colon < 0 ? '' : text.slice(colon + 1)
     if (value.charCodeAt(0) === 32) value = value.slice(1)
-    if (field === 'data') data.push(value)
+    if (field === 'data') addData(value)
     else if (field === 'event') event = value
     return undefined
   }
@@ -63,7 +67,13 @@ export async function* sseEvents(body: ReadableStream<Uint8Array>): AsyncGenerat
         } else {
           break
         }
-        const done = line(buffer.slice(start, end))
+        // `data: ` lines, nearly all of a stream, are cut from the buffer once.
+        let done: SseEvent | undefined
+        if (end > start + 6 && buffer.startsWith('data: ', start)) {
+          addData(buffer.slice(start + 6, end))
+        } else {
+          done = line(buffer.slice(start, end))
+        }
         start = next
         if (done) yield done
       }

@@ -1,5 +1,4 @@
 import { createRoute } from '@hono/zod-openapi'
-import { streamSSE } from 'hono/streaming'
 import { clientError } from '../../core/client-error.ts'
 import { collectCompletion } from '../../core/compat/collect-completion.ts'
 import { routeHeader } from '../../core/compat/start-completion.ts'
@@ -11,6 +10,7 @@ import { setGuardHeader } from '../http/guard-header.ts'
 import { HEARTBEAT, sseKeepAlive, withHeartbeat } from '../http/heartbeat.ts'
 import { bearerSecurity, createOpenApiApp } from '../http/openapi-app.ts'
 import { requestContext } from '../http/request-context.ts'
+import { sseHeaders, textStream } from '../http/sse-frame.ts'
 import { setCacheHeaders } from './cache-headers.ts'
 import { ignoredNote } from './ignored-parameters.ts'
 import { fromOpenAiRequest } from './openai-request.ts'
@@ -88,25 +88,31 @@ export const chatCompletionsRoutes = createOpenApiApp().openapi(completions, asy
     model: () => completion.model,
     includeUsage: body.stream_options?.include_usage === true,
   })
-  c.header('Cache-Control', 'no-store')
   const heartbeatMs = c.var.services.config.STREAM_HEARTBEAT_MS
-  return streamSSE(c, async (stream) => {
+  // A body the runtime pulls from (no writer racing a transform stream per chunk); its
+  // cancellation, when the client goes away, ends the events and so the run.
+  async function* pieces(): AsyncGenerator<string> {
     try {
       // Chunks are JSON (no raw newline): one `data:` line each, written as is.
-      await stream.write(`data: ${chunker.start()}\n\n`)
+      yield `data: ${chunker.start()}\n\n`
       for await (const event of withHeartbeat(completion.events, heartbeatMs)) {
-        if (event === HEARTBEAT) {
-          await stream.write(sseKeepAlive)
-          continue
-        }
-        for (const chunk of chunker.event(event)) await stream.write(`data: ${chunk}\n\n`)
+        if (event === HEARTBEAT) yield sseKeepAlive
+        else yield chunkFrames(chunker.event(event))
       }
-      await stream.write('data: [DONE]\n\n')
+      yield 'data: [DONE]\n\n'
     } catch (thrown) {
       // Headers are gone: the failure travels in the stream, as OpenAI sends it.
       const error = toAppError(thrown)
       const { message } = clientError(error)
-      await stream.writeSSE({ data: JSON.stringify(openAiErrorBody(error, message)) })
+      yield `data: ${JSON.stringify(openAiErrorBody(error, message))}\n\n`
     }
-  }) as never
+  }
+  return c.body(textStream(pieces), 200, sseHeaders) as never
 })
+
+/** The `data:` frames of an event's chunks, as one piece (usually one chunk, or none). */
+function chunkFrames(chunks: readonly string[]): string {
+  let text = ''
+  for (const chunk of chunks) text += `data: ${chunk}\n\n`
+  return text
+}

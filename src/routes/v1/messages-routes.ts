@@ -1,5 +1,4 @@
 import { createRoute } from '@hono/zod-openapi'
-import { streamSSE } from 'hono/streaming'
 import { clientError } from '../../core/client-error.ts'
 import { collectCompletion } from '../../core/compat/collect-completion.ts'
 import { routeHeader } from '../../core/compat/start-completion.ts'
@@ -11,6 +10,7 @@ import { setGuardHeader } from '../http/guard-header.ts'
 import { HEARTBEAT, sseKeepAlive, withHeartbeat } from '../http/heartbeat.ts'
 import { createOpenApiApp } from '../http/openapi-app.ts'
 import { requestContext } from '../http/request-context.ts'
+import { sseHeaders, textStream } from '../http/sse-frame.ts'
 import { fromAnthropicRequest } from './anthropic-request.ts'
 import { createAnthropicFramer, messageView } from './anthropic-response.ts'
 import {
@@ -80,23 +80,26 @@ export const messagesRoutes = createOpenApiApp().openapi(messages, async (c) => 
   }
 
   const framer = createAnthropicFramer({ id, model: () => completion.model })
-  c.header('Cache-Control', 'no-store')
   const heartbeatMs = c.var.services.config.STREAM_HEARTBEAT_MS
-  return streamSSE(c, async (stream) => {
-    const write = (frame: { event: string; data: unknown }) =>
-      stream.writeSSE({ event: frame.event, data: JSON.stringify(frame.data) })
+  // Frames' data is JSON (no raw newline): one `data:` line each.
+  const frame = (f: { event: string; data: unknown }) =>
+    `event: ${f.event}\ndata: ${JSON.stringify(f.data)}\n\n`
+  // A body the runtime pulls from (no writer racing a transform stream per frame); its
+  // cancellation, when the client goes away, ends the events and so the run.
+  async function* pieces(): AsyncGenerator<string> {
     try {
-      await write(framer.start())
+      yield frame(framer.start())
       for await (const event of withHeartbeat(completion.events, heartbeatMs)) {
         // Anthropic's own keep-alive is a `ping` event; a comment is what every SSE client skips.
-        if (event === HEARTBEAT) await stream.write(sseKeepAlive)
-        else for (const frame of framer.event(event)) await write(frame)
+        if (event === HEARTBEAT) yield sseKeepAlive
+        else yield framer.event(event).map(frame).join('')
       }
     } catch (thrown) {
       // Headers are gone: the failure travels in the stream, as Anthropic sends it.
       const error = toAppError(thrown)
       const { message } = clientError(error)
-      await write({ event: 'error', data: anthropicErrorBody(error, message) })
+      yield frame({ event: 'error', data: anthropicErrorBody(error, message) })
     }
-  }) as never
+  }
+  return c.body(textStream(pieces), 200, sseHeaders) as never
 })

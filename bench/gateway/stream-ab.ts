@@ -1,0 +1,174 @@
+/**
+ * CPU per completed stream of `/v1/chat/completions`, this checkout against another (a
+ * baseline such as main), both on one mock upstream, in alternating wrk bursts so a shared
+ * machine's load falls on both alike:
+ *   npx tsx bench/gateway/stream-ab.ts --baseline /work/main [--runtime bun] [--clients 200]
+ *     [--seconds 4] [--rounds 4]
+ * Prints streams/s and the gateway process tree's CPU ms per stream for each, and the ratio
+ * (this ÷ baseline); lower CPU per stream is what lifts streams/s when cores are the limit.
+ */
+import { type ChildProcess, spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { loadavg } from 'node:os'
+import { resolve } from 'node:path'
+import { hashApiKey, newApiKeySecret } from '../../src/core/auth/api-key-secret.ts'
+import { startRuntime } from '../../tests/support/runtime-process.ts'
+import { processTree } from '../startup/process-tree.ts'
+import { firstByteTimes, wrkLoad } from './load.ts'
+
+const args = process.argv.slice(2)
+const option = (name: string, fallback: string) => {
+  const at = args.indexOf(`--${name}`)
+  return at >= 0 ? String(args[at + 1]) : fallback
+}
+const runtime = option('runtime', 'bun') as 'bun' | 'node'
+const baseline = resolve(option('baseline', '/work/main'))
+const clients = Number(option('clients', '200'))
+const seconds = Number(option('seconds', '4'))
+const rounds = Number(option('rounds', '4'))
+const root = resolve(import.meta.dirname, '..', '..')
+const ticksPerSecond = 100
+
+/** utime + stime of a process tree, in ms. */
+function cpuMs(pid: number): number {
+  let ticks = 0
+  for (const each of processTree(pid)) {
+    try {
+      const stat = readFileSync(`/proc/${each}/stat`, 'utf8')
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      ticks += Number(fields[11]) + Number(fields[12])
+    } catch {
+      // Gone between listing and reading.
+    }
+  }
+  return (ticks * 1000) / ticksPerSecond
+}
+
+async function startMock(): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'tests/support/mock-llm/cli.ts', '--port', '0'],
+    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+  )
+  const url = await new Promise<string>((ready, fail) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      const match = chunk.toString().match(/listening on (\S+)/)
+      if (match?.[1]) ready(match[1])
+    })
+    child.once('exit', (code) => fail(new Error(`mock LLM exited with ${code}`)))
+  })
+  return { url, child }
+}
+
+const mock = await startMock()
+const secret = newApiKeySecret()
+const vars = {
+  OPENAI_BASE_URL: `${mock.url}/v1`,
+  LOCAL_MODEL: 'mock-1',
+  API_KEY_HASHES: `bench:${await hashApiKey(secret)}`,
+  LOG_LEVEL: 'error',
+}
+const apps = [
+  { name: 'baseline', app: await startRuntime(runtime, vars, { cwd: baseline }) },
+  { name: 'this', app: await startRuntime(runtime, vars) },
+]
+const body = JSON.stringify({
+  model: 'local:mock-1',
+  messages: [{ role: 'user', content: 'hi there, how are you doing today?' }],
+  stream: true,
+})
+const totals = new Map(apps.map((a) => [a.name, { streams: 0, seconds: 0, cpu: 0, errors: 0 }]))
+try {
+  for (const { app } of apps) {
+    // Warm up (and wait until it listens).
+    for (let i = 0; i < 100; i++) {
+      try {
+        const response = await fetch(`${app.baseUrl}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${secret}`, 'Content-Type': 'application/json' },
+          body,
+        })
+        await response.text()
+        if (response.ok) break
+      } catch {
+        await new Promise((r) => setTimeout(r, 100))
+      }
+    }
+    await wrkLoad(
+      {
+        url: `${app.baseUrl}/v1/chat/completions`,
+        headers: { Authorization: `Bearer ${secret}` },
+        body,
+      },
+      clients,
+      2,
+    )
+  }
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? apps : [...apps].reverse()
+    for (const { name, app } of order) {
+      const before = cpuMs(app.child.pid ?? 0)
+      const result = await wrkLoad(
+        {
+          url: `${app.baseUrl}/v1/chat/completions`,
+          headers: { Authorization: `Bearer ${secret}` },
+          body,
+        },
+        clients,
+        seconds,
+      )
+      const total = totals.get(name) as {
+        streams: number
+        seconds: number
+        cpu: number
+        errors: number
+      }
+      total.cpu += cpuMs(app.child.pid ?? 0) - before
+      total.streams += result.requests
+      total.seconds += result.seconds
+      total.errors += result.errors
+    }
+  }
+  // Time to first byte at one client: alternating batches of sequential requests, p50.
+  const firstBytes = new Map(apps.map((a) => [a.name, [] as number[]]))
+  for (let round = 0; round < rounds; round++) {
+    for (const { name, app } of round % 2 === 0 ? apps : [...apps].reverse()) {
+      const target = {
+        url: `${app.baseUrl}/v1/chat/completions`,
+        headers: { Authorization: `Bearer ${secret}` },
+        body,
+      }
+      firstBytes.get(name)?.push(...(await firstByteTimes(target, 50)).times)
+    }
+  }
+  const p50 = (name: string) => {
+    const sorted = [...(firstBytes.get(name) ?? [])].sort((a, b) => a - b)
+    return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN
+  }
+  const line = (name: string) => {
+    const t = totals.get(name) as { streams: number; seconds: number; cpu: number; errors: number }
+    return { rate: t.streams / t.seconds, cpuPer: t.cpu / t.streams, errors: t.errors }
+  }
+  const base = line('baseline')
+  const mine = line('this')
+  console.log(
+    `${runtime}, ${clients} clients, ${rounds}×${seconds}s, load ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  )
+  console.log(
+    `baseline: ${base.rate.toFixed(0)} streams/s, ${base.cpuPer.toFixed(3)} CPU ms/stream, errors ${base.errors}`,
+  )
+  console.log(
+    `this:     ${mine.rate.toFixed(0)} streams/s, ${mine.cpuPer.toFixed(3)} CPU ms/stream, errors ${mine.errors}`,
+  )
+  console.log(
+    `first byte p50 at one client: baseline ${p50('baseline').toFixed(2)} ms, this ${p50('this').toFixed(2)} ms`,
+  )
+  console.log(
+    `ratio this/baseline: streams/s ${(mine.rate / base.rate).toFixed(2)}, CPU/stream ${(mine.cpuPer / base.cpuPer).toFixed(2)}`,
+  )
+} finally {
+  for (const { app } of apps) await app.stop()
+  mock.child.kill('SIGTERM')
+}
