@@ -26,8 +26,12 @@ export async function* withHeartbeat<T>(
     timer = setTimeout(check, ms)
   }
   function check() {
+    // Nobody waiting: the consumer is busy with an item (or held by a slow client), and it
+    // sets the clock again when it next waits. Re-arming for the rest of the silence here
+    // would spin a 1 ms timer for as long as the consumer is held.
+    if (!wake) return arm(everyMs)
     const silent = Date.now() - waitingSince
-    if (silent < everyMs || !wake) return arm(Math.max(1, everyMs - silent))
+    if (silent < everyMs) return arm(everyMs - silent)
     const beat = wake
     wake = undefined
     beat(HEARTBEAT)
