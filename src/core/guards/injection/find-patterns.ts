@@ -3,7 +3,7 @@ import { matchPhrases } from './phrase-matcher.ts'
 import { phraseRules, squashedPhrases, strong } from './phrase-rules.ts'
 import { hasSquashedPhrase } from './squashed-matcher.ts'
 import {
-  findEncodedPayload,
+  encodedPayloadHit,
   findHiding,
   findRoleTokens,
   type PatternHit,
@@ -17,7 +17,7 @@ export function findPatterns(normalised: NormalisedText): PatternHit[] {
   const hits: PatternHit[] = [
     ...matchPhrases(normalised.words, phraseRules),
     ...findRoleTokens(normalised.text),
-    ...findEncodedPayload(normalised.text),
+    ...encodedPayloadHit(normalised.encodedPayload),
     ...findHiding(normalised.signals),
   ]
   if (hasSquashedPhrase(normalised.words, squashedPhrases)) {

@@ -1,7 +1,7 @@
 import { boundedSlice } from './bounded-slice.ts'
 import { CharBuffer } from './char-buffer.ts'
 import { homoglyphs } from './homoglyphs.ts'
-import { wordView } from './word-view.ts'
+import { scanWords } from './word-view.ts'
 
 /** What normalisation removed or undid: evidence of hiding, used by the patterns. */
 export interface HidingSignals {
@@ -29,6 +29,8 @@ export interface NormalisedText {
   text: string
   /** Letters and digits only, one space between words, spacing tricks undone (word-view.ts). */
   words: string
+  /** A long base64 or hex run in `text`, found by the word view's pass (word-view.ts). */
+  encodedPayload: boolean
   signals: HidingSignals
 }
 
@@ -153,7 +155,9 @@ export function normalise(input: string): NormalisedText {
     last = c
   }
   const text = out.toString()
-  return { text, words: wordView(text), signals }
+  // The word view reads the buffer in place rather than the string just decoded from it.
+  const { words, encodedPayload } = scanWords(out.units, out.length)
+  return { text, words, encodedPayload, signals }
 }
 
 const out = new CharBuffer()
