@@ -57,47 +57,43 @@ const result: WordScan = { words: '', encodedPayload: false }
  */
 export function scanWords(units: Uint16Array, length: number): WordScan {
   out.reset(length)
+  // The output array and length live in locals while the loop runs: a field update per
+  // character cost more than the copy itself.
+  const words = out.units
+  let written = 0
   let pendingBreak = false
   // Whether three one-character words came in a row (`x y z`), so joinSpelledOut has work.
   let wordLength = 0
   let singles = 0
   let singleRun = false
-  let base64 = 0
-  let hex = 0
-  let letters = false
-  let digits = false
+  // Only the length of each base64 run is counted per character; a run long enough to be a
+  // payload is then read again for its letters, digits and hex (rare, and bounded by the run).
+  let run = 0
   let payload = false
   for (let i = 0; i < length; i++) {
     const c = units[i] as number
     const kind = classOf(c)
-    if ((kind & base64Char) === 0) {
-      base64 = 0
-      hex = 0
-      letters = false
-      digits = false
-    } else if (!payload) {
-      base64++
-      if (kind & digitChar) digits = true
-      else letters = true
-      hex = kind & hexChar ? hex + 1 : 0
-      payload = hex >= minHexRun || (base64 >= minBase64Run && letters && digits)
+    if ((kind & base64Char) !== 0) run++
+    else {
+      if (run >= minBase64Run && !payload) payload = isPayload(units, i - run, i)
+      run = 0
     }
     if (kind & wordChar) {
-      if (pendingBreak && out.length > 0) {
+      if (pendingBreak && written > 0) {
         singles = wordLength === 1 ? singles + 1 : 0
         if (singles >= 3) singleRun = true
         wordLength = 0
-        out.push(0x20)
+        words[written++] = 0x20
       }
       pendingBreak = false
       wordLength++
-      out.push(c)
+      words[written++] = c
       continue
     }
     if (
       kind & joiner &&
       !pendingBreak &&
-      out.length > 0 &&
+      written > 0 &&
       i + 1 < length &&
       classOf(units[i + 1] as number) & wordChar &&
       classOf(units[i - 1] as number) & wordChar
@@ -106,10 +102,28 @@ export function scanWords(units: Uint16Array, length: number): WordScan {
     }
     pendingBreak = true
   }
+  if (run >= minBase64Run && !payload) payload = isPayload(units, length - run, length)
   if (wordLength === 1 && singles + 1 >= 3) singleRun = true
-  result.words = singleRun ? joinSpelledOut(out.units, out.length) : out.toString()
+  out.length = written
+  result.words = singleRun ? joinSpelledOut(words, written) : out.toString()
   result.encodedPayload = payload
   return result
+}
+
+// Whether a run of base64 characters holds a payload: at some point `minBase64Run` characters
+// with both letters and digits among them, or `minHexRun` hex digits in a row.
+function isPayload(units: Uint16Array, from: number, to: number): boolean {
+  let hex = 0
+  let letters = false
+  let digits = false
+  for (let i = from; i < to; i++) {
+    const kind = asciiClass[units[i] as number] as number
+    if (kind & digitChar) digits = true
+    else letters = true
+    hex = kind & hexChar ? hex + 1 : 0
+    if (hex >= minHexRun || (i + 1 - from >= minBase64Run && letters && digits)) return true
+  }
+  return false
 }
 
 const input = new CharBuffer()
