@@ -15,7 +15,8 @@ const utf16 = (() => {
  * it once. Single-threaded use only (each scan finishes before the next starts).
  */
 export class CharBuffer {
-  private units = new Uint16Array(4096)
+  /** The code units, valid up to `length`; a scan may read them in place (replaced on growth). */
+  units = new Uint16Array(4096)
   length = 0
 
   /** Empties the buffer, making room for at least `capacity` code units. */
@@ -36,6 +37,13 @@ export class CharBuffer {
   /** The code unit at `index` from the end (1 = the last one), or 0 when there is none. */
   last(index = 1): number {
     return this.length >= index ? (this.units[this.length - index] as number) : 0
+  }
+
+  /** Replaces the contents with `text`'s code units. */
+  assign(text: string): void {
+    this.reset(text.length)
+    for (let i = 0; i < text.length; i++) this.units[i] = text.charCodeAt(i)
+    this.length = text.length
   }
 
   toString(): string {

@@ -34,9 +34,15 @@ export function createInjectionDetector(model: LinearModel, threshold: number): 
       const normalised = normalise(text)
       const hits = findPatterns(normalised)
       const logit = model.logit(normalised.words)
-      const score = sigmoid(logit + hits.reduce((sum, hit) => sum + hit.weight, 0))
+      // Summed in hit order, as the weights always were (the float sum depends on the order).
+      let weights = 0
+      const reasons: string[] = []
+      for (const hit of hits) {
+        weights += hit.weight
+        reasons.push(hit.reason)
+      }
+      const score = sigmoid(logit + weights)
       const modelScore = sigmoid(logit)
-      const reasons = hits.map((hit) => hit.reason)
       if (modelScore >= threshold) reasons.push('model')
       return { score, modelScore, suspicious: score >= threshold, reasons }
     },

@@ -3,7 +3,7 @@ import { matchPhrases } from './phrase-matcher.ts'
 import { phraseRules, squashedPhrases, strong } from './phrase-rules.ts'
 import { hasSquashedPhrase } from './squashed-matcher.ts'
 import {
-  findEncodedPayload,
+  encodedPayloadHit,
   findHiding,
   findRoleTokens,
   type PatternHit,
@@ -14,20 +14,24 @@ import {
  * Phrases are matched on the word view, structure (role tokens, turns, payloads) on the text.
  */
 export function findPatterns(normalised: NormalisedText): PatternHit[] {
-  const hits: PatternHit[] = [
-    ...matchPhrases(normalised.words, phraseRules),
-    ...findRoleTokens(normalised.text),
-    ...findEncodedPayload(normalised.text),
-    ...findHiding(normalised.signals),
-  ]
+  const hits: PatternHit[] = []
+  for (const rule of matchPhrases(normalised.words, phraseRules)) keep(hits, rule)
+  for (const hit of findRoleTokens(normalised.text)) keep(hits, hit)
+  for (const hit of encodedPayloadHit(normalised.encodedPayload)) keep(hits, hit)
+  for (const hit of findHiding(normalised.signals)) keep(hits, hit)
   if (hasSquashedPhrase(normalised.words, squashedPhrases)) {
-    hits.push({ reason: 'override-instructions', weight: strong })
+    keep(hits, { reason: 'override-instructions', weight: strong })
   }
-  const byReason = new Map<string, PatternHit>()
-  for (const hit of hits) {
-    const known = byReason.get(hit.reason)
-    if (!known || known.weight < hit.weight)
-      byReason.set(hit.reason, { reason: hit.reason, weight: hit.weight })
+  return hits
+}
+
+// Adds a hit under its reason, first-seen order, the larger weight kept. A linear search: a
+// text fires a handful of reasons, and a Map and spread arrays per text cost more than that.
+function keep(hits: PatternHit[], hit: PatternHit) {
+  for (const known of hits) {
+    if (known.reason !== hit.reason) continue
+    if (known.weight < hit.weight) known.weight = hit.weight
+    return
   }
-  return [...byReason.values()]
+  hits.push({ reason: hit.reason, weight: hit.weight })
 }

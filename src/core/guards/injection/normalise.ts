@@ -1,7 +1,7 @@
 import { boundedSlice } from './bounded-slice.ts'
 import { CharBuffer } from './char-buffer.ts'
 import { homoglyphs } from './homoglyphs.ts'
-import { wordView } from './word-view.ts'
+import { scanWords } from './word-view.ts'
 
 /** What normalisation removed or undid: evidence of hiding, used by the patterns. */
 export interface HidingSignals {
@@ -29,6 +29,8 @@ export interface NormalisedText {
   text: string
   /** Letters and digits only, one space between words, spacing tricks undone (word-view.ts). */
   words: string
+  /** A long base64 or hex run in `text`, found by the word view's pass (word-view.ts). */
+  encodedPayload: boolean
   signals: HidingSignals
 }
 
@@ -68,6 +70,10 @@ export function normalise(input: string): NormalisedText {
     homoglyphs: 0,
   }
   out.reset(source.length + 1)
+  // The buffer's array and length live in locals while the loop runs: a field update per
+  // character cost more than the copy itself.
+  const units = out.units
+  let length = 0
   let last = 0x20 // the last character written, before mapping (a look-alike stays Cyrillic)
   let pending = 0 // 0 none, 0x20 space, 0x0a line break
   let run = 0
@@ -76,9 +82,9 @@ export function normalise(input: string): NormalisedText {
     const c = source.charCodeAt(i)
     // The common case first: printable ASCII is copied as is.
     if (c > 0x20 && c < 0x7f) {
-      if (pending !== 0) flush(pending)
+      if (pending !== 0 && length > 0) units[length++] = pending
       pending = 0
-      out.push(c)
+      units[length++] = c
       last = c
       run = 0
       inFlag = false
@@ -86,7 +92,7 @@ export function normalise(input: string): NormalisedText {
     }
     // The next most common: a plain space (the general path below ends the same way).
     if (c === 0x20) {
-      if (out.length > 0 && pending === 0) pending = 0x20
+      if (length > 0 && pending === 0) pending = 0x20
       run = 0
       inFlag = false
       continue
@@ -101,9 +107,9 @@ export function normalise(input: string): NormalisedText {
           signals.tags++
           const ascii = cp - 0xe0000
           const lower = ascii >= 0x41 && ascii <= 0x5a ? ascii + 0x20 : ascii
-          if (pending !== 0) flush(pending)
+          if (pending !== 0 && length > 0) units[length++] = pending
           pending = 0
-          out.push(lower)
+          units[length++] = lower
           last = lower
         }
         continue
@@ -114,10 +120,10 @@ export function normalise(input: string): NormalisedText {
       }
       inFlag = cp === 0x1f3f4
       run = 0
-      if (pending !== 0) flush(pending)
+      if (pending !== 0 && length > 0) units[length++] = pending
       pending = 0
-      out.push(c)
-      out.push(next)
+      units[length++] = c
+      units[length++] = next
       last = next
       continue
     }
@@ -136,32 +142,30 @@ export function normalise(input: string): NormalisedText {
     }
     if (isBidiMark(c)) continue
     if (isLineBreak(c)) {
-      if (out.length > 0) pending = 0x0a
+      if (length > 0) pending = 0x0a
       continue
     }
     if (isSpace(c)) {
-      if (out.length > 0 && pending === 0) pending = 0x20
+      if (length > 0 && pending === 0) pending = 0x20
       continue
     }
-    if (pending !== 0) flush(pending)
+    if (pending !== 0 && length > 0) units[length++] = pending
     pending = 0
     const latin = c >= 0x250 && c <= 0x52f ? homoglyphs.get(c) : undefined
     if (latin !== undefined) {
       if (isLatin(last) || isLatin(source.charCodeAt(i + 1))) signals.homoglyphs++
-      out.push(latin.charCodeAt(0))
-    } else out.push(c)
+      units[length++] = latin.charCodeAt(0)
+    } else units[length++] = c
     last = c
   }
+  out.length = length
   const text = out.toString()
-  return { text, words: wordView(text), signals }
+  // The word view reads the buffer in place rather than the string just decoded from it.
+  const { words, encodedPayload } = scanWords(out.units, out.length)
+  return { text, words, encodedPayload, signals }
 }
 
 const out = new CharBuffer()
-
-// Writes the pending separator, unless nothing has been written yet.
-function flush(pending: number) {
-  if (out.length > 0) out.push(pending)
-}
 
 // The next character that is not invisible, so `i\u200B\u200Bg` counts as inside a word.
 function nextVisible(text: string, from: number): number {

@@ -23,10 +23,15 @@ interface CompiledRules {
   table: Int32Array
   mask: number
   vocabulary: string[]
-  /** The rules whose first slot holds word `id`, by id. */
-  startsWith: PhraseRule[][]
-  /** Per rule, per slot: 1 at the ids the slot holds. */
-  slotMembers: Map<PhraseRule, Uint8Array[]>
+  /** The rules whose first slot holds word `id`, by id, ready to match. */
+  startsWith: Start[][]
+}
+
+/** A rule as matching reads it: its number, its gap, and per slot 1 at the ids the slot holds. */
+interface Start {
+  rule: number
+  gap: number
+  members: Uint8Array[]
 }
 
 const fnvOffset = 0x811c9dc5
@@ -57,26 +62,25 @@ function compile(rules: readonly PhraseRule[]): CompiledRules {
     while (table[at] !== 0) at = (at + 1) & mask
     table[at] = id + 1
   }
-  const startsWith: PhraseRule[][] = vocabulary.map(() => [])
-  const slotMembers = new Map<PhraseRule, Uint8Array[]>()
-  for (const rule of rules) {
-    for (const word of rule.slots[0] ?? []) startsWith[ids.get(word) as number]?.push(rule)
-    slotMembers.set(
-      rule,
-      rule.slots.map((slot) => {
-        const members = new Uint8Array(vocabulary.length)
-        for (const word of slot) members[ids.get(word) as number] = 1
-        return members
-      }),
-    )
+  const startsWith: Start[][] = vocabulary.map(() => [])
+  for (const [number, rule] of rules.entries()) {
+    const members = rule.slots.map((slot) => {
+      const set = new Uint8Array(vocabulary.length)
+      for (const word of slot) set[ids.get(word) as number] = 1
+      return set
+    })
+    const start = { rule: number, gap: rule.gap, members }
+    for (const word of rule.slots[0] ?? []) startsWith[ids.get(word) as number]?.push(start)
   }
-  const result = { table, mask, vocabulary, startsWith, slotMembers }
+  const result = { table, mask, vocabulary, startsWith }
   compiled.set(rules, result)
   return result
 }
 
-// The id of each word of the last text, -1 for a word no rule names. Reused between calls.
+// The id of each word of the last text, -1 for a word no rule names, and which rules matched
+// it, by rule number. Reused between calls: no array, set or closure per text.
 let tokenIds = new Int32Array(1024)
+let matched = new Uint8Array(64)
 
 // Numbers the words of `words` (split at every space, as `split(' ')` would) into `tokenIds`,
 // undoing leetspeak in words that mix letters and digits, and returns how many there are.
@@ -146,32 +150,33 @@ export function matchPhrases(words: string, rules: readonly PhraseRule[]): Phras
   if (words === '') return []
   const index = compile(rules)
   const count = numberWords(words, index)
-  const hits = new Set<PhraseRule>()
+  if (matched.length < rules.length) matched = new Uint8Array(rules.length)
+  matched.fill(0)
+  let found = 0
   for (let i = 0; i < count; i++) {
     const id = tokenIds[i] as number
     if (id < 0) continue
-    for (const rule of index.startsWith[id] as PhraseRule[]) {
-      if (!hits.has(rule) && matchFrom(count, i + 1, rule, index.slotMembers.get(rule) ?? [], 1)) {
-        hits.add(rule)
+    for (const start of index.startsWith[id] as Start[]) {
+      if (matched[start.rule] === 0 && matchFrom(count, i + 1, start, 1)) {
+        matched[start.rule] = 1
+        found++
       }
     }
   }
-  return rules.filter((rule) => hits.has(rule))
+  if (found === 0) return []
+  const hits: PhraseRule[] = []
+  for (let rule = 0; rule < rules.length; rule++)
+    if (matched[rule] === 1) hits.push(rules[rule] as PhraseRule)
+  return hits
 }
 
-function matchFrom(
-  count: number,
-  from: number,
-  rule: PhraseRule,
-  members: Uint8Array[],
-  slot: number,
-): boolean {
-  const set = members[slot]
+function matchFrom(count: number, from: number, start: Start, slot: number): boolean {
+  const set = start.members[slot]
   if (!set) return true
-  const end = Math.min(count, from + rule.gap + 1)
+  const end = Math.min(count, from + start.gap + 1)
   for (let i = from; i < end; i++) {
     const id = tokenIds[i] as number
-    if (id >= 0 && set[id] === 1 && matchFrom(count, i + 1, rule, members, slot + 1)) return true
+    if (id >= 0 && set[id] === 1 && matchFrom(count, i + 1, start, slot + 1)) return true
   }
   return false
 }

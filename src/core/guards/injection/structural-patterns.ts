@@ -1,5 +1,7 @@
+import { CharBuffer } from './char-buffer.ts'
 import type { HidingSignals } from './normalise.ts'
 import { medium, strong, weak } from './phrase-rules.ts'
+import { scanWords } from './word-view.ts'
 
 /** One pattern that fired: what to report, and the logit it adds. */
 export interface PatternHit {
@@ -61,48 +63,22 @@ export function findRoleTokens(text: string): PatternHit[] {
   return hits
 }
 
-const minBase64Run = 100
-const minHexRun = 128
-
-// Character classes for the payload scan, by code unit below 128: bit 1 a base64 character,
-// bit 2 a digit, bit 4 a hex digit. One table read per character.
-const payloadClass = new Uint8Array(128)
-for (let c = 0; c < 128; c++) {
-  const digit = c >= 0x30 && c <= 0x39
-  const letter = c >= 0x61 && c <= 0x7a
-  const hex = digit || (c >= 0x61 && c <= 0x66)
-  const base64 = letter || digit || c === 0x2b || c === 0x2f || c === 0x3d
-  payloadClass[c] = (base64 ? 1 : 0) | (digit ? 2 : 0) | (hex ? 4 : 0)
-}
+const scratch = new CharBuffer()
 
 /**
  * Long unbroken base64 or hex runs: a payload the model could be asked to decode and obey. A
- * hint only (weak): tool results carry hashes, tokens and data URLs for honest reasons.
+ * hint only (weak): tool results carry hashes, tokens and data URLs for honest reasons. The
+ * detector has the run measured by the word view's pass over the normalised text (word-view.ts)
+ * and calls `encodedPayloadHit`; this form takes a text on its own.
  */
 export function findEncodedPayload(text: string): PatternHit[] {
-  let base64 = 0
-  let hex = 0
-  let letters = false
-  let digits = false
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i)
-    const kind = c < 128 ? (payloadClass[c] as number) : 0
-    if (kind === 0) {
-      base64 = 0
-      hex = 0
-      letters = false
-      digits = false
-      continue
-    }
-    base64++
-    if (kind & 2) digits = true
-    else letters = true
-    hex = kind & 4 ? hex + 1 : 0
-    if (hex >= minHexRun || (base64 >= minBase64Run && letters && digits)) {
-      return [{ reason: 'encoded-payload', weight: weak }]
-    }
-  }
-  return []
+  scratch.assign(text)
+  return encodedPayloadHit(scanWords(scratch.units, scratch.length).encodedPayload)
+}
+
+/** The encoded-payload hit when a scan saw such a run. */
+export function encodedPayloadHit(seen: boolean): PatternHit[] {
+  return seen ? [{ reason: 'encoded-payload', weight: weak }] : []
 }
 
 /** Evidence of hiding left by normalisation: tag characters, invisible runs, bidi, mixed script. */

@@ -1,63 +1,137 @@
 import { CharBuffer } from './char-buffer.ts'
 
+// Character classes by code unit below 128, one table read per character serving both scans of
+// the pass: the word view (word character, joiner) and the encoded-payload run (base64, digit,
+// hex). Above 127 only word characters and the typographic apostrophe matter.
+const wordChar = 1
+const joiner = 2
+const base64Char = 4
+const digitChar = 8
+const hexChar = 16
+const asciiClass = new Uint8Array(128)
+for (let c = 0; c < 128; c++) {
+  const digit = c >= 0x30 && c <= 0x39
+  const letter = c >= 0x61 && c <= 0x7a
+  const hex = digit || (c >= 0x61 && c <= 0x66)
+  const base64 = letter || digit || c === 0x2b || c === 0x2f || c === 0x3d
+  // Separators an attacker puts inside a word to hide it (`ig-no-re`, `i.g.n.o.r.e`, `ig_nore`,
+  // `ign*re`); between two word characters they are dropped. So are apostrophes (`don't`).
+  const joins = c === 0x2d || c === 0x2e || c === 0x5f || c === 0x2a || c === 0x27
+  asciiClass[c] =
+    (letter || digit ? wordChar : 0) |
+    (joins ? joiner : 0) |
+    (base64 ? base64Char : 0) |
+    (digit ? digitChar : 0) |
+    (hex ? hexChar : 0)
+}
+
+const classOf = (c: number): number => {
+  if (c < 128) return asciiClass[c] as number
+  if ((c >= 0xc0 && c < 0x2000) || (c >= 0x3040 && c < 0xd800) || (c >= 0xf900 && c < 0xfe00))
+    return wordChar
+  return c === 0x2019 ? joiner : 0
+}
+
+/** An encoded payload is an unbroken base64 run with letters and digits, or a long hex run. */
+const minBase64Run = 100
+const minHexRun = 128
+
+/** What `scanWords` found. The object is reused by the next call: read it at once. */
+export interface WordScan {
+  /** The word view. */
+  words: string
+  /** A long base64 or hex run was seen (see structural-patterns.ts). */
+  encodedPayload: boolean
+}
+
 const out = new CharBuffer()
-
-function isWordChar(c: number): boolean {
-  return (
-    (c >= 0x61 && c <= 0x7a) ||
-    (c >= 0x30 && c <= 0x39) ||
-    (c >= 0xc0 && c < 0x2000) ||
-    (c >= 0x3040 && c < 0xd800) ||
-    (c >= 0xf900 && c < 0xfe00)
-  )
-}
-
-// Separators an attacker puts inside a word to hide it (`ig-no-re`, `i.g.n.o.r.e`, `ig_nore`,
-// `ign*re`); between two word characters they are dropped. So are apostrophes (`don't`).
-function isJoiner(c: number): boolean {
-  return c === 0x2d || c === 0x2e || c === 0x5f || c === 0x2a || c === 0x27 || c === 0x2019
-}
+const result: WordScan = { words: '', encodedPayload: false }
 
 /**
- * The words of a normalised text: letters and digits only, one space between words. Joiners
- * inside a word are dropped, and a run of three or more single-character words is joined
- * (`i g n o r e` -> `ignore`). Punctuation, symbols, emoji and layout become word breaks, which
- * also drops the formatting habits that tell one source of text from another.
+ * The words of a normalised text, read from its code units in place: letters and digits only,
+ * one space between words. Joiners inside a word are dropped, and a run of three or more
+ * single-character words is joined (`i g n o r e` -> `ignore`). Punctuation, symbols, emoji and
+ * layout become word breaks, which also drops the formatting habits that tell one source of text
+ * from another. The same pass looks for encoded payloads: a separate scan of the text cost
+ * about as much again as this one, for a counter or two per character.
  */
-export function wordView(text: string): string {
-  out.reset(text.length)
+export function scanWords(units: Uint16Array, length: number): WordScan {
+  out.reset(length)
+  // The output array and length live in locals while the loop runs: a field update per
+  // character cost more than the copy itself.
+  const words = out.units
+  let written = 0
   let pendingBreak = false
   // Whether three one-character words came in a row (`x y z`), so joinSpelledOut has work.
   let wordLength = 0
   let singles = 0
   let singleRun = false
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i)
-    if (isWordChar(c)) {
-      if (pendingBreak && out.length > 0) {
+  // Only the length of each base64 run is counted per character; a run long enough to be a
+  // payload is then read again for its letters, digits and hex (rare, and bounded by the run).
+  let run = 0
+  let payload = false
+  for (let i = 0; i < length; i++) {
+    const c = units[i] as number
+    const kind = classOf(c)
+    if ((kind & base64Char) !== 0) run++
+    else {
+      if (run >= minBase64Run && !payload) payload = isPayload(units, i - run, i)
+      run = 0
+    }
+    if (kind & wordChar) {
+      if (pendingBreak && written > 0) {
         singles = wordLength === 1 ? singles + 1 : 0
         if (singles >= 3) singleRun = true
         wordLength = 0
-        out.push(0x20)
+        words[written++] = 0x20
       }
       pendingBreak = false
       wordLength++
-      out.push(c)
+      words[written++] = c
       continue
     }
     if (
-      isJoiner(c) &&
+      kind & joiner &&
       !pendingBreak &&
-      out.length > 0 &&
-      isWordChar(text.charCodeAt(i + 1)) &&
-      isWordChar(text.charCodeAt(i - 1))
+      written > 0 &&
+      i + 1 < length &&
+      classOf(units[i + 1] as number) & wordChar &&
+      classOf(units[i - 1] as number) & wordChar
     ) {
       continue
     }
     pendingBreak = true
   }
+  if (run >= minBase64Run && !payload) payload = isPayload(units, length - run, length)
   if (wordLength === 1 && singles + 1 >= 3) singleRun = true
-  return singleRun ? joinSpelledOut(out.toString()) : out.toString()
+  out.length = written
+  result.words = singleRun ? joinSpelledOut(words, written) : out.toString()
+  result.encodedPayload = payload
+  return result
+}
+
+// Whether a run of base64 characters holds a payload: at some point `minBase64Run` characters
+// with both letters and digits among them, or `minHexRun` hex digits in a row.
+function isPayload(units: Uint16Array, from: number, to: number): boolean {
+  let hex = 0
+  let letters = false
+  let digits = false
+  for (let i = from; i < to; i++) {
+    const kind = asciiClass[units[i] as number] as number
+    if (kind & digitChar) digits = true
+    else letters = true
+    hex = kind & hexChar ? hex + 1 : 0
+    if (hex >= minHexRun || (i + 1 - from >= minBase64Run && letters && digits)) return true
+  }
+  return false
+}
+
+const input = new CharBuffer()
+
+/** The word view of a normalised text given as a string (`scanWords` is the detector's path). */
+export function wordView(text: string): string {
+  input.assign(text)
+  return scanWords(input.units, input.length).words
 }
 
 const joined = new CharBuffer()
@@ -66,8 +140,8 @@ const joined = new CharBuffer()
 // spelled-out sentence becomes `ignoreall`. The phrase patterns also accept such a joined run.
 // One pass into a reused buffer, no token arrays: splitting a long run into one-letter strings
 // made this part grow faster than its input (10x the text, 40x the time).
-function joinSpelledOut(words: string): string {
-  joined.reset(words.length)
+function joinSpelledOut(words: Uint16Array, length: number): string {
+  joined.reset(length)
   let runLength = 0
   const endRun = () => {
     // A run of two is two words after all: put back the space between them.
@@ -79,16 +153,16 @@ function joinSpelledOut(words: string): string {
     runLength = 0
   }
   let tokenStart = 0
-  for (let i = 0; i <= words.length; i++) {
-    if (i < words.length && words.charCodeAt(i) !== 0x20) continue
+  for (let i = 0; i <= length; i++) {
+    if (i < length && words[i] !== 0x20) continue
     if (i - tokenStart === 1) {
       if (runLength === 0 && joined.length > 0) joined.push(0x20)
-      joined.push(words.charCodeAt(tokenStart))
+      joined.push(words[tokenStart] as number)
       runLength++
     } else {
       endRun()
       if (joined.length > 0) joined.push(0x20)
-      for (let at = tokenStart; at < i; at++) joined.push(words.charCodeAt(at))
+      for (let at = tokenStart; at < i; at++) joined.push(words[at] as number)
     }
     tokenStart = i + 1
   }
