@@ -26,7 +26,10 @@ for (const runtime of ['bun', 'workers'] as const) {
     })
 
     for (const javaScriptEnabled of [true, false]) {
-      it(`renders with JavaScript ${javaScriptEnabled ? 'on' : 'off'}, CSP-clean, light and dark`, async () => {
+      // Two browser contexts and page loads: more than the default 20 s on a loaded machine.
+      it(`renders with JavaScript ${javaScriptEnabled ? 'on' : 'off'}, CSP-clean, light and dark`, {
+        timeout: 60_000,
+      }, async () => {
         for (const colorScheme of ['light', 'dark'] as const) {
           const context = await browser.newContext({ javaScriptEnabled, colorScheme })
           const page = await context.newPage()

@@ -25,7 +25,10 @@ describe.skipIf(!postgresUp)('scripts/db-migrate.ts with DATABASE_URL', () => {
     await database?.drop()
   })
 
-  it('applies the history migrations once, skipping pgvector where it is missing', async () => {
+  // Two `npx tsx` start-ups, each allowed 60 s: the test's own bound must cover both.
+  it('applies the history migrations once, skipping pgvector where it is missing', {
+    timeout: 150_000,
+  }, async () => {
     const env = { ...process.env, DATABASE_URL: database.url }
     for (let i = 0; i < 2; i++) {
       const { stdout } = await run('npx', ['tsx', 'scripts/db-migrate.ts'], {

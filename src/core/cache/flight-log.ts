@@ -23,7 +23,16 @@ export interface FlightLogOptions {
   pollMinMs?: number
   pollMaxMs?: number
   sleep?: (ms: number) => Promise<void>
+  /** A batch the writer could not append after its retries (its followers will fail). */
+  onWriteError?: (error: unknown) => void
 }
+
+/** A record as stored: numbered in writing order, so a batch appended twice is read once. */
+type SequencedRecord = FlightRecord & { seq?: number }
+
+// A write that fails transiently is tried again for about 3 s (50 ms doubling, 6 times): the
+// followers' whole answer depends on it, and they wait far longer than that anyway.
+const writeRetries = 6
 
 /**
  * A flight's events in the KV store, so followers in other isolates and processes receive
@@ -70,13 +79,29 @@ export function createFlightLog(options: FlightLogOptions): FlightLog {
       let pending: FlightRecord[] = []
       let chain: Promise<void> = Promise.resolve()
       let failure: unknown
+      let written = 0
       const flush = async () => {
         const batch = pending
         pending = []
-        if (batch.length === 0) return
-        await kv.append(listKey(flightId), batch, { ttlMs }).catch((error: unknown) => {
-          failure ??= error
-        })
+        // After a batch is lost for good, later ones would leave a hole in the middle of the
+        // followers' answer: they get nothing more, and fail once the leader lets go.
+        if (batch.length === 0 || failure !== undefined) return
+        const numbered: SequencedRecord[] = batch.map((record) => ({ ...record, seq: written++ }))
+        for (let attempt = 0; ; attempt += 1) {
+          try {
+            await kv.append(listKey(flightId), numbered, { ttlMs })
+            return
+          } catch (error) {
+            // A failed append may still have landed (the reply was lost): appending again is
+            // safe, because followers skip a sequence number they have already read.
+            if (!(isAppError(error) && error.retryable) || attempt >= writeRetries) {
+              failure = error
+              options.onWriteError?.(error)
+              return
+            }
+            await sleep(50 * 2 ** attempt)
+          }
+        }
       }
       return {
         write(record) {
@@ -94,16 +119,22 @@ export function createFlightLog(options: FlightLogOptions): FlightLog {
       await kv.increment(waitKey(flightId), 1, { ttlMs })
       try {
         let after = 0
+        let nextSeq = 0
         let delay = pollMin
         let quietSince = Date.now()
         for (;;) {
           if (signal?.aborted) throw aborted()
           const records = await tolerated(
-            kv.range<FlightRecord>(listKey(flightId), after, after + 499),
+            kv.range<SequencedRecord>(listKey(flightId), after, after + 499),
             [],
           )
           for (const record of records) {
             after += 1
+            // A batch appended again after a lost reply: its records are read once.
+            if (record.seq !== undefined) {
+              if (record.seq < nextSeq) continue
+              nextSeq = record.seq + 1
+            }
             if ('event' in record) yield record.event
             else if ('end' in record) return
             else throw revived(record.error)

@@ -77,7 +77,17 @@ export function createModelCallCache(options: ModelCallCacheOptions): ModelCallC
   const now = options.now ?? Date.now
   const newId = options.newId ?? (() => crypto.randomUUID())
   const upstream = options.upstream ?? streamWithFallback
-  const flights = options.flights ?? createFlightLog({ kv, prefix: `${prefix}flight:` })
+  const flights =
+    options.flights ??
+    createFlightLog({
+      kv,
+      prefix: `${prefix}flight:`,
+      // Followers in other processes will fail: say why here, where the store failed.
+      onWriteError: (error) =>
+        options.logger?.warn('shared model call: flight log write failed', {
+          error: String(error),
+        }),
+    })
   const local = localFlights.get(kv) ?? new Map<string, Flight>()
   localFlights.set(kv, local)
   const entryKey = (key: string) => `${prefix}entry:${key}`
