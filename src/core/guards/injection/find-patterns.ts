@@ -1,7 +1,6 @@
 import type { NormalisedText } from './normalise.ts'
 import { matchPhrases } from './phrase-matcher.ts'
-import { phraseRules, squashedPhrases, strong } from './phrase-rules.ts'
-import { hasSquashedPhrase } from './squashed-matcher.ts'
+import { phraseRules, strong } from './phrase-rules.ts'
 import {
   encodedPayloadHit,
   findHiding,
@@ -19,7 +18,7 @@ export function findPatterns(normalised: NormalisedText): PatternHit[] {
   for (const hit of findRoleTokens(normalised.text)) keep(hits, hit)
   for (const hit of encodedPayloadHit(normalised.encodedPayload)) keep(hits, hit)
   for (const hit of findHiding(normalised.signals)) keep(hits, hit)
-  if (hasSquashedPhrase(normalised.words, squashedPhrases)) {
+  if (normalised.squashedPhrase) {
     keep(hits, { reason: 'override-instructions', weight: strong })
   }
   return hits

@@ -31,6 +31,8 @@ export interface NormalisedText {
   words: string
   /** A long base64 or hex run in `text`, found by the word view's pass (word-view.ts). */
   encodedPayload: boolean
+  /** A spelled-out override phrase in the word view, found by the same pass (word-view.ts). */
+  squashedPhrase: boolean
   signals: HidingSignals
 }
 
@@ -161,8 +163,8 @@ export function normalise(input: string): NormalisedText {
   out.length = length
   const text = out.toString()
   // The word view reads the buffer in place rather than the string just decoded from it.
-  const { words, encodedPayload } = scanWords(out.units, out.length)
-  return { text, words, encodedPayload, signals }
+  const { words, encodedPayload, squashedPhrase } = scanWords(out.units, out.length)
+  return { text, words, encodedPayload, squashedPhrase, signals }
 }
 
 const out = new CharBuffer()

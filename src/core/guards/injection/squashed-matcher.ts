@@ -1,15 +1,20 @@
 /**
  * The phrases compiled into one automaton (Aho-Corasick over `a`-`z`): `next[state * 26 +
  * letter]` is the state after a letter, and `final[state]` is 1 when some phrase ends there.
+ * The word view's pass (word-view.ts) steps it on each word character, so `i g n o r e  p r e v
+ * i o u s` and `ig nore prev ious` both read `ignoreprevious`: one step per character whatever
+ * the number of phrases, and any character outside `a`-`z` (a digit, a non-Latin letter)
+ * restarts the match, as no phrase holds one. 16-bit states: half the table to keep in cache.
  */
-interface Automaton {
-  next: Int32Array
+export interface Automaton {
+  next: Uint16Array
   final: Uint8Array
 }
 
 const compiled = new WeakMap<readonly string[], Automaton>()
 
-function compile(phrases: readonly string[]): Automaton {
+/** The automaton of `phrases`, built once per list. */
+export function squashedAutomaton(phrases: readonly string[]): Automaton {
   const known = compiled.get(phrases)
   if (known) return known
   // The trie, with -1 for a missing edge.
@@ -31,7 +36,7 @@ function compile(phrases: readonly string[]): Automaton {
     ends[state] = true
   }
   // Breadth first: a missing edge goes where the longest proper suffix would go.
-  const next = new Int32Array(edges.length * 26)
+  const next = new Uint16Array(edges.length * 26)
   const final = new Uint8Array(edges.length)
   const fail = new Int32Array(edges.length)
   const queue: number[] = []
@@ -55,26 +60,8 @@ function compile(phrases: readonly string[]): Automaton {
       }
     }
   }
+  if (edges.length > 0xffff) throw new Error('too many squashed phrases for 16-bit states')
   const automaton = { next, final }
   compiled.set(phrases, automaton)
   return automaton
-}
-
-/**
- * Whether `words` (a word view) with its spaces removed contains one of `phrases` (lower-case
- * `a`-`z` only): `i g n o r e  p r e v i o u s` and `ig nore prev ious` read as `ignoreprevious`.
- * One automaton step per character, whatever the number of phrases; any other character
- * (a digit, a non-Latin letter) restarts the match, as no phrase holds one.
- */
-export function hasSquashedPhrase(words: string, phrases: readonly string[]): boolean {
-  const { next, final } = compile(phrases)
-  let state = 0
-  for (let i = 0; i < words.length; i++) {
-    const c = words.charCodeAt(i)
-    if (c === 0x20) continue
-    const letter = c - 0x61
-    state = letter >= 0 && letter < 26 ? (next[state * 26 + letter] as number) : 0
-    if (final[state] === 1) return true
-  }
-  return false
 }
