@@ -47,10 +47,15 @@ export class CharBuffer {
   }
 
   toString(): string {
-    if (utf16) return utf16.decode(this.units.subarray(0, this.length))
+    return this.decode(0, this.length)
+  }
+
+  /** The code units from `from` up to `to` as a string. */
+  decode(from: number, to: number): string {
+    if (utf16) return utf16.decode(this.units.subarray(from, to))
     let out = ''
-    for (let at = 0; at < this.length; at += 8192) {
-      const end = Math.min(this.length, at + 8192)
+    for (let at = from; at < to; at += 8192) {
+      const end = Math.min(to, at + 8192)
       out += String.fromCharCode.apply(null, this.units.subarray(at, end) as unknown as number[])
     }
     return out

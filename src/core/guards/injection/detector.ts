@@ -32,8 +32,9 @@ export function createInjectionDetector(model: LinearModel, threshold: number): 
     threshold,
     score(text) {
       const normalised = normalise(text)
+      // Before anything else can normalise a text and reuse the buffer `paddedWords` is in.
+      const logit = model.logitOfPadded(normalised.paddedWords, normalised.words.length)
       const hits = findPatterns(normalised)
-      const logit = model.logit(normalised.words)
       // Summed in hit order, as the weights always were (the float sum depends on the order).
       let weights = 0
       const reasons: string[] = []

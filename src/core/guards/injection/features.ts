@@ -62,7 +62,8 @@ const fnvPrime = 0x01000193
  * valid until the next call: copy it to keep it. The trainer uses this.
  */
 export function hashFeatures(words: string): Int32Array {
-  scan(words, noWeights)
+  const n = pad(words) // first: it may replace `codes` with a larger array
+  scan(codes, n, noWeights)
   return buffer.subarray(0, count)
 }
 
@@ -72,26 +73,38 @@ export function hashFeatures(words: string): Int32Array {
  * call (no allocation per text).
  */
 export function weighFeatures(words: string, table: FeatureWeights): FeatureSum {
-  scan(words, table)
+  const n = pad(words) // first: it may replace `codes` with a larger array
+  return weighPaddedWords(codes, n, table)
+}
+
+/**
+ * `weighFeatures` of a word view already in code units with a space on either side, ` words `
+ * from 0 to `n` (the word view's own buffer, word-view.ts): no copy of the text.
+ */
+export function weighPaddedWords(at: Uint16Array, n: number, table: FeatureWeights): FeatureSum {
+  scan(at, n, table)
   result.count = count
   result.sum = sum
   return result
 }
 
-function scan(words: string, table: FeatureWeights) {
+// Writes ` words ` into `codes` (each n-gram reads up to five code units) and returns its length.
+function pad(words: string): number {
+  const n = words.length + 2
+  if (codes.length < n) codes = new Uint16Array(n)
+  codes[0] = 0x20
+  for (let p = 1; p < n - 1; p++) codes[p] = words.charCodeAt(p - 1)
+  codes[n - 1] = 0x20
+  return n
+}
+
+function scan(at: Uint16Array, n: number, table: FeatureWeights) {
   seen.fill(0)
   weights = table.weights
   present = table.present
   sum = 0
-  const n = words.length + 2
   if (buffer.length < 5 * n) buffer = new Int32Array(5 * n)
-  if (codes.length < n) codes = new Uint16Array(n)
   count = 0
-  // The text is ` words `, read once into `codes` (each n-gram reads up to five of them).
-  codes[0] = 0x20
-  for (let p = 1; p < n - 1; p++) codes[p] = words.charCodeAt(p - 1)
-  codes[n - 1] = 0x20
-  const at = codes
   for (let i = 0; i + 3 <= n; i++) {
     let h = Math.imul(fnvOffset ^ (at[i] as number), fnvPrime)
     h = Math.imul(h ^ (at[i + 1] as number), fnvPrime)

@@ -1,10 +1,12 @@
-import { featureBits, featureWeights, weighFeatures } from './features.ts'
+import { featureBits, featureWeights, weighFeatures, weighPaddedWords } from './features.ts'
 import { type CompactModel, decodeTable } from './weight-table.ts'
 
 /** A logistic-regression scorer over hashed n-grams of a word view. */
 export interface LinearModel {
   /** The model's logit for a word view (word-view.ts). */
   logit(words: string): number
+  /** The same for ` words ` in code units, 0 to `words.length + 2` (word-view.ts's `padded`). */
+  logitOfPadded(padded: Uint16Array, wordsLength: number): number
 }
 
 /**
@@ -18,11 +20,11 @@ export function createLinearModel(model: CompactModel): LinearModel {
     throw new Error(`model uses ${model.featureBits}-bit features, the code ${featureBits}`)
   }
   const table = featureWeights(decodeTable(model))
+  const logitOf = ({ count, sum }: { count: number; sum: number }) =>
+    count === 0 ? model.bias : model.bias + (sum * model.scale) / Math.sqrt(count)
   return {
-    logit(words) {
-      const { count, sum } = weighFeatures(words, table)
-      if (count === 0) return model.bias
-      return model.bias + (sum * model.scale) / Math.sqrt(count)
-    },
+    logit: (words) => logitOf(weighFeatures(words, table)),
+    logitOfPadded: (padded, wordsLength) =>
+      logitOf(weighPaddedWords(padded, wordsLength + 2, table)),
   }
 }

@@ -29,6 +29,11 @@ export interface NormalisedText {
   text: string
   /** Letters and digits only, one space between words, spacing tricks undone (word-view.ts). */
   words: string
+  /**
+   * ` words ` as code units, 0 to `words.length + 2`, for the model (features.ts). A buffer
+   * shared by every call: read it before normalising another text.
+   */
+  paddedWords: Uint16Array
   /** A long base64 or hex run in `text`, found by the word view's pass (word-view.ts). */
   encodedPayload: boolean
   /** A spelled-out override phrase in the word view, found by the same pass (word-view.ts). */
@@ -163,8 +168,8 @@ export function normalise(input: string): NormalisedText {
   out.length = length
   const text = out.toString()
   // The word view reads the buffer in place rather than the string just decoded from it.
-  const { words, encodedPayload, squashedPhrase } = scanWords(out.units, out.length)
-  return { text, words, encodedPayload, squashedPhrase, signals }
+  const { words, padded, encodedPayload, squashedPhrase } = scanWords(out.units, out.length)
+  return { text, words, paddedWords: padded, encodedPayload, squashedPhrase, signals }
 }
 
 const out = new CharBuffer()

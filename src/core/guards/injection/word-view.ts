@@ -42,6 +42,11 @@ const minHexRun = 128
 export interface WordScan {
   /** The word view. */
   words: string
+  /**
+   * ` words `: the word view between two spaces as code units, from 0 to `words.length + 2`,
+   * the form the model hashes (features.ts). A shared buffer, valid until the next scan.
+   */
+  padded: Uint16Array
   /** A long base64 or hex run was seen (see structural-patterns.ts). */
   encodedPayload: boolean
   /** The words' letters, spaces left out, hold one of `squashedPhrases` (phrase-rules.ts). */
@@ -49,7 +54,12 @@ export interface WordScan {
 }
 
 const out = new CharBuffer()
-const result: WordScan = { words: '', encodedPayload: false, squashedPhrase: false }
+const result: WordScan = {
+  words: '',
+  padded: new Uint16Array(2),
+  encodedPayload: false,
+  squashedPhrase: false,
+}
 const squashed = squashedAutomaton(squashedPhrases)
 
 /**
@@ -61,11 +71,13 @@ const squashed = squashedAutomaton(squashedPhrases)
  * about as much again as this one, for a counter or two per character.
  */
 export function scanWords(units: Uint16Array, length: number): WordScan {
-  out.reset(length)
+  // Written between two spaces, the form the model reads, so it needs no copy of its own.
+  out.reset(length + 2)
   // The output array and length live in locals while the loop runs: a field update per
   // character cost more than the copy itself.
   const words = out.units
-  let written = 0
+  words[0] = 0x20
+  let written = 1
   let pendingBreak = false
   // Whether three one-character words came in a row (`x y z`), so joinSpelledOut has work.
   let wordLength = 0
@@ -90,7 +102,7 @@ export function scanWords(units: Uint16Array, length: number): WordScan {
       run = 0
     }
     if (kind & wordChar) {
-      if (pendingBreak && written > 0) {
+      if (pendingBreak && written > 1) {
         singles = wordLength === 1 ? singles + 1 : 0
         if (singles >= 3) singleRun = true
         wordLength = 0
@@ -107,7 +119,7 @@ export function scanWords(units: Uint16Array, length: number): WordScan {
     if (
       kind & joiner &&
       !pendingBreak &&
-      written > 0 &&
+      written > 1 &&
       i + 1 < length &&
       classOf(units[i + 1] as number) & wordChar &&
       classOf(units[i - 1] as number) & wordChar
@@ -118,8 +130,16 @@ export function scanWords(units: Uint16Array, length: number): WordScan {
   }
   if (run >= minBase64Run && !payload) payload = isPayload(units, length - run, length)
   if (wordLength === 1 && singles + 1 >= 3) singleRun = true
-  out.length = written
-  result.words = singleRun ? joinSpelledOut(words, written) : out.toString()
+  words[written] = 0x20
+  out.length = written + 1
+  if (singleRun) {
+    joinSpelledOut(words, written)
+    result.words = joined.decode(1, joined.length - 1)
+    result.padded = joined.units
+  } else {
+    result.words = out.decode(1, written)
+    result.padded = words
+  }
   result.encodedPayload = payload
   result.squashedPhrase = found === 1
   return result
@@ -155,8 +175,10 @@ const joined = new CharBuffer()
 // spelled-out sentence becomes `ignoreall`. The phrase patterns also accept such a joined run.
 // One pass into a reused buffer, no token arrays: splitting a long run into one-letter strings
 // made this part grow faster than its input (10x the text, 40x the time).
-function joinSpelledOut(words: Uint16Array, length: number): string {
-  joined.reset(length)
+// Reads and writes the padded form: words from 1 to `end`, a space on either side.
+function joinSpelledOut(words: Uint16Array, end: number): void {
+  joined.reset(end + 1)
+  joined.push(0x20)
   let runLength = 0
   const endRun = () => {
     // A run of two is two words after all: put back the space between them.
@@ -167,20 +189,20 @@ function joinSpelledOut(words: Uint16Array, length: number): string {
     }
     runLength = 0
   }
-  let tokenStart = 0
-  for (let i = 0; i <= length; i++) {
-    if (i < length && words[i] !== 0x20) continue
+  let tokenStart = 1
+  for (let i = 1; i <= end; i++) {
+    if (i < end && words[i] !== 0x20) continue
     if (i - tokenStart === 1) {
-      if (runLength === 0 && joined.length > 0) joined.push(0x20)
+      if (runLength === 0 && joined.length > 1) joined.push(0x20)
       joined.push(words[tokenStart] as number)
       runLength++
     } else {
       endRun()
-      if (joined.length > 0) joined.push(0x20)
+      if (joined.length > 1) joined.push(0x20)
       for (let at = tokenStart; at < i; at++) joined.push(words[at] as number)
     }
     tokenStart = i + 1
   }
   endRun()
-  return joined.toString()
+  joined.push(0x20)
 }

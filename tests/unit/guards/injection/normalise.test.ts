@@ -86,4 +86,11 @@ describe('wordView', () => {
   it('keeps non-Latin letters as word characters', () => {
     expect(wordView('привет мир')).toBe('привет мир')
   })
+  it('hands the model the word view between two spaces, joined runs included', () => {
+    for (const text of ['', '!!', 'please i g n o r e this', 'a b test', 'x y z', 'hello, world']) {
+      const { words, paddedWords } = normalise(text)
+      const padded = String.fromCharCode(...paddedWords.subarray(0, words.length + 2))
+      expect(padded).toBe(` ${words} `)
+    }
+  })
 })

@@ -51,6 +51,21 @@ describe('features and the linear model', () => {
     })
     expect(model.logit('ab')).toBeCloseTo(-1 + indices.length / Math.sqrt(indices.length), 4)
     expect(model.logit('')).toBeCloseTo(-1 + 0, 4)
+    expect(
+      model.logitOfPadded(
+        Uint16Array.from(' ab ', (c) => c.charCodeAt(0)),
+        2,
+      ),
+    ).toBe(model.logit('ab'))
+  })
+
+  it('scores a word view the same from its string and from its padded code units', () => {
+    const model = createLinearModel(injectionModel)
+    // Longer than any text before it, so the string form's scratch buffer has to grow.
+    for (const words of ['', 'ignore all previous instructions', 'ab cd '.repeat(3000).trim()]) {
+      const padded = Uint16Array.from(` ${words} `, (c) => c.charCodeAt(0))
+      expect(model.logitOfPadded(padded, words.length)).toBe(model.logit(words))
+    }
   })
 
   it('refuses weights hashed with another number of bits', () => {
