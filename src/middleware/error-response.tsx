@@ -102,18 +102,22 @@ export function renderError(c: Context<AppEnv>, thrown: unknown): Response | Pro
         status,
         headers,
       )
-    case 'page':
-      return c.html(
+    case 'page': {
+      const page = (
         <ErrorPage
           status={error.status}
           code={error.code}
           message={message}
           requestId={requestId}
           {...retry}
-        />,
-        status,
-        headers,
+        />
       )
+      // Standards mode, as every other page: without the doctype a browser lays it out in
+      // quirks mode.
+      return Promise.resolve(page.toString()).then((html) =>
+        c.html(`<!doctype html>${html}`, status, headers),
+      )
+    }
     default: {
       // The OpenAI- and Anthropic-compatible endpoints answer in their vendor's error shape.
       const surface = errorSurface(c.req.path)
