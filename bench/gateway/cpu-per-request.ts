@@ -3,8 +3,10 @@
  * baseline: say a worktree of main), both served by the same runtime on the same mock LLM,
  * measured in alternating `wrk` bursts so a shared machine's load falls on both alike:
  *   npx tsx bench/gateway/cpu-per-request.ts --baseline ../main [--runtime bun|node]
- *     [--clients 50] [--stream] [--rounds 6] [--seconds 4]
- * The baseline needs its own (or a linked) node_modules. CPU is the server process tree's
+ *     [--clients 50] [--stream] [--rounds 6] [--seconds 4] [--baseline-from-source]
+ * The baseline needs its own (or a linked) node_modules. On Node each checkout is served from
+ * the bundle `npm run build:node` makes (built into its dist/); `--baseline-from-source` serves
+ * the baseline through tsx instead, as a checkout from before that bundle has to be. CPU is the server process tree's
  * user + system time from /proc (Linux), over the requests wrk completed: a ratio below 1
  * means this checkout spends less per request. Throughput and p99 per burst are printed too,
  * but on a loaded machine only the CPU ratio is steady. Needs `wrk` on PATH.
@@ -29,6 +31,8 @@ const seconds = Number(option('seconds', '4'))
 const clients = Number(option('clients', '50'))
 const stream = args.includes('--stream')
 const baseline = resolve(option('baseline', '../main'))
+// A baseline from before `npm run build:node` serves Node from source, through tsx.
+const baselineFromSource = args.includes('--baseline-from-source')
 const root = resolve(import.meta.dirname, '..', '..')
 
 /** utime + stime of the processes, in clock ticks (10 ms on Linux). */
@@ -60,7 +64,10 @@ const vars = {
 }
 const apps = [
   { name: 'this', app: await startRuntime(runtime, vars, { cwd: root }) },
-  { name: 'baseline', app: await startRuntime(runtime, vars, { cwd: baseline }) },
+  {
+    name: 'baseline',
+    app: await startRuntime(runtime, vars, { cwd: baseline, nodeFromSource: baselineFromSource }),
+  },
 ]
 try {
   for (const { app } of apps) await waitUntilReady(app)

@@ -12,6 +12,7 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { buildNodeBundle } from '../../scripts/build-node.ts'
 import { freePort } from '../../tests/support/runtime-process.ts'
 import { printTable } from '../stores/bench-table.ts'
 import { sumStatus, processTree as tree } from './process-tree.ts'
@@ -30,7 +31,8 @@ const denoFlags = ['--allow-net', '--allow-env', '--allow-read', '--allow-write'
 const commands: Record<string, string[]> = {
   bun: [bin('bun'), 'src/runtime/bun.ts'],
   deno: [bin('deno'), 'run', ...denoFlags, '--allow-ffi', 'src/runtime/deno.ts'],
-  node: [process.execPath, '--import', 'tsx', 'src/runtime/node.ts'],
+  // What `npm run start:node` runs: the bundle, built below before anything is timed.
+  node: [process.execPath, '--enable-source-maps', 'dist/node/server.mjs'],
 }
 
 async function ok(url: string, timeoutMs: number): Promise<boolean> {
@@ -110,6 +112,7 @@ async function measure(runtime: string, dataDir: string, phase: string) {
   }
 }
 
+if (runtimes.includes('node')) await buildNodeBundle()
 const rows = []
 for (const runtime of runtimes) {
   const dataDir = mkdtempSync(join(tmpdir(), 'outpost-start-up-'))

@@ -4,6 +4,7 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 
+import { buildNodeBundle } from '../../scripts/build-node.ts'
 import { workerdBin, writeWorkerdConfig } from './workerd-bundle.ts'
 
 /**
@@ -19,11 +20,24 @@ export const appRuntimeOf = (runtime: RuntimeId) =>
 const root = resolve(import.meta.dirname, '..', '..')
 const bin = (name: string) => join(root, 'node_modules', '.bin', name)
 
-/** The command that starts each runtime from its real entry file. */
+/** One bundle per checkout and process: every Node server a test file starts runs the same. */
+const nodeBundles = new Map<string, Promise<string>>()
+const nodeBundleOf = (checkout: string) => {
+  const bundle = nodeBundles.get(checkout) ?? buildNodeBundle(checkout)
+  nodeBundles.set(checkout, bundle)
+  return bundle
+}
+
+/**
+ * The command that starts each runtime from its real entry file; for Node, the bundle
+ * `npm run start:node` runs, built from the entry of the checkout at `cwd`.
+ */
 async function commandFor(
   runtime: RuntimeId,
   port: number,
   vars: Record<string, string>,
+  cwd: string,
+  nodeFromSource: boolean,
 ): Promise<{ command: string; args: string[]; temporaryDir?: string }> {
   switch (runtime) {
     case 'workerd-bundle': {
@@ -31,7 +45,9 @@ async function commandFor(
       return { command: workerdBin, args: ['serve', config], temporaryDir: dirname(config) }
     }
     case 'node':
-      return { command: process.execPath, args: ['--import', 'tsx', 'src/runtime/node.ts'] }
+      return nodeFromSource
+        ? { command: process.execPath, args: ['--import', 'tsx', 'src/runtime/node.ts'] }
+        : { command: process.execPath, args: ['--enable-source-maps', await nodeBundleOf(cwd)] }
     case 'bun':
       return { command: bin('bun'), args: ['src/runtime/bun.ts'] }
     case 'deno':
@@ -104,14 +120,22 @@ export interface RuntimeProcess {
 /**
  * Starts a runtime with the given bindings (PORT/HOST are filled in). `cwd` runs another
  * checkout's entry file (a benchmark's baseline); it needs its own or a linked node_modules.
+ * `nodeFromSource` runs Node's entry through `tsx` instead of the bundle, as checkouts from
+ * before the bundle did (a baseline that has no `npm run build:node`).
  */
 export async function startRuntime(
   runtime: RuntimeId,
   vars: Record<string, string> = {},
-  options: { cwd?: string } = {},
+  options: { cwd?: string; nodeFromSource?: boolean } = {},
 ): Promise<RuntimeProcess> {
   const port = await freePort()
-  const { command, args, temporaryDir } = await commandFor(runtime, port, vars)
+  const { command, args, temporaryDir } = await commandFor(
+    runtime,
+    port,
+    vars,
+    options.cwd ?? root,
+    options.nodeFromSource ?? false,
+  )
   // Each process gets its own embedded database, removed when it exits (also when it exits on
   // its own, as with a bad configuration), together with wrangler's or workerd's config folder.
   const dataDir = mkdtempSync(join(tmpdir(), 'outpost-data-'))
