@@ -19,7 +19,7 @@ const minute = { kind: 'sliding', ms: 60_000 } as const
  */
 export function addressLimit(options: AddressLimitOptions = {}) {
   return async function admitAddress(c: Context<AppEnv>): Promise<void> {
-    const { limiter, config, logger } = c.var.services
+    const { limiter, config, logger } = c.get('services')
     const address = options.clientAddress?.(c) ?? 'unknown'
     const limit = config.LIMIT_ADDRESS_PER_MINUTE
     let verdict: Awaited<ReturnType<typeof limiter.hit>>
@@ -31,7 +31,7 @@ export function addressLimit(options: AddressLimitOptions = {}) {
       logger.warn('limit store down: new guest admitted unchecked', { error: String(error) })
       return
     }
-    if (verdict.pending) c.var.services.defer(verdict.pending)
+    if (verdict.pending) c.get('services').defer(verdict.pending)
     if (verdict.ok) return
     const retryAfterSeconds = Math.max(Math.ceil(verdict.retryAfterMs / 1000), 1)
     throw new LimitError('rate_limited', 'Too many new visitors from your address', {

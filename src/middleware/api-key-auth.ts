@@ -17,7 +17,7 @@ export interface ApiKeyAuthOptions {
 const bearer = /^Bearer\s+(\S+)\s*$/i
 
 /**
- * Authenticates programs by API key and sets `c.var.principal` to the key's user. A missing,
+ * Authenticates programs by API key and sets `c.get('principal')` to the key's user. A missing,
  * unknown or revoked key is a 401 with one message; a missing key is hashed and looked up like
  * any other (as the empty string), so the two cannot be told apart by timing.
  */
@@ -30,7 +30,7 @@ export function apiKeyAuth(options: ApiKeyAuthOptions = {}) {
     const secret =
       fromHeader ?? (xApiKeyPaths.has(path) ? c.req.header('x-api-key')?.trim() : undefined)
     if (options.optional && secret === undefined) return next()
-    const key = await c.var.services.apiKeys.verify(secret ?? '')
+    const key = await c.get('services').apiKeys.verify(secret ?? '')
     if (!key) {
       c.header('WWW-Authenticate', 'Bearer realm="outpost"')
       throw new UnauthorizedError()
@@ -45,7 +45,7 @@ export function apiKeyAuth(options: ApiKeyAuthOptions = {}) {
     // it keeps the hot path free of a write per request.
     const now = Date.now()
     if (key.lastUsedAt === undefined || now - key.lastUsedAt > 60_000) {
-      c.var.services.defer(c.var.services.apiKeys.markUsed(key.id, now))
+      c.get('services').defer(c.get('services').apiKeys.markUsed(key.id, now))
     }
     return next()
   })

@@ -12,7 +12,7 @@ import { renderError } from './error-response.tsx'
 export function configuredBodyLimit(): MiddlewareHandler<AppEnv> {
   const byLimit = new Map<number, MiddlewareHandler<AppEnv>>()
   return function limitBody(c, next) {
-    const maxSize = c.var.services.config.MAX_BODY_BYTES
+    const maxSize = c.get('services').config.MAX_BODY_BYTES
     let limiter = byLimit.get(maxSize)
     if (!limiter) {
       limiter = bodyLimit({

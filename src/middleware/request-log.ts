@@ -15,7 +15,7 @@ export function requestLog(options: { now?: () => number } = {}): MiddlewareHand
     // Absent when the services could not be built (invalid configuration): nothing to log with.
     const services = c.get('services') as typeof c.var.services | undefined
     services?.logger.info('request', {
-      request_id: c.var.requestId,
+      request_id: c.get('requestId'),
       method: c.req.method,
       path: c.req.path,
       status: c.res.status,

@@ -13,7 +13,7 @@ import type { AppEnv } from '../app-env.ts'
 export function requestTelemetry(options: { now?: () => number } = {}): MiddlewareHandler<AppEnv> {
   const now = options.now ?? (() => performance.now())
   return async function observeRequest(c, next) {
-    const { telemetry } = c.var.services
+    const { telemetry } = c.get('services')
     const started = now()
     const tracing = telemetry.tracing
     const method = c.req.method
@@ -51,7 +51,7 @@ export function requestTelemetry(options: { now?: () => number } = {}): Middlewa
         }
         span.end()
       }
-      c.var.services.defer(telemetry.settle())
+      c.get('services').defer(telemetry.settle())
     }
   }
 }

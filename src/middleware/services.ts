@@ -14,7 +14,9 @@ const noBindings: Bindings = Object.freeze({})
  * Parses `c.env` into a `Config` and builds `Services` once per bindings object (Workers hands
  * the same object to every request of an isolate; the other entries pass one record), then
  * exposes them as `c.var.services`. An invalid configuration is not cached, so fixed bindings
- * take effect, and surfaces as a `config_invalid` error response.
+ * take effect, and surfaces as a `config_invalid` error response. The gateway's middleware and
+ * `/v1` routes read it with `c.get('services')`: Hono's `c.var` builds a new object of every
+ * variable on each read (`Object.fromEntries`), a dozen times per request there.
  */
 export function servicesMiddleware(options: {
   platform: PlatformCapabilities

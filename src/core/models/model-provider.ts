@@ -109,17 +109,20 @@ export function createModelProvider(options: ModelProviderOptions): ModelProvide
     }
     const { createOpenAiModel } = await import('./openai.ts')
     // Our own clients only: an injected one may carry a fetch of its own that must be used.
-    const completeChat = options.clients?.openai
+    const direct = options.clients?.openai
       ? undefined
-      : (await import('./openai-direct-completion.ts')).directChatCompletions(
-          client as OpenAI,
-          options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
-        )
+      : await import('./openai-direct-completion.ts')
+    const fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init))
     return createOpenAiModel({
       client: client as OpenAI,
       model,
       provider,
-      ...(completeChat ? { completeChat } : {}),
+      ...(direct
+        ? {
+            completeChat: direct.directChatCompletions(client as OpenAI, fetch),
+            streamChat: direct.directChatStream(client as OpenAI, fetch),
+          }
+        : {}),
     })
   })
 

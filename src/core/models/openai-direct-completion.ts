@@ -8,10 +8,25 @@ import {
 import type { FetchFunction } from '../telemetry/fetch-function.ts'
 
 type Params = OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming
+type StreamParams = OpenAI.Chat.Completions.ChatCompletionCreateParamsStreaming
 type Completion = OpenAI.Chat.Completions.ChatCompletion
 
 /** A non-streaming chat completion: the parameters, and the caller's signal. */
 export type CompleteChat = (params: Params, signal?: AbortSignal) => Promise<Completion>
+
+/**
+ * A streaming chat completion's response, its body unread. `release` must be called once the
+ * body is done with: until then the caller's signal still cancels the body.
+ */
+export type StreamChat = (
+  params: StreamParams,
+  signal?: AbortSignal,
+) => Promise<{ response: Response; release: () => void }>
+
+type Send = (
+  params: Params | StreamParams,
+  signal: AbortSignal | undefined,
+) => Promise<{ response: Response; release: () => void }>
 
 /**
  * Non-streaming chat completions sent with one plain `fetch`, on the client's base URL, key
@@ -22,6 +37,26 @@ export type CompleteChat = (params: Params, signal?: AbortSignal) => Promise<Com
  * an HTTP error, as the SDK makes them), so the adapter maps them as before.
  */
 export function directChatCompletions(client: OpenAI, fetch: FetchFunction): CompleteChat {
+  const send = directSend(client, fetch)
+  return async (params, signal) => {
+    const { response, release } = await send(params, signal)
+    try {
+      return (await response.json()) as Completion
+    } finally {
+      release()
+    }
+  }
+}
+
+/**
+ * Streaming chat completions sent the same way (see `directChatCompletions`): the SDK's
+ * request path was 5–8% of a streaming gateway's CPU. The caller reads the body.
+ */
+export function directChatStream(client: OpenAI, fetch: FetchFunction): StreamChat {
+  return directSend(client, fetch)
+}
+
+function directSend(client: OpenAI, fetch: FetchFunction): Send {
   const url = `${client.baseURL.replace(/\/+$/, '')}/chat/completions`
   const headers: Record<string, string> = {
     accept: 'application/json',
@@ -37,24 +72,27 @@ export function directChatCompletions(client: OpenAI, fetch: FetchFunction): Com
     const controller = new AbortController()
     const abort = () => controller.abort()
     signal?.addEventListener('abort', abort, { once: true })
+    // Until the body is read, the caller going away still cancels the request.
+    const release = () => signal?.removeEventListener('abort', abort)
     const timer = setTimeout(abort, client.timeout)
+    let response: Response
     try {
-      let response: Response
+      response = await fetch(url, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(params),
+        signal: controller.signal,
+      })
+    } catch (error) {
+      release()
+      if (signal?.aborted) throw new APIUserAbortError()
+      if (controller.signal.aborted) throw new APIConnectionTimeoutError()
+      throw new APIConnectionError({ cause: error instanceof Error ? error : undefined })
+    } finally {
+      clearTimeout(timer)
+    }
+    if (!response.ok) {
       try {
-        response = await fetch(url, {
-          method: 'POST',
-          headers,
-          body: JSON.stringify(params),
-          signal: controller.signal,
-        })
-      } catch (error) {
-        if (signal?.aborted) throw new APIUserAbortError()
-        if (controller.signal.aborted) throw new APIConnectionTimeoutError()
-        throw new APIConnectionError({ cause: error instanceof Error ? error : undefined })
-      } finally {
-        clearTimeout(timer)
-      }
-      if (!response.ok) {
         const text = await response.text().catch(() => '')
         const body = parsed(text)
         throw APIError.generate(
@@ -63,12 +101,11 @@ export function directChatCompletions(client: OpenAI, fetch: FetchFunction): Com
           body === undefined ? text : undefined,
           response.headers,
         )
+      } finally {
+        release()
       }
-      return (await response.json()) as Completion
-    } finally {
-      // Until the body is read, the caller going away still cancels the request.
-      signal?.removeEventListener('abort', abort)
     }
+    return { response, release }
   }
 }
 

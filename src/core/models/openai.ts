@@ -6,7 +6,7 @@ import {
   type OpenAI,
 } from 'openai'
 import type { ChatModel, ChatRequest, ModelEvent } from './chat-model.ts'
-import type { CompleteChat } from './openai-direct-completion.ts'
+import type { CompleteChat, StreamChat } from './openai-direct-completion.ts'
 import {
   finishReason,
   parsedCall,
@@ -30,6 +30,8 @@ export interface OpenAiModelOptions {
   includeUsage?: boolean
   /** Sends non-streaming calls (see `directChatCompletions`); the client's SDK when absent. */
   completeChat?: CompleteChat
+  /** Sends streaming calls (see `directChatStream`); the client's SDK when absent. */
+  streamChat?: StreamChat
 }
 
 /**
@@ -69,46 +71,51 @@ export function createOpenAiModel(options: OpenAiModelOptions): ChatModel {
         yield { type: 'finish', reason: finishReason(choice?.finish_reason) }
         return
       }
-      // The SDK sends the request and turns an HTTP error into its error classes; the body
-      // is read here, by hand (see `streamChunks`).
-      const response = await client.chat.completions
-        .create(
-          {
-            ...params,
-            stream: true,
-            ...(options.includeUsage === false ? {} : { stream_options: { include_usage: true } }),
-          },
-          { signal },
-        )
-        .asResponse()
-      const chunks = streamChunks(response)
-      const calls = new Map<number, { id: string; name: string; args: string }>()
-      let finish: string | undefined
-      let usage: ModelEvent | undefined
-      for await (const chunk of chunks) {
-        if (chunk.usage) usage = usageEvent(chunk.usage)
-        const choice = chunk.choices[0]
-        if (!choice) continue
-        const delta = choice.delta
-        const reasoning = reasoningOf(delta)
-        if (reasoning) yield { type: 'thinking-delta', text: reasoning }
-        if (delta?.content) yield { type: 'text-delta', text: delta.content }
-        for (const part of delta?.tool_calls ?? []) {
-          const call = calls.get(part.index) ?? { id: '', name: '', args: '' }
-          if (part.id) call.id = part.id
-          if (part.function?.name) call.name += part.function.name
-          if (part.function?.arguments) call.args += part.function.arguments
-          calls.set(part.index, call)
+      // The request is sent (by `streamChat` or the SDK), an HTTP error turned into the SDK's
+      // error classes; the body is read here, by hand (see `streamChunks`).
+      const streamParams: OpenAI.Chat.Completions.ChatCompletionCreateParamsStreaming = {
+        ...params,
+        stream: true,
+        ...(options.includeUsage === false ? {} : { stream_options: { include_usage: true } }),
+      }
+      const sent = options.streamChat
+        ? await options.streamChat(streamParams, signal)
+        : {
+            response: await client.chat.completions.create(streamParams, { signal }).asResponse(),
+            release: () => {},
+          }
+      try {
+        const chunks = streamChunks(sent.response)
+        const calls = new Map<number, { id: string; name: string; args: string }>()
+        let finish: string | undefined
+        let usage: ModelEvent | undefined
+        for await (const chunk of chunks) {
+          if (chunk.usage) usage = usageEvent(chunk.usage)
+          const choice = chunk.choices[0]
+          if (!choice) continue
+          const delta = choice.delta
+          const reasoning = reasoningOf(delta)
+          if (reasoning) yield { type: 'thinking-delta', text: reasoning }
+          if (delta?.content) yield { type: 'text-delta', text: delta.content }
+          for (const part of delta?.tool_calls ?? []) {
+            const call = calls.get(part.index) ?? { id: '', name: '', args: '' }
+            if (part.id) call.id = part.id
+            if (part.function?.name) call.name += part.function.name
+            if (part.function?.arguments) call.args += part.function.arguments
+            calls.set(part.index, call)
+          }
+          if (choice.finish_reason) finish = choice.finish_reason
         }
-        if (choice.finish_reason) finish = choice.finish_reason
+        if (signal?.aborted) throw fail(signal.reason, signal)
+        if (finish === undefined) throw truncatedStream(provider, model)
+        for (const [, call] of [...calls].sort(([a], [b]) => a - b)) {
+          yield { type: 'tool-call', call: parsedCall(call.id, call.name, call.args) }
+        }
+        if (usage) yield usage
+        yield { type: 'finish', reason: finishReason(finish) }
+      } finally {
+        sent.release()
       }
-      if (signal?.aborted) throw fail(signal.reason, signal)
-      if (finish === undefined) throw truncatedStream(provider, model)
-      for (const [, call] of [...calls].sort(([a], [b]) => a - b)) {
-        yield { type: 'tool-call', call: parsedCall(call.id, call.name, call.args) }
-      }
-      if (usage) yield usage
-      yield { type: 'finish', reason: finishReason(finish) }
     } catch (error) {
       if (error instanceof ProviderError) throw error
       throw fail(error, signal)

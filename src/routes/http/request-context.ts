@@ -16,16 +16,16 @@ import { rateLimitHeaders } from '../../middleware/rate-limit-headers.ts'
  * `X-Cache-Namespace`). A route without a principal is a 401.
  */
 export function requestContext(c: Context<AppEnv>, surface: Surface): RequestContext {
-  const principal = c.var.principal
+  const principal = c.get('principal')
   if (!principal) throw new UnauthorizedError()
   const traceparent = validTraceparent(c.req.header('traceparent'))
   return {
     principal,
     surface,
-    requestId: c.var.requestId,
+    requestId: c.get('requestId'),
     ...(traceparent ? { traceparent } : {}),
     signal: c.req.raw.signal,
-    defer: (promise) => c.var.services.defer(promise),
+    defer: (promise) => c.get('services').defer(promise),
     // Admitted requests carry their limits too, so clients can slow down before a refusal.
     reportLimits: (limits: readonly LimitSnapshot[]) => {
       const headers = rateLimitHeaders(limits, { openai: surface === 'openai' })

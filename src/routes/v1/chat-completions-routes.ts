@@ -64,11 +64,15 @@ const completions = createRoute({
 export const chatCompletionsRoutes = createOpenApiApp().openapi(completions, async (c) => {
   const body = c.req.valid('json')
   const request = fromOpenAiRequest(body)
-  const completion = await startModelWork(gateDeps(c.var.services), requestContext(c, 'openai'), {
-    kind: 'completion',
-    model: body.model,
-    request: { ...request, stream: body.stream === true },
-  })
+  const completion = await startModelWork(
+    gateDeps(c.get('services')),
+    requestContext(c, 'openai'),
+    {
+      kind: 'completion',
+      model: body.model,
+      request: { ...request, stream: body.stream === true },
+    },
+  )
   const id = `chatcmpl-${crypto.randomUUID().replaceAll('-', '')}`
   const created = Math.floor(Date.now() / 1000)
   c.header('x-outpost-model', completion.model)
@@ -88,7 +92,7 @@ export const chatCompletionsRoutes = createOpenApiApp().openapi(completions, asy
     model: () => completion.model,
     includeUsage: body.stream_options?.include_usage === true,
   })
-  const heartbeatMs = c.var.services.config.STREAM_HEARTBEAT_MS
+  const heartbeatMs = c.get('services').config.STREAM_HEARTBEAT_MS
   // A body the runtime pulls from (no writer racing a transform stream per chunk); its
   // cancellation, when the client goes away, ends the events and so the run.
   async function* pieces(): AsyncGenerator<string> {

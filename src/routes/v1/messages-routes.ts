@@ -60,7 +60,7 @@ const messages = createRoute({
 export const messagesRoutes = createOpenApiApp().openapi(messages, async (c) => {
   const body = c.req.valid('json')
   const completion = await startModelWork(
-    gateDeps(c.var.services),
+    gateDeps(c.get('services')),
     requestContext(c, 'anthropic'),
     {
       kind: 'completion',
@@ -80,7 +80,7 @@ export const messagesRoutes = createOpenApiApp().openapi(messages, async (c) => 
   }
 
   const framer = createAnthropicFramer({ id, model: () => completion.model })
-  const heartbeatMs = c.var.services.config.STREAM_HEARTBEAT_MS
+  const heartbeatMs = c.get('services').config.STREAM_HEARTBEAT_MS
   // Frames' data is JSON (no raw newline): one `data:` line each.
   const frame = (f: { event: string; data: unknown }) =>
     `event: ${f.event}\ndata: ${JSON.stringify(f.data)}\n\n`

@@ -23,7 +23,7 @@ const models = createRoute({
 
 /** `GET /v1/models`: the router, each tier with its candidates, and each concrete model. */
 export const modelsRoutes = createOpenApiApp().openapi(models, (c) => {
-  const { catalog } = c.var.services.models
+  const { catalog } = c.get('services').models
   const created = 0
   return c.json(
     {
