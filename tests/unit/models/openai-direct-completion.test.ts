@@ -1,6 +1,6 @@
 import OpenAI from 'openai'
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { ChatRequest } from '../../../src/core/models/chat-model.ts'
+import type { ChatModel, ChatRequest } from '../../../src/core/models/chat-model.ts'
 import { createOpenAiModel } from '../../../src/core/models/openai.ts'
 import {
   directChatCompletions,
@@ -9,6 +9,37 @@ import {
 import type { FetchFunction } from '../../../src/core/telemetry/fetch-function.ts'
 import { collect, collectUntilError } from '../../support/collect.ts'
 import { type MockLlm, startMockLlm } from '../../support/mock-llm/index.ts'
+
+/** The mock's second request (the direct fetch's) is its first (the SDK's) again. */
+function expectSameRequests(mock: MockLlm) {
+  const [first, second] = mock.requests
+  expect(second?.body).toEqual(first?.body)
+  expect(second?.path).toBe(first?.path)
+  expect(second?.headers.authorization).toBe('Bearer test-key')
+  expect(second?.headers['openai-organization']).toBe('org-1')
+}
+
+/** How each model fails on the same scripted failures, one call per failure. */
+async function failureOutcomes(
+  mock: MockLlm,
+  models: ChatModel[],
+  failures: Parameters<MockLlm['script']>[0],
+  ask: ChatRequest,
+) {
+  const calls = Array.isArray(failures) ? failures.length : 1
+  const outcomes = []
+  for (const model of models) {
+    mock.script(failures)
+    const errors = []
+    for (let i = 0; i < calls; i++) {
+      const { events, error } = await collectUntilError(model.stream(ask))
+      const { code, retryable, retryAfterMs, upstreamStatus } = error as Record<string, unknown>
+      errors.push({ events: events.length, code, retryable, retryAfterMs, upstreamStatus })
+    }
+    outcomes.push(errors)
+  }
+  return outcomes
+}
 
 // The same non-streaming calls through the SDK and through the direct fetch must answer alike.
 describe('non-streaming chat completions sent directly, against the SDK', () => {
@@ -49,11 +80,7 @@ describe('non-streaming chat completions sent directly, against the SDK', () => 
     const viaFetch = await collect(direct.stream(ask))
     expect(viaFetch).toEqual(viaSdk)
     expect(viaFetch.map((e) => e.type)).toEqual(['text-delta', 'tool-call', 'usage', 'finish'])
-    const [first, second] = mock.requests
-    expect(second?.body).toEqual(first?.body)
-    expect(second?.path).toBe(first?.path)
-    expect(second?.headers.authorization).toBe('Bearer test-key')
-    expect(second?.headers['openai-organization']).toBe('org-1')
+    expectSameRequests(mock)
   })
 
   it('maps HTTP errors as the SDK does', async () => {
@@ -64,17 +91,7 @@ describe('non-streaming chat completions sent directly, against the SDK', () => 
       { kind: 'error' as const, status: 401 },
       { kind: 'error' as const, status: 500 },
     ]
-    const outcomes = []
-    for (const model of [sdk, direct]) {
-      mock.script(failures)
-      const errors = []
-      for (let i = 0; i < failures.length; i++) {
-        const { error } = await collectUntilError(model.stream(ask))
-        const { code, retryable, retryAfterMs, upstreamStatus } = error as Record<string, unknown>
-        errors.push({ code, retryable, retryAfterMs, upstreamStatus })
-      }
-      outcomes.push(errors)
-    }
+    const outcomes = await failureOutcomes(mock, [sdk, direct], failures, ask)
     expect(outcomes[1]).toEqual(outcomes[0])
     expect(outcomes[1]?.map((e) => e.code)).toEqual([
       'provider_rate_limited',
@@ -150,12 +167,11 @@ describe('streaming chat completions sent directly, against the SDK', () => {
     expect(viaFetch).toEqual(viaSdk)
     expect(viaFetch.filter((e) => e.type === 'tool-call')).toHaveLength(2)
     expect(viaFetch.at(-1)).toEqual({ type: 'finish', reason: 'tool-calls' })
-    const [first, second] = mock.requests
-    expect(second?.body).toEqual(first?.body)
-    expect(second?.body).toMatchObject({ stream: true, stream_options: { include_usage: true } })
-    expect(second?.path).toBe(first?.path)
-    expect(second?.headers.authorization).toBe('Bearer test-key')
-    expect(second?.headers['openai-organization']).toBe('org-1')
+    expectSameRequests(mock)
+    expect(mock.requests[1]?.body).toMatchObject({
+      stream: true,
+      stream_options: { include_usage: true },
+    })
   })
 
   it('maps HTTP errors, mid-stream error events and cut streams as the SDK does', async () => {
@@ -169,17 +185,7 @@ describe('streaming chat completions sent directly, against the SDK', () => {
       { kind: 'cut' as const, text: 'one two three', afterChunks: 1 },
       { kind: 'malformed' as const, text: 'one two three', afterChunks: 1 },
     ]
-    const outcomes = []
-    for (const model of [sdk, direct]) {
-      mock.script(failures)
-      const errors = []
-      for (let i = 0; i < failures.length; i++) {
-        const { events, error } = await collectUntilError(model.stream(ask))
-        const { code, retryable, retryAfterMs, upstreamStatus } = error as Record<string, unknown>
-        errors.push({ events: events.length, code, retryable, retryAfterMs, upstreamStatus })
-      }
-      outcomes.push(errors)
-    }
+    const outcomes = await failureOutcomes(mock, [sdk, direct], failures, ask)
     expect(outcomes[1]).toEqual(outcomes[0])
     expect(outcomes[1]?.map((e) => e.code)).toEqual([
       'provider_rate_limited',
