@@ -92,10 +92,27 @@ export function createInMemoryKvStore(options: InMemoryKvStoreOptions = {}): KvS
     entries.delete(key)
     entries.set(key, entry)
     while (entries.size > maxEntries || (bytes > maxBytes && entries.size > 1)) {
-      const oldest = entries.keys().next().value
+      const oldest = leastRecentlyUsed()
       if (oldest === undefined) break
       remove(oldest)
     }
+  }
+
+  // One live iterator over the keys, kept between evictions: it yields keys in insertion
+  // order and skips deleted ones, so it always stands at the least recently used key, and
+  // each deleted slot is stepped over once. A fresh `entries.keys()` per eviction would walk
+  // every slot touched keys left behind at the front, which was 5% of a request's CPU on Bun.
+  // Every key it yields is removed at once, so no live key is ever behind it.
+  let order = entries.keys()
+  function leastRecentlyUsed(): string | undefined {
+    let next = order.next()
+    // Never done while a key is left (none is behind it); but a finished iterator stays
+    // finished even after keys are added, so should it ever finish, start a new one.
+    if (next.done) {
+      order = entries.keys()
+      next = order.next()
+    }
+    return next.value
   }
 
   /** Changes the size of an entry that stays where it is (a list grown or trimmed). */

@@ -44,6 +44,47 @@ describe('in-memory KvStore', () => {
     expect(await store.length('c')).toBe(1)
   })
 
+  it('evicts exactly as a reference LRU does through long mixed churn', async () => {
+    // The store keeps one iterator across evictions; it must never fall behind a live key,
+    // whatever mix of touches, deletions, refills and emptyings comes.
+    const store = createInMemoryKvStore({ maxEntries: 8 })
+    const recency: string[] = [] // oldest first
+    const touch = (key: string) => {
+      const at = recency.indexOf(key)
+      if (at >= 0) recency.splice(at, 1)
+      recency.push(key)
+      if (recency.length > 8) recency.shift()
+    }
+    let seed = 7
+    const random = (n: number) => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31
+      return seed % n
+    }
+    for (let step = 0; step < 5_000; step++) {
+      const key = `k${random(20)}`
+      const op = random(10)
+      if (op < 4) {
+        await store.set(key, step)
+        touch(key)
+      } else if (op < 6) {
+        await store.append(`${key}:list`, [step])
+        touch(`${key}:list`)
+      } else if (op < 9) {
+        const found = (await store.get(key)) !== undefined
+        expect(found).toBe(recency.includes(key))
+        if (found) touch(key)
+      } else if (random(50) === 0) {
+        for (const gone of recency.splice(0)) await store.delete(gone)
+      } else {
+        await store.delete(key)
+        if (recency.includes(key)) recency.splice(recency.indexOf(key), 1)
+      }
+    }
+    for (let i = 0; i < 20; i++) {
+      expect((await store.get(`k${i}`)) !== undefined).toBe(recency.includes(`k${i}`))
+    }
+  })
+
   it('never holds more than maxEntries keys', async () => {
     const store = createInMemoryKvStore({ maxEntries: 10 })
     for (let i = 0; i < 100; i++) await store.set(`k${i}`, i)
