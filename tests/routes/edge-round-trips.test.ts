@@ -222,8 +222,8 @@ describe.skipIf(!ready)('edge round trips of one warm chat turn', () => {
     expect(seen).toEqual({
       redis: [
         // The completion is a short-lived run (issue 11): its log is written behind the answer,
-        // never awaited by it: the record (create, finish) and the events in batches.
-        'multi-exec RPUSH,PEXPIRE',
+        // never awaited by it: the record (create, finish) and the events in batches; an
+        // answer quicker than the append interval in one batch, then the end marker.
         'multi-exec RPUSH,PEXPIRE',
         'multi-exec RPUSH,PEXPIRE',
         'pipeline GET,GET', // breaker: is the model's circuit open, and its failures

@@ -61,6 +61,7 @@ export async function startCompletionRun(
     create: { meta: { ownerId: input.ownerId, surface: input.surface }, ttlMs: input.ttlMs },
     // The client reads the model directly; the log is for later readers, so it may lag.
     intervalMs: Math.max(deps.runLog.appendIntervalMs ?? 0, 50),
+    firstAppendWaits: true,
     mergeText: true,
   })
   let settle: (outcome: RunOutcome) => void = () => {}

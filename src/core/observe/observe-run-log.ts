@@ -13,11 +13,11 @@ export function observeRunLog(inner: RunLog, metrics: OutpostMetrics): RunLog {
       metrics.activeRuns.add({}, 1)
       return run
     },
-    async append(runId, events) {
+    async append(runId, events, options) {
       for (const event of events) {
         if (event.type === 'retry') metrics.fallbacks.add({ from: event.from, to: event.to })
       }
-      return inner.append(runId, events)
+      return inner.append(runId, events, options)
     },
     async finish(runId, status) {
       try {

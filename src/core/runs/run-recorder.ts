@@ -49,6 +49,12 @@ export function createRunRecorder(
     intervalMs?: number
     /** Merge consecutive text deltas of a step while they wait (fewer, larger events). */
     mergeText?: boolean
+    /**
+     * The first append waits `intervalMs` from the recorder's start as well, for a log that no
+     * reader follows live (the client reads the model directly): an answer shorter than the
+     * interval is then written in one append, at its end, instead of two.
+     */
+    firstAppendWaits?: boolean
     now?: () => number
     /** Where lost writes are reported, by run id and error code (never with event text). */
     logger?: Logger
@@ -56,7 +62,7 @@ export function createRunRecorder(
 ): RunRecorder {
   const interval = options.intervalMs ?? 0
   const now = options.now ?? Date.now
-  let lastWrite = Number.NEGATIVE_INFINITY
+  let lastWrite = options.firstAppendWaits ? now() : Number.NEGATIVE_INFINITY
   let ending = false
   let hurry = () => {}
   const pause = (ms: number) =>
