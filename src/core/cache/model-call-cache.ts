@@ -102,10 +102,16 @@ export function createModelCallCache(options: ModelCallCacheOptions): ModelCallC
   return {
     bind(caller) {
       const { policy } = caller
-      return async function* cachedCall(fallback, candidates, request, signal) {
-        if (!cacheable(policy, request.temperature)) {
-          return yield* upstream(fallback, candidates, request, signal)
-        }
+      // A call the cache may not serve gets the model's own stream: a generator that only
+      // passed its events on would cost a promise round per event for nothing.
+      return (fallback, candidates, request, signal) =>
+        cacheable(policy, request.temperature)
+          ? cachedCall(fallback, candidates, request, signal)
+          : upstream(fallback, candidates, request, signal)
+
+      async function* cachedCall(
+        ...[fallback, candidates, request, signal]: Parameters<ModelCall>
+      ): ReturnType<ModelCall> {
         let plan: Plan
         try {
           plan = await decide(await modelCallKey(caller, candidates, request))
