@@ -52,12 +52,17 @@ export class CharBuffer {
 
   /** The code units from `from` up to `to` as a string. */
   decode(from: number, to: number): string {
-    if (utf16) return utf16.decode(this.units.subarray(from, to))
-    let out = ''
-    for (let at = from; at < to; at += 8192) {
-      const end = Math.min(to, at + 8192)
-      out += String.fromCharCode.apply(null, this.units.subarray(at, end) as unknown as number[])
-    }
-    return out
+    return decodeUnits(this.units, from, to)
   }
+}
+
+/** UTF-16 code units from `from` up to `to` as a string, in one native call where there is one. */
+export function decodeUnits(units: Uint16Array, from: number, to: number): string {
+  if (utf16) return utf16.decode(units.subarray(from, to))
+  let out = ''
+  for (let at = from; at < to; at += 8192) {
+    const end = Math.min(to, at + 8192)
+    out += String.fromCharCode.apply(null, units.subarray(at, end) as unknown as number[])
+  }
+  return out
 }

@@ -1,5 +1,5 @@
 import { boundedSlice } from './bounded-slice.ts'
-import { CharBuffer } from './char-buffer.ts'
+import { CharBuffer, decodeUnits } from './char-buffer.ts'
 import { homoglyphs } from './homoglyphs.ts'
 import { scanWords } from './word-view.ts'
 
@@ -19,26 +19,40 @@ export interface HidingSignals {
   homoglyphs: number
 }
 
-/** A text in the forms the patterns and the model read. */
-export interface NormalisedText {
+/**
+ * A text in the forms the patterns and the model read, as code units in buffers shared by every
+ * call (valid until the next text is normalised). The detector reads them in place: decoding
+ * the two views to strings was most of what a call allocated, and on JavaScriptCore the garbage
+ * collections that allocation brings land on random calls as millisecond pauses.
+ */
+export interface NormalisedUnits {
   /**
    * NFKC, lower case, invisible and bidi controls dropped, tag characters decoded, look-alikes
    * mapped to Latin, control characters and whitespace runs collapsed to one space (line breaks
-   * kept as one `\n`). Punctuation stays: role tokens are made of it.
+   * kept as one `\n`), as code units from 0 to `textLength`. Punctuation stays: role tokens are
+   * made of it.
    */
-  text: string
-  /** Letters and digits only, one space between words, spacing tricks undone (word-view.ts). */
-  words: string
+  textUnits: Uint16Array
+  textLength: number
   /**
-   * ` words ` as code units, 0 to `words.length + 2`, for the model (features.ts). A buffer
-   * shared by every call: read it before normalising another text.
+   * The word view (letters and digits only, one space between words, spacing tricks undone:
+   * word-view.ts) between two spaces, ` words `, as code units from 0 to `wordsLength + 2`: the
+   * form the model hashes (features.ts) and the phrases match (phrase-matcher.ts).
    */
   paddedWords: Uint16Array
-  /** A long base64 or hex run in `text`, found by the word view's pass (word-view.ts). */
+  /** The length of the word view, the spaces around it left out. */
+  wordsLength: number
+  /** A long base64 or hex run in the text, found by the word view's pass (word-view.ts). */
   encodedPayload: boolean
   /** A spelled-out override phrase in the word view, found by the same pass (word-view.ts). */
   squashedPhrase: boolean
   signals: HidingSignals
+}
+
+/** `NormalisedUnits` with the text and the word view decoded, for tools and tests. */
+export interface NormalisedText extends NormalisedUnits {
+  text: string
+  words: string
 }
 
 const isInvisible = (c: number) =>
@@ -60,22 +74,51 @@ const isLineBreak = (c: number) => c === 0x0a || c === 0x0d || c === 0x2028 || c
 const isSpace = (c: number) =>
   c <= 0x20 || (c >= 0x7f && c <= 0xa0) || c === 0x1680 || (c >= 0x2000 && c <= 0x200a)
 
+/** `normaliseInPlace` with the text and the word view as strings, and signals of its own. */
+export function normalise(input: string): NormalisedText {
+  const normalised = normaliseInPlace(input)
+  return {
+    ...normalised,
+    signals: { ...normalised.signals },
+    text: decodeUnits(normalised.textUnits, 0, normalised.textLength),
+    words: decodeUnits(normalised.paddedWords, 1, normalised.wordsLength + 1),
+  }
+}
+
+const out = new CharBuffer()
+const signals: HidingSignals = {
+  invisible: 0,
+  invisibleInWords: 0,
+  invisibleRun: 0,
+  tags: 0,
+  bidi: 0,
+  homoglyphs: 0,
+}
+const result: NormalisedUnits = {
+  textUnits: out.units,
+  textLength: 0,
+  paddedWords: out.units,
+  wordsLength: 0,
+  encodedPayload: false,
+  squashedPhrase: false,
+  signals,
+}
+
 /**
  * Normalises the bounded slice of `input` (bounded-slice.ts) in one linear pass after NFKC and
  * lower-casing. Safe on any string: lone surrogates are dropped, NUL and other controls become
  * spaces. Tag characters are decoded rather than dropped, so an instruction smuggled in them
  * becomes visible to the patterns; tags after a black flag (subdivision flags, 🏴) are emoji.
+ * The result and its buffers are reused by the next call: read them before normalising again.
  */
-export function normalise(input: string): NormalisedText {
+export function normaliseInPlace(input: string): NormalisedUnits {
   const source = boundedSlice(input).normalize('NFKC').toLowerCase()
-  const signals: HidingSignals = {
-    invisible: 0,
-    invisibleInWords: 0,
-    invisibleRun: 0,
-    tags: 0,
-    bidi: 0,
-    homoglyphs: 0,
-  }
+  signals.invisible = 0
+  signals.invisibleInWords = 0
+  signals.invisibleRun = 0
+  signals.tags = 0
+  signals.bidi = 0
+  signals.homoglyphs = 0
   out.reset(source.length + 1)
   // The buffer's array and length live in locals while the loop runs: a field update per
   // character cost more than the copy itself.
@@ -166,13 +209,15 @@ export function normalise(input: string): NormalisedText {
     last = c
   }
   out.length = length
-  const text = out.toString()
-  // The word view reads the buffer in place rather than the string just decoded from it.
-  const { words, padded, encodedPayload, squashedPhrase } = scanWords(out.units, out.length)
-  return { text, words, paddedWords: padded, encodedPayload, squashedPhrase, signals }
+  const words = scanWords(out.units, length)
+  result.textUnits = out.units
+  result.textLength = length
+  result.paddedWords = words.padded
+  result.wordsLength = words.wordsLength
+  result.encodedPayload = words.encodedPayload
+  result.squashedPhrase = words.squashedPhrase
+  return result
 }
-
-const out = new CharBuffer()
 
 // The next character that is not invisible, so `i\u200B\u200Bg` counts as inside a word.
 function nextVisible(text: string, from: number): number {

@@ -42,19 +42,42 @@ const fakeTurns = [
   '(system)',
 ]
 
+// Where the string forms below put a text to read it as code units.
+const scratch = new CharBuffer()
+
+// The tokens and turns as code units, with the code units a token starts with marked: they are
+// looked for in the normaliser's buffer in place (normalise.ts), as decoding the text to a
+// string to search it was a third of what the detector allocated per text, and on
+// JavaScriptCore that garbage came back as collection pauses on random calls.
+const roleTokenUnits = roleTokens.map(toUnits)
+const fakeTurnUnits = fakeTurns.map(toUnits)
+const startsRoleToken = new Uint8Array(128)
+for (const token of roleTokenUnits) startsRoleToken[token[0] as number] = 1
+
+function toUnits(text: string): Uint16Array {
+  const units = new Uint16Array(text.length)
+  for (let i = 0; i < text.length; i++) units[i] = text.charCodeAt(i)
+  return units
+}
+
 /** Role and chat-template tokens anywhere, and forged system/assistant turns at line starts. */
 export function findRoleTokens(text: string): PatternHit[] {
+  scratch.assign(text)
+  return findRoleTokensIn(scratch.units, scratch.length)
+}
+
+/** `findRoleTokens` of a text in code units, from 0 to `length` (the normaliser's buffer). */
+export function findRoleTokensIn(units: Uint16Array, length: number): PatternHit[] {
   const hits: PatternHit[] = []
-  if (roleTokens.some((token) => text.includes(token)))
-    hits.push({ reason: 'role-token', weight: strong })
+  if (holdsRoleToken(units, length)) hits.push({ reason: 'role-token', weight: strong })
   let lineStart = 0
-  while (lineStart < text.length) {
-    let end = text.indexOf('\n', lineStart)
-    if (end < 0) end = text.length
+  while (lineStart < length) {
+    let end = lineStart
+    while (end < length && units[end] !== 0x0a) end++
     let i = lineStart
     // Markdown and quoting in front of the role (`> **system:**`), a bounded number of them.
-    while (i < end && i < lineStart + 8 && ' #*>-_`'.includes(text[i] as string)) i++
-    if (fakeTurns.some((turn) => text.startsWith(turn, i))) {
+    while (i < end && i < lineStart + 8 && isRoleMarkup(units[i] as number)) i++
+    if (startsWithAny(units, length, i, fakeTurnUnits)) {
       hits.push({ reason: 'fake-turn', weight: medium })
       break
     }
@@ -63,7 +86,33 @@ export function findRoleTokens(text: string): PatternHit[] {
   return hits
 }
 
-const scratch = new CharBuffer()
+// ` #*>-_` and the backtick.
+const isRoleMarkup = (c: number) =>
+  c === 0x20 || c === 0x23 || c === 0x2a || c === 0x3e || c === 0x2d || c === 0x5f || c === 0x60
+
+function holdsRoleToken(units: Uint16Array, length: number): boolean {
+  for (let at = 0; at < length; at++) {
+    const c = units[at] as number
+    if (c < 128 && startsRoleToken[c] === 1 && startsWithAny(units, length, at, roleTokenUnits))
+      return true
+  }
+  return false
+}
+
+function startsWithAny(
+  units: Uint16Array,
+  length: number,
+  at: number,
+  needles: readonly Uint16Array[],
+): boolean {
+  for (const needle of needles) {
+    if (at + needle.length > length) continue
+    let i = 0
+    while (i < needle.length && units[at + i] === needle[i]) i++
+    if (i === needle.length) return true
+  }
+  return false
+}
 
 /**
  * Long unbroken base64 or hex runs: a payload the model could be asked to decode and obey. A
