@@ -85,6 +85,11 @@ export function normalise(input: string): NormalisedText {
   }
 }
 
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x80) return false
+  return true
+}
+
 const out = new CharBuffer()
 const signals: HidingSignals = {
   invisible: 0,
@@ -112,7 +117,13 @@ const result: NormalisedUnits = {
  * The result and its buffers are reused by the next call: read them before normalising again.
  */
 export function normaliseInPlace(input: string): NormalisedUnits {
-  const source = boundedSlice(input).normalize('NFKC').toLowerCase()
+  const slice = boundedSlice(input)
+  // NFKC leaves ASCII as it is and lower-casing it only maps A-Z, which the loop below does on
+  // its own: an ASCII text is read as given, with no normalised and lower-cased copy. The two
+  // copies were most of what a call still allocated (garbage that JavaScriptCore collects in
+  // pauses on random calls). Every other text takes the copies; lower-casing ASCII again in the
+  // loop changes nothing in them.
+  const source = isAscii(slice) ? slice : slice.normalize('NFKC').toLowerCase()
   signals.invisible = 0
   signals.invisibleInWords = 0
   signals.invisibleRun = 0
@@ -134,8 +145,9 @@ export function normaliseInPlace(input: string): NormalisedUnits {
     if (c > 0x20 && c < 0x7f) {
       if (pending !== 0 && length > 0) units[length++] = pending
       pending = 0
-      units[length++] = c
-      last = c
+      const lower = c >= 0x41 && c <= 0x5a ? c + 0x20 : c
+      units[length++] = lower
+      last = lower
       run = 0
       inFlag = false
       continue
