@@ -25,6 +25,14 @@ export class CharBuffer {
     this.length = 0
   }
 
+  /** Makes room for at least `capacity` code units, keeping the contents. */
+  grow(capacity: number): void {
+    if (this.units.length >= capacity) return
+    const units = new Uint16Array(Math.max(capacity, 2 * this.units.length))
+    units.set(this.units.subarray(0, this.length))
+    this.units = units
+  }
+
   push(unit: number): void {
     this.units[this.length++] = unit
   }

@@ -1,6 +1,7 @@
 import { boundedSlice } from './bounded-slice.ts'
 import { CharBuffer, decodeUnits } from './char-buffer.ts'
 import { homoglyphs } from './homoglyphs.ts'
+import { nfkcLowerInto } from './nfkc-lower.ts'
 import { scanWords } from './word-view.ts'
 
 /** What normalisation removed or undid: evidence of hiding, used by the patterns. */
@@ -85,11 +86,7 @@ export function normalise(input: string): NormalisedText {
   }
 }
 
-function isAscii(text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x80) return false
-  return true
-}
-
+const folded = new CharBuffer()
 const out = new CharBuffer()
 const signals: HidingSignals = {
   invisible: 0,
@@ -117,20 +114,20 @@ const result: NormalisedUnits = {
  * The result and its buffers are reused by the next call: read them before normalising again.
  */
 export function normaliseInPlace(input: string): NormalisedUnits {
-  const slice = boundedSlice(input)
-  // NFKC leaves ASCII as it is and lower-casing it only maps A-Z, which the loop below does on
-  // its own: an ASCII text is read as given, with no normalised and lower-cased copy. The two
-  // copies were most of what a call still allocated (garbage that JavaScriptCore collects in
-  // pauses on random calls). Every other text takes the copies; lower-casing ASCII again in the
-  // loop changes nothing in them.
-  const source = isAscii(slice) ? slice : slice.normalize('NFKC').toLowerCase()
+  // NFKC and lower case into a reused buffer, not two new strings (nfkc-lower.ts).
+  nfkcLowerInto(boundedSlice(input), folded)
+  const n = folded.length
+  // A zero past the end reads as "no next character" to the look-aheads below.
+  folded.grow(n + 1)
+  const source = folded.units
+  source[n] = 0
   signals.invisible = 0
   signals.invisibleInWords = 0
   signals.invisibleRun = 0
   signals.tags = 0
   signals.bidi = 0
   signals.homoglyphs = 0
-  out.reset(source.length + 1)
+  out.reset(n + 1)
   // The buffer's array and length live in locals while the loop runs: a field update per
   // character cost more than the copy itself.
   const units = out.units
@@ -139,15 +136,14 @@ export function normaliseInPlace(input: string): NormalisedUnits {
   let pending = 0 // 0 none, 0x20 space, 0x0a line break
   let run = 0
   let inFlag = false
-  for (let i = 0; i < source.length; i++) {
-    const c = source.charCodeAt(i)
+  for (let i = 0; i < n; i++) {
+    const c = source[i] as number
     // The common case first: printable ASCII is copied as is.
     if (c > 0x20 && c < 0x7f) {
       if (pending !== 0 && length > 0) units[length++] = pending
       pending = 0
-      const lower = c >= 0x41 && c <= 0x5a ? c + 0x20 : c
-      units[length++] = lower
-      last = lower
+      units[length++] = c
+      last = c
       run = 0
       inFlag = false
       continue
@@ -160,7 +156,7 @@ export function normaliseInPlace(input: string): NormalisedUnits {
       continue
     }
     if (c >= 0xd800 && c <= 0xdfff) {
-      const next = source.charCodeAt(i + 1)
+      const next = source[i + 1] as number
       if (c > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) continue // lone half: drop
       i++
       const cp = (c - 0xd800) * 0x400 + (next - 0xdc00) + 0x10000
@@ -194,7 +190,7 @@ export function normaliseInPlace(input: string): NormalisedUnits {
       signals.invisible++
       run++
       if (run > signals.invisibleRun) signals.invisibleRun = run
-      if (isLatin(last) && isLatin(nextVisible(source, i + 1))) signals.invisibleInWords++
+      if (isLatin(last) && isLatin(nextVisible(source, n, i + 1))) signals.invisibleInWords++
       continue
     }
     run = 0
@@ -215,7 +211,7 @@ export function normaliseInPlace(input: string): NormalisedUnits {
     pending = 0
     const latin = c >= 0x250 && c <= 0x52f ? homoglyphs.get(c) : undefined
     if (latin !== undefined) {
-      if (isLatin(last) || isLatin(source.charCodeAt(i + 1))) signals.homoglyphs++
+      if (isLatin(last) || isLatin(source[i + 1] as number)) signals.homoglyphs++
       units[length++] = latin.charCodeAt(0)
     } else units[length++] = c
     last = c
@@ -232,9 +228,9 @@ export function normaliseInPlace(input: string): NormalisedUnits {
 }
 
 // The next character that is not invisible, so `i\u200B\u200Bg` counts as inside a word.
-function nextVisible(text: string, from: number): number {
-  for (let i = from; i < text.length && i < from + 16; i++) {
-    const c = text.charCodeAt(i)
+function nextVisible(units: Uint16Array, length: number, from: number): number {
+  for (let i = from; i < length && i < from + 16; i++) {
+    const c = units[i] as number
     if (!isInvisible(c)) return c
   }
   return 0
