@@ -23,7 +23,7 @@ export interface HidingSignals {
 /**
  * A text in the forms the patterns and the model read, as code units in buffers shared by every
  * call (valid until the next text is normalised). The detector reads them in place: decoding
- * the two views to strings was most of what a call allocated, and on JavaScriptCore the garbage
+ * the two views to strings was half of what a call allocated, and on JavaScriptCore the garbage
  * collections that allocation brings land on random calls as millisecond pauses.
  */
 export interface NormalisedUnits {

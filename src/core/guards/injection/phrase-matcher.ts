@@ -153,7 +153,7 @@ export function matchPhrases(words: string, rules: readonly PhraseRule[]): reado
 /**
  * `matchPhrases` of a word view in code units, ` words ` from 0 to `wordsLength + 2` (the word
  * view's own buffer, word-view.ts), read in place: a string of the word view per text was a
- * fifth of what the detector allocated, and JavaScriptCore pays for garbage in random pauses.
+ * quarter of what the detector allocated, and JavaScriptCore pays for garbage in random pauses.
  */
 export function matchPaddedPhrases(
   padded: Uint16Array,

@@ -46,7 +46,7 @@ const fakeTurns = [
 const scratch = new CharBuffer()
 
 // The tokens and turns as code units: they are looked for in the normaliser's buffer in place
-// (normalise.ts), as decoding the text to a string to search it was a third of what the
+// (normalise.ts), as decoding the text to a string to search it was a quarter of what the
 // detector allocated per text, and on JavaScriptCore that garbage came back as collection
 // pauses on random calls.
 const roleTokenUnits = roleTokens.map(toUnits)

@@ -40,7 +40,7 @@ const minHexRun = 128
 
 /**
  * What `scanWords` found. The object is reused by the next call: read it at once. The word view
- * stays in code units: decoding it to a string cost a fifth of the detector's allocation per
+ * stays in code units: decoding it to a string cost a quarter of the detector's allocation per
  * text, and on JavaScriptCore garbage, not work, is what makes a call slow now and then.
  */
 export interface WordScan {
