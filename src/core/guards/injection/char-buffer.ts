@@ -25,6 +25,14 @@ export class CharBuffer {
     this.length = 0
   }
 
+  /** Makes room for at least `capacity` code units, keeping the contents. */
+  grow(capacity: number): void {
+    if (this.units.length >= capacity) return
+    const units = new Uint16Array(Math.max(capacity, 2 * this.units.length))
+    units.set(this.units.subarray(0, this.length))
+    this.units = units
+  }
+
   push(unit: number): void {
     this.units[this.length++] = unit
   }
@@ -52,12 +60,17 @@ export class CharBuffer {
 
   /** The code units from `from` up to `to` as a string. */
   decode(from: number, to: number): string {
-    if (utf16) return utf16.decode(this.units.subarray(from, to))
-    let out = ''
-    for (let at = from; at < to; at += 8192) {
-      const end = Math.min(to, at + 8192)
-      out += String.fromCharCode.apply(null, this.units.subarray(at, end) as unknown as number[])
-    }
-    return out
+    return decodeUnits(this.units, from, to)
   }
+}
+
+/** UTF-16 code units from `from` up to `to` as a string, in one native call where there is one. */
+export function decodeUnits(units: Uint16Array, from: number, to: number): string {
+  if (utf16) return utf16.decode(units.subarray(from, to))
+  let out = ''
+  for (let at = from; at < to; at += 8192) {
+    const end = Math.min(to, at + 8192)
+    out += String.fromCharCode.apply(null, units.subarray(at, end) as unknown as number[])
+  }
+  return out
 }

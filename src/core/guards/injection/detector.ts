@@ -1,6 +1,6 @@
 import { findPatterns } from './find-patterns.ts'
 import type { LinearModel } from './linear-model.ts'
-import { normalise } from './normalise.ts'
+import { normaliseInPlace } from './normalise.ts'
 
 /** What the detector says about one text, before any policy is applied. */
 export interface InjectionScore {
@@ -31,9 +31,9 @@ export function createInjectionDetector(model: LinearModel, threshold: number): 
   return {
     threshold,
     score(text) {
-      const normalised = normalise(text)
-      // Before anything else can normalise a text and reuse the buffer `paddedWords` is in.
-      const logit = model.logitOfPadded(normalised.paddedWords, normalised.words.length)
+      // Buffers shared by every call: read before anything else can normalise another text.
+      const normalised = normaliseInPlace(text)
+      const logit = model.logitOfPadded(normalised.paddedWords, normalised.wordsLength)
       const hits = findPatterns(normalised)
       // Summed in hit order, as the weights always were (the float sum depends on the order).
       let weights = 0

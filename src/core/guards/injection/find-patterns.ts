@@ -1,21 +1,23 @@
-import type { NormalisedText } from './normalise.ts'
-import { matchPhrases } from './phrase-matcher.ts'
+import type { NormalisedUnits } from './normalise.ts'
+import { matchPaddedPhrases } from './phrase-matcher.ts'
 import { phraseRules, strong } from './phrase-rules.ts'
 import {
   encodedPayloadHit,
   findHiding,
-  findRoleTokens,
+  findRoleTokensIn,
   type PatternHit,
 } from './structural-patterns.ts'
 
 /**
  * Every pattern that fires on a normalised text, each reason once, strongest weight kept.
- * Phrases are matched on the word view, structure (role tokens, turns, payloads) on the text.
+ * Phrases are matched on the word view, structure (role tokens, turns, payloads) on the text,
+ * both read in the normaliser's buffers (normalise.ts).
  */
-export function findPatterns(normalised: NormalisedText): PatternHit[] {
+export function findPatterns(normalised: NormalisedUnits): PatternHit[] {
   const hits: PatternHit[] = []
-  for (const rule of matchPhrases(normalised.words, phraseRules)) keep(hits, rule)
-  for (const hit of findRoleTokens(normalised.text)) keep(hits, hit)
+  const { paddedWords, wordsLength, textUnits, textLength } = normalised
+  for (const rule of matchPaddedPhrases(paddedWords, wordsLength, phraseRules)) keep(hits, rule)
+  for (const hit of findRoleTokensIn(textUnits, textLength)) keep(hits, hit)
   for (const hit of encodedPayloadHit(normalised.encodedPayload)) keep(hits, hit)
   for (const hit of findHiding(normalised.signals)) keep(hits, hit)
   if (normalised.squashedPhrase) {

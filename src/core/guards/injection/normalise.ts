@@ -1,6 +1,7 @@
 import { boundedSlice } from './bounded-slice.ts'
-import { CharBuffer } from './char-buffer.ts'
+import { CharBuffer, decodeUnits } from './char-buffer.ts'
 import { homoglyphs } from './homoglyphs.ts'
+import { nfkcLowerInto } from './nfkc-lower.ts'
 import { scanWords } from './word-view.ts'
 
 /** What normalisation removed or undid: evidence of hiding, used by the patterns. */
@@ -19,26 +20,40 @@ export interface HidingSignals {
   homoglyphs: number
 }
 
-/** A text in the forms the patterns and the model read. */
-export interface NormalisedText {
+/**
+ * A text in the forms the patterns and the model read, as code units in buffers shared by every
+ * call (valid until the next text is normalised). The detector reads them in place: decoding
+ * the two views to strings was half of what a call allocated, and on JavaScriptCore the garbage
+ * collections that allocation brings land on random calls as millisecond pauses.
+ */
+export interface NormalisedUnits {
   /**
    * NFKC, lower case, invisible and bidi controls dropped, tag characters decoded, look-alikes
    * mapped to Latin, control characters and whitespace runs collapsed to one space (line breaks
-   * kept as one `\n`). Punctuation stays: role tokens are made of it.
+   * kept as one `\n`), as code units from 0 to `textLength`. Punctuation stays: role tokens are
+   * made of it.
    */
-  text: string
-  /** Letters and digits only, one space between words, spacing tricks undone (word-view.ts). */
-  words: string
+  textUnits: Uint16Array
+  textLength: number
   /**
-   * ` words ` as code units, 0 to `words.length + 2`, for the model (features.ts). A buffer
-   * shared by every call: read it before normalising another text.
+   * The word view (letters and digits only, one space between words, spacing tricks undone:
+   * word-view.ts) between two spaces, ` words `, as code units from 0 to `wordsLength + 2`: the
+   * form the model hashes (features.ts) and the phrases match (phrase-matcher.ts).
    */
   paddedWords: Uint16Array
-  /** A long base64 or hex run in `text`, found by the word view's pass (word-view.ts). */
+  /** The length of the word view, the spaces around it left out. */
+  wordsLength: number
+  /** A long base64 or hex run in the text, found by the word view's pass (word-view.ts). */
   encodedPayload: boolean
   /** A spelled-out override phrase in the word view, found by the same pass (word-view.ts). */
   squashedPhrase: boolean
   signals: HidingSignals
+}
+
+/** `NormalisedUnits` with the text and the word view decoded, for tools and tests. */
+export interface NormalisedText extends NormalisedUnits {
+  text: string
+  words: string
 }
 
 const isInvisible = (c: number) =>
@@ -60,23 +75,59 @@ const isLineBreak = (c: number) => c === 0x0a || c === 0x0d || c === 0x2028 || c
 const isSpace = (c: number) =>
   c <= 0x20 || (c >= 0x7f && c <= 0xa0) || c === 0x1680 || (c >= 0x2000 && c <= 0x200a)
 
+/** `normaliseInPlace` with the text and the word view as strings, and signals of its own. */
+export function normalise(input: string): NormalisedText {
+  const normalised = normaliseInPlace(input)
+  return {
+    ...normalised,
+    signals: { ...normalised.signals },
+    text: decodeUnits(normalised.textUnits, 0, normalised.textLength),
+    words: decodeUnits(normalised.paddedWords, 1, normalised.wordsLength + 1),
+  }
+}
+
+const folded = new CharBuffer()
+const out = new CharBuffer()
+const signals: HidingSignals = {
+  invisible: 0,
+  invisibleInWords: 0,
+  invisibleRun: 0,
+  tags: 0,
+  bidi: 0,
+  homoglyphs: 0,
+}
+const result: NormalisedUnits = {
+  textUnits: out.units,
+  textLength: 0,
+  paddedWords: out.units,
+  wordsLength: 0,
+  encodedPayload: false,
+  squashedPhrase: false,
+  signals,
+}
+
 /**
  * Normalises the bounded slice of `input` (bounded-slice.ts) in one linear pass after NFKC and
  * lower-casing. Safe on any string: lone surrogates are dropped, NUL and other controls become
  * spaces. Tag characters are decoded rather than dropped, so an instruction smuggled in them
  * becomes visible to the patterns; tags after a black flag (subdivision flags, 🏴) are emoji.
+ * The result and its buffers are reused by the next call: read them before normalising again.
  */
-export function normalise(input: string): NormalisedText {
-  const source = boundedSlice(input).normalize('NFKC').toLowerCase()
-  const signals: HidingSignals = {
-    invisible: 0,
-    invisibleInWords: 0,
-    invisibleRun: 0,
-    tags: 0,
-    bidi: 0,
-    homoglyphs: 0,
-  }
-  out.reset(source.length + 1)
+export function normaliseInPlace(input: string): NormalisedUnits {
+  // NFKC and lower case into a reused buffer, not two new strings (nfkc-lower.ts).
+  nfkcLowerInto(boundedSlice(input), folded)
+  const n = folded.length
+  // A zero past the end reads as "no next character" to the look-aheads below.
+  folded.grow(n + 1)
+  const source = folded.units
+  source[n] = 0
+  signals.invisible = 0
+  signals.invisibleInWords = 0
+  signals.invisibleRun = 0
+  signals.tags = 0
+  signals.bidi = 0
+  signals.homoglyphs = 0
+  out.reset(n + 1)
   // The buffer's array and length live in locals while the loop runs: a field update per
   // character cost more than the copy itself.
   const units = out.units
@@ -85,8 +136,8 @@ export function normalise(input: string): NormalisedText {
   let pending = 0 // 0 none, 0x20 space, 0x0a line break
   let run = 0
   let inFlag = false
-  for (let i = 0; i < source.length; i++) {
-    const c = source.charCodeAt(i)
+  for (let i = 0; i < n; i++) {
+    const c = source[i] as number
     // The common case first: printable ASCII is copied as is.
     if (c > 0x20 && c < 0x7f) {
       if (pending !== 0 && length > 0) units[length++] = pending
@@ -105,7 +156,7 @@ export function normalise(input: string): NormalisedText {
       continue
     }
     if (c >= 0xd800 && c <= 0xdfff) {
-      const next = source.charCodeAt(i + 1)
+      const next = source[i + 1] as number
       if (c > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) continue // lone half: drop
       i++
       const cp = (c - 0xd800) * 0x400 + (next - 0xdc00) + 0x10000
@@ -139,7 +190,7 @@ export function normalise(input: string): NormalisedText {
       signals.invisible++
       run++
       if (run > signals.invisibleRun) signals.invisibleRun = run
-      if (isLatin(last) && isLatin(nextVisible(source, i + 1))) signals.invisibleInWords++
+      if (isLatin(last) && isLatin(nextVisible(source, n, i + 1))) signals.invisibleInWords++
       continue
     }
     run = 0
@@ -160,24 +211,26 @@ export function normalise(input: string): NormalisedText {
     pending = 0
     const latin = c >= 0x250 && c <= 0x52f ? homoglyphs.get(c) : undefined
     if (latin !== undefined) {
-      if (isLatin(last) || isLatin(source.charCodeAt(i + 1))) signals.homoglyphs++
+      if (isLatin(last) || isLatin(source[i + 1] as number)) signals.homoglyphs++
       units[length++] = latin.charCodeAt(0)
     } else units[length++] = c
     last = c
   }
   out.length = length
-  const text = out.toString()
-  // The word view reads the buffer in place rather than the string just decoded from it.
-  const { words, padded, encodedPayload, squashedPhrase } = scanWords(out.units, out.length)
-  return { text, words, paddedWords: padded, encodedPayload, squashedPhrase, signals }
+  const words = scanWords(out.units, length)
+  result.textUnits = out.units
+  result.textLength = length
+  result.paddedWords = words.padded
+  result.wordsLength = words.wordsLength
+  result.encodedPayload = words.encodedPayload
+  result.squashedPhrase = words.squashedPhrase
+  return result
 }
 
-const out = new CharBuffer()
-
 // The next character that is not invisible, so `i\u200B\u200Bg` counts as inside a word.
-function nextVisible(text: string, from: number): number {
-  for (let i = from; i < text.length && i < from + 16; i++) {
-    const c = text.charCodeAt(i)
+function nextVisible(units: Uint16Array, length: number, from: number): number {
+  for (let i = from; i < length && i < from + 16; i++) {
+    const c = units[i] as number
     if (!isInvisible(c)) return c
   }
   return 0

@@ -1,3 +1,4 @@
+import { CharBuffer } from './char-buffer.ts'
 import type { PhraseRule } from './phrase-rules.ts'
 
 // Leetspeak digits and the letters they stand for (`1gn0r3` -> `ignore`), by digit.
@@ -82,18 +83,19 @@ function compile(rules: readonly PhraseRule[]): CompiledRules {
 let tokenIds = new Int32Array(1024)
 let matched = new Uint8Array(64)
 
-// Numbers the words of `words` (split at every space, as `split(' ')` would) into `tokenIds`,
-// undoing leetspeak in words that mix letters and digits, and returns how many there are.
-function numberWords(words: string, rules: CompiledRules): number {
-  if (tokenIds.length < words.length + 1) tokenIds = new Int32Array(words.length + 1)
+// Numbers the words of `units` from `from` to `to` (split at every space, as `split(' ')` would)
+// into `tokenIds`, undoing leetspeak in words that mix letters and digits, and returns how many
+// there are.
+function numberWords(units: Uint16Array, from: number, to: number, rules: CompiledRules): number {
+  if (tokenIds.length < to - from + 1) tokenIds = new Int32Array(to - from + 1)
   const { table, mask, vocabulary } = rules
   let count = 0
-  let start = 0
+  let start = from
   let h = fnvOffset
   let digits = false
   let letters = false
-  for (let i = 0; i <= words.length; i++) {
-    const c = i < words.length ? words.charCodeAt(i) : 0x20
+  for (let i = from; i <= to; i++) {
+    const c = i < to ? (units[i] as number) : 0x20
     if (c !== 0x20) {
       h = Math.imul(h ^ c, fnvPrime)
       if (c >= 0x30 && c <= 0x39) digits = true
@@ -103,12 +105,12 @@ function numberWords(words: string, rules: CompiledRules): number {
     const unleet = digits && letters
     if (unleet) {
       h = fnvOffset
-      for (let p = start; p < i; p++) h = Math.imul(h ^ leetOf(words.charCodeAt(p)), fnvPrime)
+      for (let p = start; p < i; p++) h = Math.imul(h ^ leetOf(units[p] as number), fnvPrime)
     }
     let id = -1
     for (let at = (h >>> 0) & mask; table[at] !== 0; at = (at + 1) & mask) {
       const candidate = (table[at] as number) - 1
-      if (sameWord(vocabulary[candidate] as string, words, start, i, unleet)) {
+      if (sameWord(vocabulary[candidate] as string, units, start, i, unleet)) {
         id = candidate
         break
       }
@@ -127,29 +129,54 @@ const leetOf = (c: number) =>
 
 function sameWord(
   word: string,
-  text: string,
+  units: Uint16Array,
   start: number,
   end: number,
   unleet: boolean,
 ): boolean {
   if (word.length !== end - start) return false
   for (let i = 0; i < word.length; i++) {
-    const c = text.charCodeAt(start + i)
+    const c = units[start + i] as number
     if (word.charCodeAt(i) !== (unleet ? leetOf(c) : c)) return false
   }
   return true
 }
 
+const scratch = new CharBuffer()
+
+/** The rules that match `words` (a word view), each once: `matchPaddedPhrases` of a string. */
+export function matchPhrases(words: string, rules: readonly PhraseRule[]): readonly PhraseRule[] {
+  scratch.assign(words)
+  return matchPhrasesIn(scratch.units, 0, scratch.length, rules)
+}
+
 /**
- * The rules that match `words` (a word view), each once. A rule is tried from every word in
- * its first slot, and each later slot looks at most `gap + 1` words ahead, so the work is
- * linear in the number of words (times a small constant per rule). Words are compared by
- * number, not as strings: one hash per word, and no array of word strings.
+ * `matchPhrases` of a word view in code units, ` words ` from 0 to `wordsLength + 2` (the word
+ * view's own buffer, word-view.ts), read in place: a string of the word view per text was a
+ * quarter of what the detector allocated, and JavaScriptCore pays for garbage in random pauses.
  */
-export function matchPhrases(words: string, rules: readonly PhraseRule[]): PhraseRule[] {
-  if (words === '') return []
+export function matchPaddedPhrases(
+  padded: Uint16Array,
+  wordsLength: number,
+  rules: readonly PhraseRule[],
+): readonly PhraseRule[] {
+  return matchPhrasesIn(padded, 1, wordsLength + 1, rules)
+}
+
+const none: readonly PhraseRule[] = []
+
+// A rule is tried from every word in its first slot, and each later slot looks at most `gap + 1`
+// words ahead, so the work is linear in the number of words (times a small constant per rule).
+// Words are compared by number, not as strings: one hash per word, and no array of word strings.
+function matchPhrasesIn(
+  units: Uint16Array,
+  from: number,
+  to: number,
+  rules: readonly PhraseRule[],
+): readonly PhraseRule[] {
+  if (from === to) return none
   const index = compile(rules)
-  const count = numberWords(words, index)
+  const count = numberWords(units, from, to, index)
   if (matched.length < rules.length) matched = new Uint8Array(rules.length)
   matched.fill(0)
   let found = 0
@@ -163,7 +190,7 @@ export function matchPhrases(words: string, rules: readonly PhraseRule[]): Phras
       }
     }
   }
-  if (found === 0) return []
+  if (found === 0) return none
   const hits: PhraseRule[] = []
   for (let rule = 0; rule < rules.length; rule++)
     if (matched[rule] === 1) hits.push(rules[rule] as PhraseRule)

@@ -1,4 +1,4 @@
-import { CharBuffer } from './char-buffer.ts'
+import { CharBuffer, decodeUnits } from './char-buffer.ts'
 import { squashedPhrases } from './phrase-rules.ts'
 import { squashedAutomaton } from './squashed-matcher.ts'
 
@@ -38,15 +38,20 @@ const classOf = (c: number): number => {
 const minBase64Run = 100
 const minHexRun = 128
 
-/** What `scanWords` found. The object is reused by the next call: read it at once. */
+/**
+ * What `scanWords` found. The object is reused by the next call: read it at once. The word view
+ * stays in code units: decoding it to a string cost a quarter of the detector's allocation per
+ * text, and on JavaScriptCore garbage, not work, is what makes a call slow now and then.
+ */
 export interface WordScan {
-  /** The word view. */
-  words: string
   /**
-   * ` words `: the word view between two spaces as code units, from 0 to `words.length + 2`,
-   * the form the model hashes (features.ts). A shared buffer, valid until the next scan.
+   * ` words `: the word view between two spaces as code units, from 0 to `wordsLength + 2`,
+   * the form the model hashes (features.ts) and the phrases match (phrase-matcher.ts). A shared
+   * buffer, valid until the next scan.
    */
   padded: Uint16Array
+  /** The length of the word view, the spaces around it left out. */
+  wordsLength: number
   /** A long base64 or hex run was seen (see structural-patterns.ts). */
   encodedPayload: boolean
   /** The words' letters, spaces left out, hold one of `squashedPhrases` (phrase-rules.ts). */
@@ -55,8 +60,8 @@ export interface WordScan {
 
 const out = new CharBuffer()
 const result: WordScan = {
-  words: '',
   padded: new Uint16Array(2),
+  wordsLength: 0,
   encodedPayload: false,
   squashedPhrase: false,
 }
@@ -134,11 +139,11 @@ export function scanWords(units: Uint16Array, length: number): WordScan {
   out.length = written + 1
   if (singleRun) {
     joinSpelledOut(words, written)
-    result.words = joined.decode(1, joined.length - 1)
     result.padded = joined.units
+    result.wordsLength = joined.length - 2
   } else {
-    result.words = out.decode(1, written)
     result.padded = words
+    result.wordsLength = written - 1
   }
   result.encodedPayload = payload
   result.squashedPhrase = found === 1
@@ -166,7 +171,8 @@ const input = new CharBuffer()
 /** The word view of a normalised text given as a string (`scanWords` is the detector's path). */
 export function wordView(text: string): string {
   input.assign(text)
-  return scanWords(input.units, input.length).words
+  const { padded, wordsLength } = scanWords(input.units, input.length)
+  return decodeUnits(padded, 1, wordsLength + 1)
 }
 
 const joined = new CharBuffer()
