@@ -205,7 +205,7 @@ export async function createServices(
   // The run log polls its store while tailing: it gets the plain store, not a span per poll.
   const runLog = observeRunLog(
     createRunLog({
-      kv: plainMemory.kv,
+      kv: plainMemory.runKv,
       ttlMs: config.RUN_TTL_SECONDS * 1000,
       // Each write is a network round trip only when the store is remote.
       appendIntervalMs: config.UPSTASH_REDIS_REST_URL ? config.RUN_APPEND_INTERVAL_MS : 0,

@@ -202,6 +202,20 @@ export function kvStoreContract(name: string, makeSubject: () => Promise<KvContr
       expect(await store.range(list, 0, -1)).toEqual(tricky)
     })
 
+    it('changes and refuses values as JSON does, whichever backend', async () => {
+      const k = key()
+      const at = new Date(5)
+      await store.set(k, { at, gone: undefined, list: [undefined, 1], nan: Number.NaN })
+      expect(await store.get(k)).toStrictEqual({ at: at.toISOString(), list: [null, 1], nan: null })
+      const list = key()
+      await store.append(list, [{ at }])
+      expect(await store.range(list, 0, -1)).toStrictEqual([{ at: at.toISOString() }])
+      const cyclic: Record<string, unknown> = {}
+      cyclic.self = cyclic
+      await expectStoreError(store.set(key(), cyclic), 'kv_invalid_argument')
+      await expectStoreError(store.append(key(), [10n]), 'kv_invalid_argument')
+    })
+
     it('rejects arguments no backend can honour', async () => {
       await expectStoreError(store.set(key(), undefined), 'kv_invalid_argument')
       await expectStoreError(store.set(key(), 1, { ttlMs: 0 }), 'kv_invalid_argument')

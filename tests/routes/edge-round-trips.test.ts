@@ -57,7 +57,7 @@ describe.skipIf(!ready)('edge round trips of one warm chat turn', () => {
       // At most one write a minute, and always one at the end: each turn below makes exactly
       // two appends (its first event at once, the rest when it ends) on any machine. In
       // production RUN_APPEND_INTERVAL_MS makes that one write per interval of streaming.
-      runLog: createRunLog({ kv: services.memory.kv, appendIntervalMs: 60_000 }),
+      runLog: createRunLog({ kv: services.memory.runKv, appendIntervalMs: 60_000 }),
     }))
   }, 60_000)
 

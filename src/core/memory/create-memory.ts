@@ -24,6 +24,13 @@ import { createUpstashTextIndex } from './upstash-text-index.ts'
 /** The three memories, and how to describe them. */
 export interface Memory {
   kv: KvStore
+  /**
+   * Where run logs live: `kv` itself when that is remote. When `kv` is this process's own, a
+   * store of their own, bounded apart: every completion leaves a run log behind, and a burst
+   * of them would otherwise evict, least recently used first, the rate-limit counters, spend
+   * budgets, breaker states and sessions that share `kv`.
+   */
+  runKv: KvStore
   /** The Upstash Redis client behind `kv`, when it is Upstash (the limiter uses it directly). */
   redis?: Redis
   /** The prefix `kv` puts before its keys in Redis. */
@@ -70,12 +77,17 @@ const lostOnRestart = 'kept in process memory; lost on restart'
 // when the service is down; two quick retries ride out a blip and then fail as a StoreError.
 const upstashRetry = { retries: 2, backoff: (attempt: number) => 50 * 2 ** attempt }
 
-/**
- * The embedded store's bound by size: run logs (every stateless completion's too) live for
- * their TTL, so by count alone a busy hour kept hundreds of MB; past this the least recently
- * used keys go first, while live runs, written last, stay.
- */
+/** The embedded working memory's bound by size: past it the least recently used keys go. */
 const embeddedKvMaxBytes = 16 * 1024 * 1024
+
+/**
+ * The embedded run logs' bound by size (their JSON text). Run logs (every stateless
+ * completion's too) live for their TTL, so by count alone a busy hour kept hundreds of MB; past
+ * this the least recently used runs go first, while live runs, written last, stay. Some
+ * thousands of recent runs: minutes of ordinary traffic. Under load the collector lets the heap
+ * grow to about twice what is live, so each MiB here costs more than a MiB of RSS.
+ */
+const embeddedRunKvMaxBytes = 4 * 1024 * 1024
 
 /**
  * Picks each store from the configuration: Upstash and Neon when their variables are set,
@@ -175,6 +187,7 @@ export function createMemory(options: {
 
   return {
     kv,
+    runKv: redis ? kv : createInMemoryKvStore({ maxBytes: embeddedRunKvMaxBytes }),
     ...(redis ? { redis } : {}),
     kvPrefix,
     history,

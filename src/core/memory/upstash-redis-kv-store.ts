@@ -8,6 +8,7 @@ import {
   invalidKvArgument,
   wrongKvType,
 } from './kv-store-errors.ts'
+import { kvValueText } from './kv-value-text.ts'
 import { upstashStoreError } from './upstash-store-error.ts'
 
 /** Options of `createUpstashRedisKvStore`. */
@@ -19,17 +20,6 @@ export interface UpstashRedisKvStoreOptions {
   redis: Redis
   /** Prepended verbatim to every key, e.g. `outpost:`. */
   prefix: string
-}
-
-function encode(value: unknown): string {
-  let text: string | undefined
-  try {
-    text = JSON.stringify(value)
-  } catch (error) {
-    throw invalidKvArgument('The value cannot be stored: it is not JSON-serialisable', error)
-  }
-  if (text === undefined) throw invalidKvArgument(`A ${typeof value} cannot be stored`)
-  return text
 }
 
 function decode(text: unknown): unknown {
@@ -102,7 +92,7 @@ export function createUpstashRedisKvStore(options: UpstashRedisKvStoreOptions): 
     set: (key: string, value: unknown, setOptions: KvSetOptions = {}) =>
       call('set', key, async () => {
         const px = checkTtlMs(setOptions.ttlMs)
-        const text = encode(value)
+        const text = kvValueText(value)
         const nx = setOptions.ifAbsent === true
         const answer =
           px === undefined
@@ -130,7 +120,7 @@ export function createUpstashRedisKvStore(options: UpstashRedisKvStoreOptions): 
     append: (key, values, appendOptions = {}) =>
       call('append', key, async () => {
         const px = checkTtlMs(appendOptions.ttlMs)
-        const items = values.map(encode)
+        const items = values.map(kvValueText)
         if (items.length === 0) return integer(await redis.llen(k(key)))
         if (px === undefined) return integer(await redis.rpush(k(key), ...items))
         const [length] = await redis

@@ -130,6 +130,23 @@ describe('in-memory KvStore', () => {
     expect(await store.get('keep')).toBe(kilobyte)
   })
 
+  it('counts the bytes of what it holds: the JSON text of values and list items', async () => {
+    const store = createInMemoryKvStore({ maxBytes: 3000 })
+    const zeros = Array.from({ length: 1000 }, () => 0)
+    await store.set('small', 1)
+    // 2001 characters of JSON (a thousand numbers would be many times that as objects).
+    await store.set('zeros', zeros)
+    await store.append('list', [zeros.slice(0, 200)])
+    expect(await store.length('list')).toBe(1)
+    expect(await store.get('zeros')).toHaveLength(1000)
+    expect(await store.get('small')).toBe(1)
+    // 401 characters more pass the bound: the least recently used key goes.
+    await store.append('list', [zeros.slice(0, 200)])
+    expect(await store.get('zeros')).toBeUndefined()
+    expect(await store.get('small')).toBe(1)
+    expect(await store.length('list')).toBe(2)
+  })
+
   it('keeps one value larger than maxBytes rather than nothing', async () => {
     const store = createInMemoryKvStore({ maxBytes: 100 })
     await store.set('small', 1)
