@@ -6,6 +6,7 @@ import type { ChatRequest, ModelEvent } from '../models/chat-model.ts'
 import type { CacheMark } from '../models/fallback.ts'
 import { modelChoice } from '../models/model-choice.ts'
 import type { RouteDecision } from '../models/router.ts'
+import { tappedStream } from '../models/tapped-stream.ts'
 import type { RunLog } from '../runs/run-log.ts'
 import { createRunRecorder, type RunOutcome } from '../runs/run-recorder.ts'
 import { modelEventsOf } from './completion-events.ts'
@@ -88,20 +89,19 @@ export async function startCompletionRun(
   }
   if (started.route) recorder.record(routeEvent(started.route))
 
-  async function* events(): AsyncGenerator<ModelEvent> {
-    try {
-      for await (const event of started.events) {
-        turn.model(event, started.model, started.route, started.cache)
-        yield event
-      }
+  // The run follows the events as they pass, with no generator step of its own per chunk.
+  const events = tappedStream(started.events, {
+    item: (event) => turn.model(event, started.model, started.route, started.cache),
+    end: () => {
       turn.ended('done', started.model)
-    } catch (error) {
-      turn.failed(error, started.model)
-      throw error
-    } finally {
       close()
-    }
-  }
+    },
+    error: (error) => {
+      turn.failed(error, started.model)
+      close()
+    },
+    left: close,
+  })
   return {
     runId,
     settled,
@@ -113,7 +113,7 @@ export async function startCompletionRun(
     get cache() {
       return started.cache
     },
-    events: events(),
+    events,
   }
 }
 

@@ -73,19 +73,36 @@ export async function startCompletion(
     first = modelEvent(step.value)
     if (first) break
   }
-  // One loop per event, not a helper call per event: this runs for every chunk streamed.
-  async function* events(): AsyncGenerator<ModelEvent> {
-    try {
-      if (!first) return
-      sent = true
-      yield first
-      for (let step = await iterator.next(); !step.done; step = await iterator.next()) {
-        const event = modelEvent(step.value)
-        if (event) yield event
+  // An iterator by hand, not an async generator: this runs for every chunk streamed, and a
+  // generator step costs a few promise turns more.
+  const events: AsyncIterableIterator<ModelEvent> = {
+    async next(): Promise<IteratorResult<ModelEvent>> {
+      if (first) {
+        const event = first
+        first = undefined
+        sent = true
+        return { done: false, value: event }
       }
-    } finally {
+      if (!sent) return { done: true, value: undefined }
+      try {
+        for (let step = await iterator.next(); !step.done; step = await iterator.next()) {
+          const event = modelEvent(step.value)
+          if (event) return { done: false, value: event }
+        }
+      } catch (error) {
+        // A restart refused mid-answer leaves the call open: end it before failing.
+        await iterator.return?.(undefined)
+        throw error
+      }
+      return { done: true, value: undefined }
+    },
+    async return(): Promise<IteratorResult<ModelEvent>> {
       await iterator.return?.(undefined)
-    }
+      return { done: true, value: undefined }
+    },
+    [Symbol.asyncIterator]() {
+      return this
+    },
   }
   return {
     route,
@@ -95,7 +112,7 @@ export async function startCompletion(
     get cache() {
       return cache
     },
-    events: events(),
+    events,
   }
 }
 

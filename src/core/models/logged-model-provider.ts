@@ -1,7 +1,8 @@
 import type { Logger } from '../telemetry/logger.ts'
-import type { ChatModel, ChatRequest, ModelEvent } from './chat-model.ts'
+import type { ChatModel, ChatRequest } from './chat-model.ts'
 import type { ModelProvider } from './model-provider.ts'
 import { ProviderError } from './provider-error.ts'
+import { tappedStream } from './tapped-stream.ts'
 
 /**
  * Wraps a `ModelProvider` so operators see a provider that fails, not only the user who gets
@@ -31,19 +32,11 @@ export function loggedModelProvider(models: ModelProvider, logger: Logger): Mode
     logger.info('model provider answering again', { provider: model.provider })
   }
 
-  async function* watched(
-    model: ChatModel,
-    request: ChatRequest,
-    signal?: AbortSignal,
-  ): AsyncGenerator<ModelEvent> {
-    try {
-      yield* model.stream(request, signal)
-    } catch (error) {
-      failed(model, error)
-      throw error
-    }
-    answered(model)
-  }
+  const watched = (model: ChatModel, request: ChatRequest, signal?: AbortSignal) =>
+    tappedStream(model.stream(request, signal), {
+      error: (error) => failed(model, error),
+      end: () => answered(model),
+    })
 
   return {
     ping: (provider, signal) => models.ping(provider, signal),

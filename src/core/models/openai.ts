@@ -17,7 +17,7 @@ import {
 import { ProviderError } from './provider-error.ts'
 import { truncatedStream } from './provider-failure.ts'
 import { sdkFailure } from './sdk-failure.ts'
-import { sseEvents } from './sse-events.ts'
+import { type SseEvent, sseEvents } from './sse-events.ts'
 
 /** Options of `createOpenAiModel`. */
 export interface OpenAiModelOptions {
@@ -72,7 +72,7 @@ export function createOpenAiModel(options: OpenAiModelOptions): ChatModel {
         return
       }
       // The request is sent (by `streamChat` or the SDK), an HTTP error turned into the SDK's
-      // error classes; the body is read here, by hand (see `streamChunks`).
+      // error classes; the body is read here, by hand (see `sseEvents`).
       const streamParams: OpenAI.Chat.Completions.ChatCompletionCreateParamsStreaming = {
         ...params,
         stream: true,
@@ -85,11 +85,21 @@ export function createOpenAiModel(options: OpenAiModelOptions): ChatModel {
             release: () => {},
           }
       try {
-        const chunks = streamChunks(sent.response)
         const calls = new Map<number, { id: string; name: string; args: string }>()
         let finish: string | undefined
         let usage: ModelEvent | undefined
-        for await (const chunk of chunks) {
+        let done = false
+        // The body's events read in this loop, not through a generator of chunks: every layer
+        // of async generators between the upstream and the client costs each chunk a few
+        // promise turns.
+        for await (const sse of sent.response.body ? sseEvents(sent.response.body) : []) {
+          // Read to the end after `[DONE]`: cancelling a body can cost the pooled connection.
+          if (done) continue
+          const chunk = parsedChunk(sse, sent.response)
+          if (chunk === DONE) {
+            done = true
+            continue
+          }
           if (chunk.usage) usage = usageEvent(chunk.usage)
           const choice = chunk.choices[0]
           if (!choice) continue
@@ -127,25 +137,18 @@ export function createOpenAiModel(options: OpenAiModelOptions): ChatModel {
 
 type Chunk = OpenAI.Chat.Completions.ChatCompletionChunk
 
+/** What `parsedChunk` returns for the `[DONE]` that ends a stream. */
+const DONE = Symbol('done')
+
 /**
- * The chunks of a chat-completions stream, read as the SDK's `Stream` reads them (`[DONE]`
- * ends it; an `error` event or a chunk carrying `error` throws its `APIError`), with a lean
- * decoder instead of the SDK's.
+ * One event of a chat-completions stream, read as the SDK's `Stream` reads it: `[DONE]` ends
+ * the stream; an `error` event or a chunk carrying `error` throws its `APIError`.
  */
-async function* streamChunks(response: Response): AsyncGenerator<Chunk> {
-  if (!response.body) return
-  let done = false
-  for await (const sse of sseEvents(response.body)) {
-    // Read to the end after `[DONE]`: cancelling a body can cost the pooled connection.
-    if (done) continue
-    if (sse.data.startsWith('[DONE]')) {
-      done = true
-      continue
-    }
-    const data = JSON.parse(sse.data)
-    if (sse.event === 'error' || (sse.event === null && data?.error)) {
-      throw new APIError(undefined, data.error, data.message, response.headers)
-    }
-    yield data as Chunk
+function parsedChunk(sse: SseEvent, response: Response): Chunk | typeof DONE {
+  if (sse.data.startsWith('[DONE]')) return DONE
+  const data = JSON.parse(sse.data)
+  if (sse.event === 'error' || (sse.event === null && data?.error)) {
+    throw new APIError(undefined, data.error, data.message, response.headers)
   }
+  return data as Chunk
 }

@@ -1,4 +1,3 @@
-import { HEARTBEAT, withHeartbeat } from './heartbeat.ts'
 import { STALLED_WRITE_MS, STREAM_BUFFER_BYTES } from './stalled-writes.ts'
 
 /**
@@ -28,32 +27,49 @@ export interface StreamHeartbeat {
   text: string
 }
 
-async function* beating(pieces: AsyncIterable<string>, heartbeat: StreamHeartbeat) {
-  for await (const piece of withHeartbeat(pieces, heartbeat.everyMs)) {
-    yield piece === HEARTBEAT ? heartbeat.text : piece
-  }
-}
-
 /**
  * A streamed response body from an async sequence of strings. Stops pulling (and aborts
  * `controller`, which stops the run-log tail) when the client goes away. With `heartbeat`,
  * its text fills every silence, so the connection never looks idle.
+ *
+ * The heartbeat is one timer per stream that enqueues its text itself while a pull waits on
+ * the source, so the pieces pass straight from the source to the body: a wrapper that merged
+ * beats into the sequence (`withHeartbeat`) cost every piece a generator step and a promise.
+ * A reader that is not reading (the queue full, no pull waiting) gets no beats, as before.
  */
 export function textStream(
   source: (signal: AbortSignal) => AsyncIterable<string>,
   requestSignal?: AbortSignal,
   heartbeat?: StreamHeartbeat,
 ): ReadableStream<Uint8Array> {
-  const pieces = heartbeat ? (signal: AbortSignal) => beating(source(signal), heartbeat) : source
   const controller = new AbortController()
   requestSignal?.addEventListener('abort', () => controller.abort(), { once: true })
   const encoder = new TextEncoder()
   let iterator: AsyncIterator<string> | undefined
   // Set while the queue is full: a reader that takes nothing for too long is cut off.
   let stalled: ReturnType<typeof setTimeout> | undefined
+  // When the pull now waiting on the source began to wait; undefined while none waits.
+  let waitingSince: number | undefined
+  let beat: ReturnType<typeof setTimeout> | undefined
+  const beatAfter = (ms: number, stream: ReadableStreamDefaultController<Uint8Array>) => {
+    if (!heartbeat) return
+    beat = setTimeout(() => {
+      if (waitingSince === undefined) return beatAfter(heartbeat.everyMs, stream)
+      const silent = Date.now() - waitingSince
+      if (silent < heartbeat.everyMs) return beatAfter(heartbeat.everyMs - silent, stream)
+      stream.enqueue(encoder.encode(heartbeat.text))
+      waitingSince = Date.now()
+      beatAfter(heartbeat.everyMs, stream)
+    }, ms)
+  }
+  const stop = () => {
+    clearTimeout(stalled)
+    clearTimeout(beat)
+  }
   const watch = (stream: ReadableStreamDefaultController<Uint8Array>) => {
     if ((stream.desiredSize ?? 1) > 0) return
     stalled = setTimeout(() => {
+      stop()
       controller.abort()
       stream.error(new Error('the reader stopped reading'))
       void iterator?.return?.()
@@ -63,25 +79,34 @@ export function textStream(
     {
       async pull(stream) {
         clearTimeout(stalled)
-        iterator ??= pieces(controller.signal)[Symbol.asyncIterator]()
+        if (!iterator) {
+          iterator = source(controller.signal)[Symbol.asyncIterator]()
+          beatAfter(heartbeat?.everyMs ?? 0, stream)
+        }
         try {
           // Pieces may be empty: pull until there is something to send, so the stream never
           // stalls waiting for a pull that the queue will not ask for.
           for (;;) {
+            if (heartbeat) waitingSince = Date.now()
             const next = await iterator.next()
-            if (next.done) return stream.close()
+            waitingSince = undefined
+            if (next.done) {
+              stop()
+              return stream.close()
+            }
             if (next.value) {
               stream.enqueue(encoder.encode(next.value))
               return watch(stream)
             }
           }
         } catch (error) {
+          stop()
           controller.abort()
           stream.error(error)
         }
       },
       async cancel() {
-        clearTimeout(stalled)
+        stop()
         controller.abort()
         await iterator?.return?.()
       },

@@ -7,7 +7,7 @@ import { gateDeps } from '../../core/request-deps.ts'
 import { toAppError } from '../../middleware/error-response.tsx'
 import { openAiErrorBody } from '../../middleware/surface-error-body.ts'
 import { setGuardHeader } from '../http/guard-header.ts'
-import { HEARTBEAT, sseKeepAlive, withHeartbeat } from '../http/heartbeat.ts'
+import { sseKeepAlive } from '../http/heartbeat.ts'
 import { bearerSecurity, createOpenApiApp } from '../http/openapi-app.ts'
 import { requestContext } from '../http/request-context.ts'
 import { sseHeaders, textStream } from '../http/sse-frame.ts'
@@ -92,17 +92,14 @@ export const chatCompletionsRoutes = createOpenApiApp().openapi(completions, asy
     model: () => completion.model,
     includeUsage: body.stream_options?.include_usage === true,
   })
-  const heartbeatMs = c.get('services').config.STREAM_HEARTBEAT_MS
+  const heartbeat = { everyMs: c.get('services').config.STREAM_HEARTBEAT_MS, text: sseKeepAlive }
   // A body the runtime pulls from (no writer racing a transform stream per chunk); its
   // cancellation, when the client goes away, ends the events and so the run.
   async function* pieces(): AsyncGenerator<string> {
     try {
       // Chunks are JSON (no raw newline): one `data:` line each, written as is.
       yield `data: ${chunker.start()}\n\n`
-      for await (const event of withHeartbeat(completion.events, heartbeatMs)) {
-        if (event === HEARTBEAT) yield sseKeepAlive
-        else yield chunkFrames(chunker.event(event))
-      }
+      for await (const event of completion.events) yield chunkFrames(chunker.event(event))
       yield 'data: [DONE]\n\n'
     } catch (thrown) {
       // Headers are gone: the failure travels in the stream, as OpenAI sends it.
@@ -111,7 +108,7 @@ export const chatCompletionsRoutes = createOpenApiApp().openapi(completions, asy
       yield `data: ${JSON.stringify(openAiErrorBody(error, message))}\n\n`
     }
   }
-  return c.body(textStream(pieces), 200, sseHeaders) as never
+  return c.body(textStream(pieces, undefined, heartbeat), 200, sseHeaders) as never
 })
 
 /** The `data:` frames of an event's chunks, as one piece (usually one chunk, or none). */

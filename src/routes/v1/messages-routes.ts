@@ -7,7 +7,7 @@ import { gateDeps } from '../../core/request-deps.ts'
 import { toAppError } from '../../middleware/error-response.tsx'
 import { anthropicErrorBody } from '../../middleware/surface-error-body.ts'
 import { setGuardHeader } from '../http/guard-header.ts'
-import { HEARTBEAT, sseKeepAlive, withHeartbeat } from '../http/heartbeat.ts'
+import { sseKeepAlive } from '../http/heartbeat.ts'
 import { createOpenApiApp } from '../http/openapi-app.ts'
 import { requestContext } from '../http/request-context.ts'
 import { sseHeaders, textStream } from '../http/sse-frame.ts'
@@ -80,7 +80,8 @@ export const messagesRoutes = createOpenApiApp().openapi(messages, async (c) => 
   }
 
   const framer = createAnthropicFramer({ id, model: () => completion.model })
-  const heartbeatMs = c.get('services').config.STREAM_HEARTBEAT_MS
+  // Anthropic's own keep-alive is a `ping` event; a comment is what every SSE client skips.
+  const heartbeat = { everyMs: c.get('services').config.STREAM_HEARTBEAT_MS, text: sseKeepAlive }
   // Frames' data is JSON (no raw newline): one `data:` line each.
   const frame = (f: { event: string; data: unknown }) =>
     `event: ${f.event}\ndata: ${JSON.stringify(f.data)}\n\n`
@@ -89,11 +90,7 @@ export const messagesRoutes = createOpenApiApp().openapi(messages, async (c) => 
   async function* pieces(): AsyncGenerator<string> {
     try {
       yield frame(framer.start())
-      for await (const event of withHeartbeat(completion.events, heartbeatMs)) {
-        // Anthropic's own keep-alive is a `ping` event; a comment is what every SSE client skips.
-        if (event === HEARTBEAT) yield sseKeepAlive
-        else yield framer.event(event).map(frame).join('')
-      }
+      for await (const event of completion.events) yield framer.event(event).map(frame).join('')
     } catch (thrown) {
       // Headers are gone: the failure travels in the stream, as Anthropic sends it.
       const error = toAppError(thrown)
@@ -101,5 +98,5 @@ export const messagesRoutes = createOpenApiApp().openapi(messages, async (c) => 
       yield frame({ event: 'error', data: anthropicErrorBody(error, message) })
     }
   }
-  return c.body(textStream(pieces), 200, sseHeaders) as never
+  return c.body(textStream(pieces, undefined, heartbeat), 200, sseHeaders) as never
 })

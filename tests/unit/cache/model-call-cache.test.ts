@@ -112,6 +112,18 @@ describe('the response cache in a turn', () => {
     expect(calls).toHaveLength(3)
   })
 
+  it('hands a call it may not serve the model stream itself, with no step of its own', async () => {
+    const upstreamStream = (async function* () {})()
+    const cache = createModelCallCache({
+      kv: createInMemoryKvStore(),
+      upstream: () => upstreamStream,
+    })
+    const call = cache.bind({ tenant: 't', policy: defaultCachePolicy, defer: () => {} })
+    const options = { models: { get: async () => scriptedModel().model, ping: async () => {} } }
+    const request: ChatRequest = { messages: [{ role: 'user', content: 'hi' }] }
+    expect(call(options, catalog.tiers.fast.slice(0, 1), request)).toBe(upstreamStream)
+  })
+
   it('coalesces identical calls in flight and hands every follower the same events', async () => {
     const kv = createInMemoryKvStore()
     const cache = createModelCallCache({ kv })
