@@ -2,6 +2,7 @@ import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
 import type { Context, MiddlewareHandler } from 'hono'
 import { matchedRoutes } from 'hono/route'
 import type { AppEnv } from '../app-env.ts'
+import { whenBodyEnds } from './stream-end-listeners.ts'
 
 /**
  * Measures each request by method, matched route pattern (never the raw path, which would
@@ -39,8 +40,13 @@ export function requestTelemetry(options: { now?: () => number } = {}): Middlewa
         { method, route, status: String(status) },
         (now() - started) / 1000,
       )
-      if (c.res.headers.get('content-type')?.startsWith('text/event-stream') && c.res.body) {
-        c.res = countOpenStream(c.res, telemetry.metrics.openConnections)
+      // The type first: asking a JSON answer for its body can make a stream of it.
+      const body = c.res.headers.get('content-type')?.startsWith('text/event-stream')
+        ? c.res.body
+        : null
+      if (body) {
+        const close = openStream(telemetry.metrics.openConnections)
+        if (!whenBodyEnds(body, close)) c.res = withEnd(c.res, body, close)
       }
       if (span) {
         span.updateName(`${method} ${route}`)
@@ -68,20 +74,25 @@ function routeOf(c: Context<AppEnv>): string {
   return 'unmatched'
 }
 
-function countOpenStream(
-  response: Response,
-  gauge: { add(labels: { kind: string }, value: number): void },
-): Response {
+/** Counts one open event stream; the function it returns uncounts it (once). */
+function openStream(gauge: { add(labels: { kind: string }, value: number): void }): () => void {
   const labels = { kind: 'sse' }
   gauge.add(labels, 1)
   let open = true
-  const close = () => {
+  return () => {
     if (open) gauge.add(labels, -1)
     open = false
   }
+}
+
+/**
+ * The response with its body behind a stream that calls `close` when the body ends: for a
+ * body that does not announce its end itself (or has already ended).
+ */
+function withEnd(response: Response, body: ReadableStream<Uint8Array>, close: () => void) {
   // A client that goes away cancels the stream; one that reads to the end sees `done`.
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader()
-  const body = new ReadableStream<Uint8Array>({
+  const reader = body.getReader()
+  const watched = new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
         const { done, value } = await reader.read()
@@ -98,5 +109,5 @@ function countOpenStream(
       return reader.cancel(reason)
     },
   })
-  return new Response(body, response)
+  return new Response(watched, response)
 }

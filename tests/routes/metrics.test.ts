@@ -144,6 +144,39 @@ describe('GET /metrics', () => {
     expect(value(await scrape(), open)).toBe(0)
   })
 
+  it('counts the text streams of /v1 until they end or the client leaves', async () => {
+    const mock = await startMockLlm()
+    try {
+      const local = await createApiApp({ METRICS_TOKEN: token, OPENAI_BASE_URL: `${mock.url}/v1` })
+      const open = 'outpost_open_connections{kind="sse"}'
+      const slow = { kind: 'text' as const, text: 'one two three four five six', chunkDelayMs: 20 }
+      mock.script([slow, slow])
+      const { secret } = await local.user('v1-sse')
+      const ask = () =>
+        local.fetch('/v1/chat/completions', {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${secret}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify({
+            model: 'local:mock-1',
+            stream: true,
+            messages: [{ role: 'user', content: 'count' }],
+          }),
+        })
+      const read = await ask()
+      expect(value(await scrape(local), open)).toBe(1)
+      expect(await read.text()).toContain('[DONE]')
+      expect(value(await scrape(local), open)).toBe(0)
+      const left = await ask()
+      const reader = (left.body as ReadableStream<Uint8Array>).getReader()
+      await reader.read()
+      expect(value(await scrape(local), open)).toBe(1)
+      await reader.cancel()
+      expect(value(await scrape(local), open)).toBe(0)
+    } finally {
+      await mock.close()
+    }
+  })
+
   it('counts provider errors and the fallbacks they cause', async () => {
     const mock = await startMockLlm()
     try {

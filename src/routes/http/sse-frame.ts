@@ -1,3 +1,4 @@
+import { announcesEnd, endedListeners } from '../../middleware/stream-end-listeners.ts'
 import { STALLED_WRITE_MS, STREAM_BUFFER_BYTES } from './stalled-writes.ts'
 
 /**
@@ -36,6 +37,8 @@ export interface StreamHeartbeat {
  * the source, so the pieces pass straight from the source to the body: a wrapper that merged
  * beats into the sequence (`withHeartbeat`) cost every piece a generator step and a promise.
  * A reader that is not reading (the queue full, no pull waiting) gets no beats, as before.
+ *
+ * The stream announces its end (`whenBodyEnds`), so the open-stream gauge needs no wrapper.
  */
 export function textStream(
   source: (signal: AbortSignal) => AsyncIterable<string>,
@@ -62,9 +65,11 @@ export function textStream(
       beatAfter(heartbeat.everyMs, stream)
     }, ms)
   }
+  // Every way the stream ends passes here: read to the end, failed, stalled or cancelled.
   const stop = () => {
     clearTimeout(stalled)
     clearTimeout(beat)
+    endedListeners(body)
   }
   const watch = (stream: ReadableStreamDefaultController<Uint8Array>) => {
     if ((stream.desiredSize ?? 1) > 0) return
@@ -75,7 +80,7 @@ export function textStream(
       void iterator?.return?.()
     }, STALLED_WRITE_MS)
   }
-  return new ReadableStream<Uint8Array>(
+  const body = new ReadableStream<Uint8Array>(
     {
       async pull(stream) {
         clearTimeout(stalled)
@@ -113,4 +118,6 @@ export function textStream(
     },
     new ByteLengthQueuingStrategy({ highWaterMark: STREAM_BUFFER_BYTES }),
   )
+  announcesEnd(body)
+  return body
 }
