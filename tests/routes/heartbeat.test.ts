@@ -1,35 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { HEARTBEAT, withHeartbeat } from '../../src/routes/http/heartbeat.ts'
 import { textStream } from '../../src/routes/http/sse-frame.ts'
+import { STREAM_BUFFER_BYTES } from '../../src/routes/http/stalled-writes.ts'
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-describe('withHeartbeat', () => {
-  it('fills each silence with a beat and keeps every item in order', async () => {
-    async function* slow() {
-      yield 'a'
-      await pause(60)
-      yield 'b'
-    }
-    const seen: unknown[] = []
-    for await (const item of withHeartbeat(slow(), 15)) seen.push(item)
-    expect(seen[0]).toBe('a')
-    expect(seen.at(-1)).toBe('b')
-    expect(seen.filter((item) => item === HEARTBEAT).length).toBeGreaterThanOrEqual(2)
-  })
-
-  it('passes a failure of the source on', async () => {
-    async function* failing(): AsyncGenerator<string> {
-      yield 'a'
-      await pause(5)
-      throw new Error('boom')
-    }
-    await expect(async () => {
-      for await (const _ of withHeartbeat(failing(), 50)) {
-      }
-    }).rejects.toThrow('boom')
-  })
-
+describe('textStream heartbeat', () => {
   it('sends the keep-alive text through a text stream while the source is silent', async () => {
     const body = textStream(
       async function* () {
@@ -47,7 +22,7 @@ describe('withHeartbeat', () => {
 })
 
 describe('textStream buffering', () => {
-  it('queues at most about 64 KB for a reader that does not read', async () => {
+  it('queues at most about STREAM_BUFFER_BYTES for a reader that does not read', async () => {
     let produced = 0
     const body = textStream(async function* () {
       for (;;) {
@@ -57,7 +32,7 @@ describe('textStream buffering', () => {
     })
     const reader = body.getReader()
     await pause(50)
-    expect(produced).toBeLessThanOrEqual(66)
+    expect(produced).toBeLessThanOrEqual(STREAM_BUFFER_BYTES / 1024 + 2)
     await reader.cancel()
   })
 })

@@ -7,7 +7,7 @@ import { answerFrame } from '../../views/answer-frame.tsx'
 import { newAnswerState } from '../../views/answer-state.ts'
 import { answerIds } from '../../views/live-answer.tsx'
 import { RegenerateSlot } from '../../views/regenerate-form.tsx'
-import { sseKeepAlive } from '../http/heartbeat.ts'
+import { sseHeartbeat } from '../http/heartbeat.ts'
 import { sseFrame, sseHeaders, textStream } from '../http/sse-frame.ts'
 import { guestContext, renderToString } from './guest-context.ts'
 
@@ -28,7 +28,7 @@ export const runEventRoutes = new Hono<AppEnv>().get('/c/:id/runs/:runId/events'
   const runId = c.req.param('runId')
   const { logged } = await getRun(deps, ownerId, runId, { conversationId: id })
   const after = resumeAfter(c.req.header('Last-Event-ID'), c.req.query('after'))
-  const keepAlive = { everyMs: c.var.services.config.STREAM_HEARTBEAT_MS, text: sseKeepAlive }
+  const keepAlive = sseHeartbeat(c.var.services.config)
   const body = textStream(
     async function* (signal) {
       if (!logged) {

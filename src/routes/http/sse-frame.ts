@@ -35,7 +35,7 @@ export interface StreamHeartbeat {
  *
  * The heartbeat is one timer per stream that enqueues its text itself while a pull waits on
  * the source, so the pieces pass straight from the source to the body: a wrapper that merged
- * beats into the sequence (`withHeartbeat`) cost every piece a generator step and a promise.
+ * beats into the sequence cost every piece a generator step and a promise.
  * A reader that is not reading (the queue full, no pull waiting) gets no beats, as before.
  *
  * The stream announces its end (`whenBodyEnds`), so the open-stream gauge needs no wrapper.

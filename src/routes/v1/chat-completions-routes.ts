@@ -7,7 +7,7 @@ import { gateDeps } from '../../core/request-deps.ts'
 import { toAppError } from '../../middleware/error-response.tsx'
 import { openAiErrorBody } from '../../middleware/surface-error-body.ts'
 import { setGuardHeader } from '../http/guard-header.ts'
-import { sseKeepAlive } from '../http/heartbeat.ts'
+import { sseHeartbeat } from '../http/heartbeat.ts'
 import { bearerSecurity, createOpenApiApp } from '../http/openapi-app.ts'
 import { requestContext } from '../http/request-context.ts'
 import { sseHeaders, textStream } from '../http/sse-frame.ts'
@@ -92,7 +92,7 @@ export const chatCompletionsRoutes = createOpenApiApp().openapi(completions, asy
     model: () => completion.model,
     includeUsage: body.stream_options?.include_usage === true,
   })
-  const heartbeat = { everyMs: c.get('services').config.STREAM_HEARTBEAT_MS, text: sseKeepAlive }
+  const heartbeat = sseHeartbeat(c.get('services').config)
   // A body the runtime pulls from (no writer racing a transform stream per chunk); its
   // cancellation, when the client goes away, ends the events and so the run.
   async function* pieces(): AsyncGenerator<string> {

@@ -7,7 +7,7 @@ import { gateDeps } from '../../core/request-deps.ts'
 import { toAppError } from '../../middleware/error-response.tsx'
 import { anthropicErrorBody } from '../../middleware/surface-error-body.ts'
 import { setGuardHeader } from '../http/guard-header.ts'
-import { sseKeepAlive } from '../http/heartbeat.ts'
+import { sseHeartbeat } from '../http/heartbeat.ts'
 import { createOpenApiApp } from '../http/openapi-app.ts'
 import { requestContext } from '../http/request-context.ts'
 import { sseHeaders, textStream } from '../http/sse-frame.ts'
@@ -81,7 +81,7 @@ export const messagesRoutes = createOpenApiApp().openapi(messages, async (c) => 
 
   const framer = createAnthropicFramer({ id, model: () => completion.model })
   // Anthropic's own keep-alive is a `ping` event; a comment is what every SSE client skips.
-  const heartbeat = { everyMs: c.get('services').config.STREAM_HEARTBEAT_MS, text: sseKeepAlive }
+  const heartbeat = sseHeartbeat(c.get('services').config)
   // Frames' data is JSON (no raw newline): one `data:` line each.
   const frame = (f: { event: string; data: unknown }) =>
     `event: ${f.event}\ndata: ${JSON.stringify(f.data)}\n\n`
