@@ -21,6 +21,7 @@ import type { StoreDescription } from './memory/store-description.ts'
 import { withWorkingMemory } from './memory/working-memory.ts'
 import { createModels, type Models } from './models/create-models.ts'
 import type { ProviderName } from './models/model-catalog.ts'
+import type { ProviderFetch } from './models/provider-fetch.ts'
 import { observeGate } from './observe/observe-gate.ts'
 import { observeInjectionGuard } from './observe/observe-injection-guard.ts'
 import { observeModelProvider } from './observe/observe-model-provider.ts'
@@ -34,7 +35,7 @@ import { createRunLog, type RunLog } from './runs/run-log.ts'
 import type { RuntimeName } from './runtime-name.ts'
 import { createLogger, type Logger } from './telemetry/logger.ts'
 import { createTelemetry, parseOtlpHeaders, type Telemetry } from './telemetry/telemetry.ts'
-import { tracePropagatingFetch } from './telemetry/trace-propagating-fetch.ts'
+import { tracePropagatingFetch, traceProviderFetch } from './telemetry/trace-propagating-fetch.ts'
 import type { ToolRegistry } from './tools/registry.ts'
 import type { Toolbox } from './tools/toolbox.ts'
 
@@ -95,6 +96,8 @@ export interface PlatformCapabilities {
   runtime: RuntimeName
   /** Whether the runtime has a file system for embedded stores (not on Workers). */
   hasFileSystem: boolean
+  /** The runtime's own transport for direct provider calls, when cheaper than its `fetch`. */
+  providerFetch?: ProviderFetch
   /**
    * The migrated SQL database for this configuration (PGlite under DATA_DIR, or DATABASE_URL),
    * opened once by the runtime entry. Absent on Workers.
@@ -179,7 +182,11 @@ export async function createServices(
     demo: { wordDelayMs: config.DEMO_WORD_DELAY_MS },
     logger,
     // Provider requests carry the active span's traceparent.
-    fetch: telemetry.tracing ? tracePropagatingFetch(telemetry.tracing) : undefined,
+    fetch: tracing ? tracePropagatingFetch(tracing) : undefined,
+    providerFetch:
+      tracing && platform.providerFetch
+        ? traceProviderFetch(tracing, platform.providerFetch)
+        : platform.providerFetch,
   })
   const models: Models = {
     ...modelParts,

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http'
 import { serve as serveNode } from '@hono/node-server'
 import { serveStatic } from '@hono/node-server/serve-static'
+import { nodeProviderFetch } from './node-provider-fetch.ts'
 import { createNodeWebSockets } from './node-websocket.ts'
 import { serve } from './serve.ts'
 
@@ -10,6 +11,7 @@ await serve({
   runtime: 'node',
   env: { ...process.env },
   hasFileSystem: true,
+  providerFetch: nodeProviderFetch(),
   staticFiles: serveStatic({ root: './public' }),
   upgradeWebSocket: webSockets.upgradeWebSocket,
   listen: (fetch, config) =>

@@ -3,6 +3,7 @@ import type { UpgradeWebSocket } from 'hono/ws'
 import { createApp } from '../app.ts'
 import { type Bindings, type Config, parseConfig } from '../core/config.ts'
 import { ConfigError } from '../core/errors.ts'
+import type { ProviderFetch } from '../core/models/provider-fetch.ts'
 import type { RuntimeName } from '../core/runtime-name.ts'
 import { createLogger, type Logger } from '../core/telemetry/logger.ts'
 import { createOpenSockets } from '../routes/socket/open-sockets.ts'
@@ -30,6 +31,8 @@ export interface ServeOptions {
   env: Bindings
   /** False where the disk is read-only or absent (Deno Deploy): embedded stores stay in memory. */
   hasFileSystem: boolean
+  /** The runtime's own transport for direct provider calls, when cheaper than its `fetch`. */
+  providerFetch?: ProviderFetch
   staticFiles: MiddlewareHandler
   /** The runtime's WebSocket upgrade, for `/chat`. */
   upgradeWebSocket?: UpgradeWebSocket
@@ -82,6 +85,7 @@ export async function serve(options: ServeOptions): Promise<void> {
       onShutdown: (task) => shutdownTasks.push(task),
       runtime: options.runtime,
       hasFileSystem: options.hasFileSystem,
+      providerFetch: options.providerFetch,
       describeDatabase: () => (embedded ? { backend: 'pglite', hasVector: true } : undefined),
       openDatabase: () => {
         // A failed open is retried by the next request rather than remembered forever.

@@ -8,6 +8,7 @@ import { createModelClassifier } from './intent-classifier.ts'
 import { loggedModelProvider } from './logged-model-provider.ts'
 import type { ModelCatalog } from './model-catalog.ts'
 import { type ClientFactories, createModelProvider, type ModelProvider } from './model-provider.ts'
+import type { ProviderFetch } from './provider-fetch.ts'
 import { createRouter, type Router } from './router.ts'
 
 /** Everything `createModels` needs: catalog options plus shared state and switches. */
@@ -23,6 +24,8 @@ export interface CreateModelsOptions extends CatalogOptions {
   logger?: Logger
   /** The fetch of the default SDK clients (see `ModelProviderOptions.fetch`). */
   fetch?: FetchFunction
+  /** The direct OpenAI calls' transport (see `ModelProviderOptions.providerFetch`). */
+  providerFetch?: ProviderFetch
 }
 
 /** The model half of the services: what `runTurn` takes as `router`, `models`, `breaker`. */
@@ -45,6 +48,7 @@ export function createModels(options: CreateModelsOptions): Models {
     clients: options.clients,
     logger: options.logger,
     fetch: options.fetch,
+    providerFetch: options.providerFetch,
   })
   const models = options.logger ? loggedModelProvider(provider, options.logger) : provider
   const fast = catalog.tiers.fast[0]

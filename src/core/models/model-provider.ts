@@ -8,6 +8,7 @@ import type { ChatModel } from './chat-model.ts'
 import type { DemoModelOptions } from './demo.ts'
 import { createLazyCache } from './lazy-cache.ts'
 import type { ModelCatalog, ProviderConnection, ProviderName } from './model-catalog.ts'
+import type { ProviderFetch } from './provider-fetch.ts'
 
 /** Hands out chat models by catalog id, building SDK clients lazily and sharing them. */
 export interface ModelProvider {
@@ -38,6 +39,11 @@ export interface ModelProviderOptions {
    * `traceparent` to every provider request.
    */
   fetch?: FetchFunction
+  /**
+   * What the direct OpenAI calls send with (see `ProviderFetch`): the runtime's own transport
+   * when it has a cheaper one. `fetch` when absent.
+   */
+  providerFetch?: ProviderFetch
 }
 
 /**
@@ -112,7 +118,8 @@ export function createModelProvider(options: ModelProviderOptions): ModelProvide
     const direct = options.clients?.openai
       ? undefined
       : await import('./openai-direct-completion.ts')
-    const fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init))
+    const fetch: ProviderFetch =
+      options.providerFetch ?? options.fetch ?? ((input, init) => globalThis.fetch(input, init))
     return createOpenAiModel({
       client: client as OpenAI,
       model,

@@ -5,7 +5,7 @@ import {
   APIUserAbortError,
   type OpenAI,
 } from 'openai'
-import type { FetchFunction } from '../telemetry/fetch-function.ts'
+import type { ProviderFetch, ProviderResponse } from './provider-fetch.ts'
 
 type Params = OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming
 type StreamParams = OpenAI.Chat.Completions.ChatCompletionCreateParamsStreaming
@@ -21,12 +21,12 @@ export type CompleteChat = (params: Params, signal?: AbortSignal) => Promise<Com
 export type StreamChat = (
   params: StreamParams,
   signal?: AbortSignal,
-) => Promise<{ response: Response; release: () => void }>
+) => Promise<{ response: ProviderResponse; release: () => void }>
 
 type Send = (
   params: Params | StreamParams,
   signal: AbortSignal | undefined,
-) => Promise<{ response: Response; release: () => void }>
+) => Promise<{ response: ProviderResponse; release: () => void }>
 
 /**
  * Non-streaming chat completions sent with one plain `fetch`, on the client's base URL, key
@@ -36,7 +36,7 @@ type Send = (
  * headers are built once. Failures are the SDK's own error classes (`APIError.generate` for
  * an HTTP error, as the SDK makes them), so the adapter maps them as before.
  */
-export function directChatCompletions(client: OpenAI, fetch: FetchFunction): CompleteChat {
+export function directChatCompletions(client: OpenAI, fetch: ProviderFetch): CompleteChat {
   const send = directSend(client, fetch)
   return async (params, signal) => {
     const { response, release } = await send(params, signal)
@@ -52,11 +52,11 @@ export function directChatCompletions(client: OpenAI, fetch: FetchFunction): Com
  * Streaming chat completions sent the same way (see `directChatCompletions`): the SDK's
  * request path was 5–8% of a streaming gateway's CPU. The caller reads the body.
  */
-export function directChatStream(client: OpenAI, fetch: FetchFunction): StreamChat {
+export function directChatStream(client: OpenAI, fetch: ProviderFetch): StreamChat {
   return directSend(client, fetch)
 }
 
-function directSend(client: OpenAI, fetch: FetchFunction): Send {
+function directSend(client: OpenAI, fetch: ProviderFetch): Send {
   const url = `${client.baseURL.replace(/\/+$/, '')}/chat/completions`
   const headers: Record<string, string> = {
     accept: 'application/json',
@@ -75,7 +75,7 @@ function directSend(client: OpenAI, fetch: FetchFunction): Send {
     // Until the body is read, the caller going away still cancels the request.
     const release = () => signal?.removeEventListener('abort', abort)
     const timer = setTimeout(abort, client.timeout)
-    let response: Response
+    let response: ProviderResponse
     try {
       response = await fetch(url, {
         method: 'POST',

@@ -16,6 +16,7 @@ import {
 } from './openai-request.ts'
 import { ProviderError } from './provider-error.ts'
 import { truncatedStream } from './provider-failure.ts'
+import type { ProviderResponse } from './provider-fetch.ts'
 import { sdkFailure } from './sdk-failure.ts'
 import { type SseEvent, sseEvents } from './sse-events.ts'
 
@@ -144,7 +145,7 @@ const DONE = Symbol('done')
  * One event of a chat-completions stream, read as the SDK's `Stream` reads it: `[DONE]` ends
  * the stream; an `error` event or a chunk carrying `error` throws its `APIError`.
  */
-function parsedChunk(sse: SseEvent, response: Response): Chunk | typeof DONE {
+function parsedChunk(sse: SseEvent, response: ProviderResponse): Chunk | typeof DONE {
   if (sse.data.startsWith('[DONE]')) return DONE
   const data = JSON.parse(sse.data)
   if (sse.event === 'error' || (sse.event === null && data?.error)) {

@@ -11,8 +11,10 @@ export interface SseEvent {
  * a busy gateway's CPU while streaming; this reads each decoded character once. Leaving
  * early (`return()`) cancels the body, so the upstream request ends too.
  */
-export async function* sseEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<SseEvent> {
-  const reader = body.getReader()
+export async function* sseEvents(
+  body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>,
+): AsyncGenerator<SseEvent> {
+  const reader = chunkReader(body)
   const decoder = new TextDecoder()
   let buffer = ''
   let event: string | null = null
@@ -88,6 +90,30 @@ export async function* sseEvents(body: ReadableStream<Uint8Array>): AsyncGenerat
     }
   } finally {
     if (!finished) await reader.cancel().catch(() => {})
-    reader.releaseLock()
+    reader.release()
+  }
+}
+
+interface ChunkReader {
+  read(): Promise<IteratorResult<Uint8Array, unknown>>
+  cancel(): Promise<unknown>
+  release(): void
+}
+
+/** One way to read either kind of body: a web stream through its own reader, else its iterator. */
+function chunkReader(body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>): ChunkReader {
+  if ('getReader' in body) {
+    const reader = body.getReader()
+    return {
+      read: () => reader.read() as Promise<IteratorResult<Uint8Array, unknown>>,
+      cancel: () => reader.cancel(),
+      release: () => reader.releaseLock(),
+    }
+  }
+  const iterator = body[Symbol.asyncIterator]()
+  return {
+    read: () => iterator.next(),
+    cancel: async () => iterator.return?.(),
+    release: () => {},
   }
 }

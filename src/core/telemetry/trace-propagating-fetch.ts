@@ -12,3 +12,15 @@ export function tracePropagatingFetch(tracing: Tracing): FetchFunction {
     return fetch(input, { ...init, headers })
   }
 }
+
+/** The same for a transport whose requests carry their headers as a record (`ProviderFetch`). */
+export function traceProviderFetch<Init extends { headers: Record<string, string> }, Result>(
+  tracing: Tracing,
+  inner: (url: string, init: Init) => Result,
+): (url: string, init: Init) => Result {
+  return (url, init) => {
+    const headers = new Headers(init.headers)
+    tracing.inject(headers)
+    return inner(url, { ...init, headers: Object.fromEntries(headers) })
+  }
+}
