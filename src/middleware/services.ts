@@ -33,17 +33,17 @@ export function servicesMiddleware(options: {
       pending.catch(() => built.delete(bindings))
     }
     const shared = await pending
-    const requestServices: RequestServices = {
-      ...shared,
-      // Spans and metric changes made by background work are handed on when it ends (on
-      // Workers the isolate may stop right after).
-      defer: (p) =>
-        deferOn(
-          c,
-          shared,
-          p.finally(() => shared.telemetry.settle()),
-        ),
-    }
+    // The shared services as the prototype, not copied: a copy of their thirty-odd fields was
+    // about 1% of a gateway request's CPU. Nothing enumerates them.
+    const requestServices: RequestServices = Object.create(shared)
+    // Spans and metric changes made by background work are handed on when it ends (on
+    // Workers the isolate may stop right after).
+    requestServices.defer = (p) =>
+      deferOn(
+        c,
+        shared,
+        p.finally(() => shared.telemetry.settle()),
+      )
     c.set('services', requestServices)
     await next()
   }

@@ -13,7 +13,7 @@ await serve({
     // Bun's default idle timeout (10 s) cut streams while a model thinks; heartbeats keep
     // streams busy, so this only frees silent keep-alive sockets.
     const server = Bun.serve({
-      fetch: (request, bun) => fetch(request, bun.requestIP(request)?.address),
+      fetch: (request, bun) => fetch(request, () => bun.requestIP(request)?.address),
       websocket,
       port: config.PORT,
       hostname: config.HOST,

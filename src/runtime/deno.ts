@@ -11,7 +11,7 @@ await serve({
   listen: (fetch, config) => {
     const server = Deno.serve(
       { port: config.PORT, hostname: config.HOST, onListen: () => {} },
-      (request, info) => fetch(request, (info.remoteAddr as Deno.NetAddr).hostname),
+      (request, info) => fetch(request, () => (info.remoteAddr as Deno.NetAddr).hostname),
     )
     // shutdown() stops accepting and waits for in-flight responses; aborting would cut them.
     return { close: () => server.shutdown() }

@@ -18,7 +18,8 @@ await serve({
     new Promise((resolve, reject) => {
       const server = serveNode(
         {
-          fetch: (request, bindings) => fetch(request, bindings.incoming.socket.remoteAddress),
+          fetch: (request, bindings) =>
+            fetch(request, () => bindings.incoming.socket.remoteAddress),
           port: config.PORT,
           hostname: config.HOST,
         },

@@ -36,9 +36,15 @@ export interface ServeOptions {
   staticFiles: MiddlewareHandler
   /** The runtime's WebSocket upgrade, for `/chat`. */
   upgradeWebSocket?: UpgradeWebSocket
-  /** Starts serving; the runtime passes each request's peer address along with it. */
+  /**
+   * Starts serving; the runtime passes each request's peer address along with it, as a
+   * function: it is asked for by few requests (`/metrics`, a new guest), and costs a lookup.
+   */
   listen(
-    fetch: (request: Request, remoteAddress?: string) => Response | Promise<Response>,
+    fetch: (
+      request: Request,
+      remoteAddress?: () => string | undefined,
+    ) => Response | Promise<Response>,
     config: Config,
   ): Listener | Promise<Listener>
   onSignal(signal: 'SIGTERM' | 'SIGINT', handler: () => void): void
@@ -66,7 +72,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   const logger = createLogger({ level: config.LOG_LEVEL })
   enableAsyncContext()
   // Peer addresses by request, for `/metrics` without a token (loopback only).
-  const remoteAddresses = new WeakMap<Request, string>()
+  const remoteAddresses = new WeakMap<Request, () => string | undefined>()
   const background = createBackgroundTasks()
   const sockets = createOpenSockets()
   const embedded = options.hasFileSystem && !config.DATABASE_URL
@@ -110,7 +116,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     compression: { brotli: brotliStream },
     upgradeWebSocket: options.upgradeWebSocket,
     sockets,
-    remoteAddress: (c) => remoteAddresses.get(c.req.raw),
+    remoteAddress: (c) => remoteAddresses.get(c.req.raw)?.(),
   })
   // Another Outpost (or `npm run keys`) holding the embedded database is refused at start, as
   // before it was opened lazily: serving without it would lose data.

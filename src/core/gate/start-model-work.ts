@@ -61,15 +61,12 @@ export async function startModelWork<W extends ModelWork>(
   let result: ModelWorkResults[ModelWork['kind']]
   try {
     // Everything started here logs with the request's id (and the run's, once it has one).
-    result = await within<ModelWorkResults[ModelWork['kind']]>(async () =>
-      start(
-        await bindTools(reuseModelCalls({ ...deps, logger }, context, work), context),
-        context,
-        work,
-        answer,
-        admission.flagged,
-      ),
-    )
+    result = await within<ModelWorkResults[ModelWork['kind']]>(async () => {
+      const reusing = reuseModelCalls({ ...deps, logger }, context, work)
+      // A stateless completion returns tool calls to its client and runs none of ours.
+      const bound = work.kind === 'completion' ? reusing : await bindTools(reusing, context)
+      return start(bound, context, work, answer, admission.flagged)
+    })
   } catch (thrown) {
     const outcome = { kind: 'not-started' as const, error: asAppError(thrown) }
     ended(outcome)
