@@ -86,8 +86,9 @@ describe.skipIf(!ready)('edge round trips of one warm chat turn', () => {
   // The Redis requests of the run log and the model breaker, the same on both run surfaces.
   const runLogWrites = [
     'multi-exec RPUSH,PEXPIRE', // append: the turn's first event, at once
-    'multi-exec RPUSH,PEXPIRE', // append: every other event, when the turn ends
-    'multi-exec RPUSH,PEXPIRE', // finish: the end marker, which closes every reader's tail
+    // finish: every other event, when the turn ends, and in the same write the end marker,
+    // which closes every reader's tail
+    'multi-exec RPUSH,PEXPIRE',
     'pipeline GET,GET', // breaker: is the model's circuit open, and its failure count
     'pipeline SET', // finish: the run record, status final
     'pipeline SET', // create: the run record
@@ -223,8 +224,7 @@ describe.skipIf(!ready)('edge round trips of one warm chat turn', () => {
       redis: [
         // The completion is a short-lived run (issue 11): its log is written behind the answer,
         // never awaited by it: the record (create, finish) and the events in batches; an
-        // answer quicker than the append interval in one batch, then the end marker.
-        'multi-exec RPUSH,PEXPIRE',
+        // answer quicker than the append interval in one batch, with the end marker.
         'multi-exec RPUSH,PEXPIRE',
         'pipeline GET,GET', // breaker: is the model's circuit open, and its failures
         'pipeline SET',

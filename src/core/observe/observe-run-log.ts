@@ -1,3 +1,4 @@
+import type { AgentEvent } from '../agent/agent-event.ts'
 import type { RunLog } from '../runs/run-log.ts'
 import type { OutpostMetrics } from '../telemetry/outpost-metrics.ts'
 
@@ -6,6 +7,11 @@ import type { OutpostMetrics } from '../telemetry/outpost-metrics.ts'
  * not finished) and fallbacks (the `retry` events of a turn).
  */
 export function observeRunLog(inner: RunLog, metrics: OutpostMetrics): RunLog {
+  const countFallbacks = (events: readonly AgentEvent[]) => {
+    for (const event of events) {
+      if (event.type === 'retry') metrics.fallbacks.add({ from: event.from, to: event.to })
+    }
+  }
   return {
     ...inner,
     async create(options) {
@@ -14,14 +20,13 @@ export function observeRunLog(inner: RunLog, metrics: OutpostMetrics): RunLog {
       return run
     },
     async append(runId, events, options) {
-      for (const event of events) {
-        if (event.type === 'retry') metrics.fallbacks.add({ from: event.from, to: event.to })
-      }
+      countFallbacks(events)
       return inner.append(runId, events, options)
     },
-    async finish(runId, status) {
+    async finish(runId, status, events) {
+      if (events) countFallbacks(events)
       try {
-        await inner.finish(runId, status)
+        await inner.finish(runId, status, events)
       } finally {
         metrics.activeRuns.add({}, -1)
       }

@@ -39,7 +39,11 @@ export interface RunLog {
     events: readonly AgentEvent[],
     options?: { ttlMs?: number },
   ): Promise<number>
-  finish(runId: string, status: FinalRunStatus): Promise<void>
+  /**
+   * Marks the run final. `events` not appended yet go in the same write as the end, so a
+   * run's last batch and its end cost one append, not two.
+   */
+  finish(runId: string, status: FinalRunStatus, events?: readonly AgentEvent[]): Promise<void>
   info(runId: string): Promise<RunInfo | undefined>
   /** Entries with `seq > afterSeq`, at most `limit` of them. */
   read(runId: string, afterSeq?: number, limit?: number): Promise<RunEntry[]>
@@ -178,7 +182,7 @@ export function createRunLog(options: RunLogOptions): RunLog {
       return length
     },
 
-    async finish(id, status) {
+    async finish(id, status, events = []) {
       const run = live.get(id) ?? (await info(id))
       if (!run) throw new NotFoundError(`Run ${id} not found`)
       live.delete(id)
@@ -187,9 +191,9 @@ export function createRunLog(options: RunLogOptions): RunLog {
       await kv.set(keys(id).info, { ...run, status, updatedAt: at }, { ttlMs: runTtl })
       // The end goes into the events list too (renewing its expiry), so a reader learns it
       // from the read it makes anyway, without asking for the record.
-      await kv.append(keys(id).events, [{ at, end: status } satisfies LoggedItem], {
-        ttlMs: runTtl,
-      })
+      const items: LoggedItem[] = events.map((event) => ({ at, event }))
+      items.push({ at, end: status })
+      await kv.append(keys(id).events, items, { ttlMs: runTtl })
       wake(id, true)
     },
 

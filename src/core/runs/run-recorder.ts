@@ -91,6 +91,8 @@ export function createRunRecorder(
       .then(async () => {
         const wait = lastWrite + interval - now()
         if (!ending && wait > 0) await pause(wait)
+        // Once the run is ending, its last batch goes with the end, in one write (see close).
+        if (ending) return
         const batch = pending
         pending = []
         if (batch.length === 0) return
@@ -130,11 +132,21 @@ export function createRunRecorder(
     async close(fallback = 'failed') {
       ending = true
       hurry()
-      await flush()
-      const final = lost ? 'failed' : (status ?? fallback)
+      // Every write already queued lands first; what is still pending goes with the end.
+      for (let chain = writing; ; chain = writing) {
+        await chain
+        if (chain === writing) break
+      }
+      const last = pending
+      pending = []
+      let final = lost ? 'failed' : (status ?? fallback)
       if (lost) options.logger?.error('run events not stored', { run_id: runId })
-      await runLog.finish(runId, final).catch((failure: unknown) => {
+      await runLog.finish(runId, final, last).catch((failure: unknown) => {
         const code = (failure as { code?: unknown } | undefined)?.code
+        if (last.length > 0 && !lost) {
+          options.logger?.error('run events not stored', { run_id: runId })
+          final = 'failed'
+        }
         options.logger?.error('run not finished', {
           run_id: runId,
           code: typeof code === 'string' ? code : 'unknown',
