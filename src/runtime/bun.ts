@@ -1,4 +1,5 @@
 import { serveStatic, upgradeWebSocket, websocket } from 'hono/bun'
+import { collectWhenIdle } from './collect-when-idle.ts'
 import { serve } from './serve.ts'
 
 const env: Record<string, unknown> = { ...process.env }
@@ -23,10 +24,16 @@ await serve({
     // every request shares (the services cache keys on its identity), and not enumerable, so
     // it is never read as configuration or printed.
     Object.defineProperty(env, 'server', { value: server })
+    const stopCollecting = collectWhenIdle({
+      inFlight: () => server.pendingRequests,
+      residentBytes: () => process.memoryUsage.rss(),
+      collect: () => Bun.gc(true),
+    })
     return {
       close: async () => {
         // stop() refuses new connections; in-flight requests run on. Once none is left, close
         // idle keep-alive sockets instead of waiting for their timeout.
+        stopCollecting()
         void server.stop()
         while (server.pendingRequests > 0) await new Promise((r) => setTimeout(r, 50))
         await server.stop(true)
