@@ -48,6 +48,8 @@ export type { StoreDescription }
 export interface Services {
   readonly config: Config
   readonly runtime: RuntimeName
+  /** Text streams write straight to the socket (see `PlatformCapabilities.directStreams`). */
+  readonly directStreams: boolean
   readonly logger: Logger
   /** Spans (when a collector is configured) and the metrics behind `/metrics`. */
   readonly telemetry: Telemetry
@@ -98,6 +100,11 @@ export interface PlatformCapabilities {
   hasFileSystem: boolean
   /** The runtime's own transport for direct provider calls, when cheaper than its `fetch`. */
   providerFetch?: ProviderFetch
+  /**
+   * The server writes a `type: 'direct'` response stream straight to its socket (Bun): text
+   * streams are made so, without a queue. Elsewhere such a stream is refused.
+   */
+  directStreams?: boolean
   /**
    * The migrated SQL database for this configuration (PGlite under DATA_DIR, or DATABASE_URL),
    * opened once by the runtime entry. Absent on Workers.
@@ -243,6 +250,7 @@ export async function createServices(
   return {
     config,
     runtime: platform.runtime,
+    directStreams: platform.directStreams === true,
     logger,
     telemetry,
     memory,

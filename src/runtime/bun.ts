@@ -8,6 +8,8 @@ await serve({
   runtime: 'bun',
   env,
   hasFileSystem: true,
+  // Streamed answers are written to the socket as they come, with no queue in between.
+  directStreams: true,
   staticFiles: serveStatic({ root: './public' }),
   upgradeWebSocket,
   listen: (fetch, config) => {

@@ -33,6 +33,8 @@ export interface ServeOptions {
   hasFileSystem: boolean
   /** The runtime's own transport for direct provider calls, when cheaper than its `fetch`. */
   providerFetch?: ProviderFetch
+  /** Bun.serve writes `type: 'direct'` streams straight to the socket (see PlatformCapabilities). */
+  directStreams?: boolean
   staticFiles: MiddlewareHandler
   /** The runtime's WebSocket upgrade, for `/chat`. */
   upgradeWebSocket?: UpgradeWebSocket
@@ -92,6 +94,7 @@ export async function serve(options: ServeOptions): Promise<void> {
       runtime: options.runtime,
       hasFileSystem: options.hasFileSystem,
       providerFetch: options.providerFetch,
+      directStreams: options.directStreams,
       describeDatabase: () => (embedded ? { backend: 'pglite', hasVector: true } : undefined),
       openDatabase: () => {
         // A failed open is retried by the next request rather than remembered forever.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { textStream } from '../../src/routes/http/sse-frame.ts'
 import { STREAM_BUFFER_BYTES } from '../../src/routes/http/stalled-writes.ts'
+import { textStream } from '../../src/routes/http/text-stream.ts'
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -12,8 +12,7 @@ describe('textStream heartbeat', () => {
         await pause(50)
         yield 'data: 2\n\n'
       },
-      undefined,
-      { everyMs: 10, text: ': keepalive\n\n' },
+      { heartbeat: { everyMs: 10, text: ': keepalive\n\n' } },
     )
     const text = await new Response(body).text()
     expect(text.startsWith('data: 1\n\n: keepalive\n\n')).toBe(true)

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { whenBodyEnds } from '../../src/middleware/stream-end-listeners.ts'
-import { textStream } from '../../src/routes/http/sse-frame.ts'
 import { STALLED_WRITE_MS, STREAM_BUFFER_BYTES } from '../../src/routes/http/stalled-writes.ts'
+import { textStream } from '../../src/routes/http/text-stream.ts'
 
 afterEach(() => {
   vi.useRealTimers()

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 import { whenBodyEnds } from '../../src/middleware/stream-end-listeners.ts'
-import { textStream } from '../../src/routes/http/sse-frame.ts'
+import { textStream } from '../../src/routes/http/text-stream.ts'
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 

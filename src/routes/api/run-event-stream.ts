@@ -3,7 +3,8 @@ import type { AppEnv } from '../../app-env.ts'
 import { parseSeq } from '../../core/runs/parse-seq.ts'
 import type { RunEntry } from '../../core/runs/run-log.ts'
 import { sseHeartbeat } from '../http/heartbeat.ts'
-import { sseFrame, sseHeaders, textStream } from '../http/sse-frame.ts'
+import { sseFrame, sseHeaders } from '../http/sse-frame.ts'
+import { textStream } from '../http/text-stream.ts'
 
 /**
  * Streams run entries as Server-Sent Events: `id` is the entry's seq (what a reconnect sends
@@ -22,7 +23,11 @@ export function runEventStream(c: Context<AppEnv>, entries: AsyncIterable<RunEnt
       })
     }
   }
-  const body = textStream(frames, c.req.raw.signal, sseHeartbeat(c.var.services.config))
+  const body = textStream(frames, {
+    signal: c.req.raw.signal,
+    heartbeat: sseHeartbeat(c.var.services.config),
+    direct: c.var.services.directStreams,
+  })
   // Run events are one reader's, never to be kept by a cache on the way.
   return c.body(body, 200, { ...sseHeaders, 'Cache-Control': 'no-store, no-transform' })
 }

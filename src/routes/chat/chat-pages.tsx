@@ -8,7 +8,7 @@ import { HomePage } from '../../views/home-page.tsx'
 import { Layout } from '../../views/layout.tsx'
 import { LiveAnswer } from '../../views/live-answer.tsx'
 import { streamedAnswer } from '../../views/streamed-answer.tsx'
-import { textStream } from '../http/sse-frame.ts'
+import { textStream } from '../http/text-stream.ts'
 import { chatSidebar } from './chat-sidebar.tsx'
 import { guestContext, htmlPage, renderToString } from './guest-context.ts'
 import { beforeRunAnswer } from './live-run.ts'
@@ -117,8 +117,7 @@ export const chatPageRoutes = new Hono<AppEnv>()
         )
         yield tail
       },
-      c.req.raw.signal,
-      keepAlive,
+      { signal: c.req.raw.signal, heartbeat: keepAlive, direct: c.var.services.directStreams },
     )
     return c.body(body, 200, {
       'Content-Type': 'text/html; charset=utf-8',

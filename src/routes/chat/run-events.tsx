@@ -8,7 +8,8 @@ import { newAnswerState } from '../../views/answer-state.ts'
 import { answerIds } from '../../views/live-answer.tsx'
 import { RegenerateSlot } from '../../views/regenerate-form.tsx'
 import { sseHeartbeat } from '../http/heartbeat.ts'
-import { sseFrame, sseHeaders, textStream } from '../http/sse-frame.ts'
+import { sseFrame, sseHeaders } from '../http/sse-frame.ts'
+import { textStream } from '../http/text-stream.ts'
 import { guestContext, renderToString } from './guest-context.ts'
 
 /** The position to resume after: `Last-Event-ID` (a run-log seq), else `?after=`, else 0. */
@@ -62,8 +63,7 @@ export const runEventRoutes = new Hono<AppEnv>().get('/c/:id/runs/:runId/events'
         })
       }
     },
-    c.req.raw.signal,
-    keepAlive,
+    { signal: c.req.raw.signal, heartbeat: keepAlive, direct: c.var.services.directStreams },
   )
   return c.body(body, 200, sseHeaders)
 })

@@ -1,4 +1,4 @@
-import type { StreamHeartbeat } from './sse-frame.ts'
+import type { StreamHeartbeat } from './text-stream.ts'
 
 /** The SSE comment sent as a heartbeat; every client ignores comments. */
 export const sseKeepAlive = ': keepalive\n\n'

@@ -10,7 +10,8 @@ import { setGuardHeader } from '../http/guard-header.ts'
 import { sseHeartbeat } from '../http/heartbeat.ts'
 import { bearerSecurity, createOpenApiApp } from '../http/openapi-app.ts'
 import { requestContext } from '../http/request-context.ts'
-import { sseHeaders, textStream } from '../http/sse-frame.ts'
+import { sseHeaders } from '../http/sse-frame.ts'
+import { textStream } from '../http/text-stream.ts'
 import { setCacheHeaders } from './cache-headers.ts'
 import { ignoredNote } from './ignored-parameters.ts'
 import { fromOpenAiRequest } from './openai-request.ts'
@@ -108,7 +109,11 @@ export const chatCompletionsRoutes = createOpenApiApp().openapi(completions, asy
       yield `data: ${JSON.stringify(openAiErrorBody(error, message))}\n\n`
     }
   }
-  return c.body(textStream(pieces, undefined, heartbeat), 200, sseHeaders) as never
+  return c.body(
+    textStream(pieces, { heartbeat, direct: c.get('services').directStreams }),
+    200,
+    sseHeaders,
+  ) as never
 })
 
 /** The `data:` frames of an event's chunks, as one piece (usually one chunk, or none). */

@@ -10,7 +10,8 @@ import { setGuardHeader } from '../http/guard-header.ts'
 import { sseHeartbeat } from '../http/heartbeat.ts'
 import { createOpenApiApp } from '../http/openapi-app.ts'
 import { requestContext } from '../http/request-context.ts'
-import { sseHeaders, textStream } from '../http/sse-frame.ts'
+import { sseHeaders } from '../http/sse-frame.ts'
+import { textStream } from '../http/text-stream.ts'
 import { fromAnthropicRequest } from './anthropic-request.ts'
 import { createAnthropicFramer, messageView } from './anthropic-response.ts'
 import {
@@ -98,5 +99,9 @@ export const messagesRoutes = createOpenApiApp().openapi(messages, async (c) => 
       yield frame({ event: 'error', data: anthropicErrorBody(error, message) })
     }
   }
-  return c.body(textStream(pieces, undefined, heartbeat), 200, sseHeaders) as never
+  return c.body(
+    textStream(pieces, { heartbeat, direct: c.get('services').directStreams }),
+    200,
+    sseHeaders,
+  ) as never
 })

@@ -43,6 +43,8 @@ export interface MockLlm {
   script(replies: MockReply | MockReply[], options?: { model?: string; facts?: boolean }): void
   /** Replies scripted but not yet used. */
   readonly pending: number
+  /** Chat answers whose response is still open: one a client leaves is closed at once. */
+  readonly answering: number
   /** Forgets scripted replies and recorded requests. */
   reset(): void
   close(): Promise<void>
@@ -59,6 +61,7 @@ export async function startMockLlm(options: MockLlmOptions = {}): Promise<MockLl
   const requests: RecordedRequest[] = []
   const models = options.models ?? ['mock-1', 'mock-2']
   let counter = 0
+  let answering = 0
   const ids = () => `mock${(++counter).toString(36).padStart(6, '0')}`
 
   const server = createServer((req, res) => {
@@ -130,6 +133,10 @@ export async function startMockLlm(options: MockLlmOptions = {}): Promise<MockLl
           chunkDelayMs: options.defaultChunkDelayMs,
         }
       record(byRule ? 'facts' : scripted ? scripted.kind : 'default')
+      answering += 1
+      res.once('close', () => {
+        answering -= 1
+      })
       if (path === '/v1/messages') await answerAnthropic(res, body, gist, reply, ids)
       else await answerOpenAi(res, body, gist, reply, ids)
       return
@@ -156,6 +163,9 @@ export async function startMockLlm(options: MockLlmOptions = {}): Promise<MockLl
     },
     get pending() {
       return queue.pending + factQueue.pending
+    },
+    get answering() {
+      return answering
     },
     reset() {
       queue.clear()
