@@ -35,9 +35,11 @@ const completions = createRoute({
   summary: 'Chat completions, as OpenAI answers them (stateless; tool calls are returned)',
   description:
     'Drop-in for OpenAI clients: change the base URL to `<outpost>/v1` and use an Outpost key. ' +
-    'Messages come in the request and nothing is stored. Tool calls are returned to the ' +
-    'client, never executed here. `x-outpost-model` names the model that answered and ' +
-    '`x-outpost-route` why it was chosen. Only `n: 1`.' +
+    'Messages come in the request and no conversation is stored. Tool calls are returned to ' +
+    'the client, never executed here. `x-outpost-model` names the model that answered, ' +
+    '`x-outpost-route` why it was chosen, and `x-outpost-run-id` the run that holds the ' +
+    "answer's events for five minutes at most (`GET /api/runs/{id}/events` with the same " +
+    'key). Only `n: 1`.' +
     ignoredNote('chat/completions'),
   request: {
     body: {
@@ -77,6 +79,7 @@ export const chatCompletionsRoutes = createOpenApiApp().openapi(completions, asy
   const id = `chatcmpl-${crypto.randomUUID().replaceAll('-', '')}`
   const created = Math.floor(Date.now() / 1000)
   c.header('x-outpost-model', completion.model)
+  c.header('x-outpost-run-id', completion.runId)
   if (completion.route) c.header('x-outpost-route', routeHeader(completion.route))
   setCacheHeaders(c, completion.cache)
   setGuardHeader(c, completion.guard)

@@ -38,7 +38,9 @@ const messages = createRoute({
   summary: 'Messages, as Anthropic answers them (stateless; tool_use is returned)',
   description:
     'Drop-in for Anthropic clients: set the base URL to Outpost and the API key to an Outpost ' +
-    'key (sent as `x-api-key` or `Authorization: Bearer`). Tool use is returned to the client.' +
+    'key (sent as `x-api-key` or `Authorization: Bearer`). Tool use is returned to the client. ' +
+    '`x-outpost-run-id` names the run that holds the answer for five minutes at most ' +
+    '(`GET /api/runs/{id}/events` with the same key).' +
     ignoredNote('messages'),
   request: {
     body: { required: true, content: { 'application/json': { schema: MessagesRequestSchema } } },
@@ -71,6 +73,7 @@ export const messagesRoutes = createOpenApiApp().openapi(messages, async (c) => 
   )
   const id = `msg_${crypto.randomUUID().replaceAll('-', '')}`
   c.header('x-outpost-model', completion.model)
+  c.header('x-outpost-run-id', completion.runId)
   if (completion.route) c.header('x-outpost-route', routeHeader(completion.route))
   setCacheHeaders(c, completion.cache)
   setGuardHeader(c, completion.guard)
