@@ -1,9 +1,10 @@
-import type { Server } from 'node:http'
+import { createServer, type RequestListener, type Server, type ServerOptions } from 'node:http'
 import { serve as serveNode } from '@hono/node-server'
 import { serveStatic } from '@hono/node-server/serve-static'
 import { nodeProviderFetch } from './node-provider-fetch.ts'
 import { createNodeWebSockets } from './node-websocket.ts'
 import { serve } from './serve.ts'
+import { SMALL_BODY_BYTES, smallBodiesFirst } from './small-bodies-first.ts'
 
 const webSockets = createNodeWebSockets()
 
@@ -22,6 +23,12 @@ await serve({
             fetch(request, () => bindings.incoming.socket.remoteAddress),
           port: config.PORT,
           hostname: config.HOST,
+          // A chat request's body is read whole before the app sees it (see smallBodiesFirst).
+          createServer: ((options: ServerOptions, listener: RequestListener) =>
+            createServer(
+              options,
+              smallBodiesFirst(listener, Math.min(SMALL_BODY_BYTES, config.MAX_BODY_BYTES)),
+            )) as typeof createServer,
         },
         () =>
           resolve({
