@@ -11,6 +11,8 @@
  * streamed byte at one client (p50 of sequential requests); the p99 at one client; the RSS of
  * each gateway's process tree after the runs; and spawn-to-first-completion (from spawn to the
  * first 200 of a chat completion through it). Ratios are Outpost ÷ Portkey on the same runtime.
+ * The runtimes are measured one after the other, only the pair under test running beside the
+ * mock (see `measure`).
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { loadavg } from 'node:os'
@@ -215,17 +217,65 @@ async function firstBytes(gateways: Gateway[], perGateway = 150) {
   }
 }
 
-const round1 = (n: number) => Math.round(n * 10) / 10
-const round2 = (n: number) => Math.round(n * 100) / 100
-
 console.log(
   `load: ${useWrk ? 'wrk' : 'fetch loops in Node (wrk not found; apt-get install wrk)'}; ` +
     `${rounds} rounds × ${seconds}s per cell and gateway; load average at start ${loadAverage()}`,
 )
+const cells = [
+  { label: 'non-streaming, 1 client, req/s', stream: false, clients: 1 },
+  { label: 'non-streaming, 50 clients, req/s', stream: false, clients: 50 },
+  { label: 'streaming, 50 clients, streams/s', stream: true, clients: 50 },
+  { label: 'streaming, 200 clients, streams/s', stream: true, clients: 200 },
+]
+
+/** One runtime's measurements: the upstream alone, Outpost and Portkey, in that order. */
+interface Phase {
+  runtime: 'bun' | 'node'
+  gateways: Gateway[]
+  results: ((typeof cells)[number] & { per: Awaited<ReturnType<typeof cell>> })[]
+  ttfb: number[]
+  rss: number[]
+  errors: number
+}
+
+/**
+ * Measures one runtime's pair beside the upstream alone. Only that pair is running: an idle
+ * gateway of the other runtime is not idle for the CPU (Node's heap shrinks in full
+ * collections some 20 s after a burst, Bun collects once its burst is over), and on two
+ * cores its catch-up work landed in the other pair's slices as tail latency.
+ */
+async function measure(runtime: 'bun' | 'node', direct: Gateway): Promise<Phase> {
+  const gateways = [direct]
+  try {
+    // One at a time, so each spawn-to-first-completion is measured on its own.
+    gateways.push(await startOutpost(runtime, mock.url))
+    gateways.push(await startPortkey(runtime, mock.url))
+    // Warm every JIT before measuring.
+    for (const gateway of gateways) {
+      await load(target(gateway, false), 50, 1)
+      await load(target(gateway, true), 200, 2)
+    }
+    const results: Phase['results'] = []
+    for (const c of cells) {
+      results.push({ ...c, per: await cell(gateways, c.stream, c.clients) })
+      console.log(`  ${runtime}: measured ${c.label} (load average ${loadAverage()})`)
+    }
+    const { medians: ttfb, errors: ttfbErrors } = await firstBytes(gateways)
+    console.log(`  ${runtime}: measured time to first byte (load average ${loadAverage()})`)
+    const rss = gateways.map((g) => (g.pid ? sumStatus(processTree(g.pid), 'VmRSS') : 0))
+    const errors = ttfbErrors + results.flatMap((r) => r.per).reduce((sum, m) => sum + m.errors, 0)
+    return { runtime, gateways, results, ttfb, rss, errors }
+  } finally {
+    for (const g of gateways) await g.stop().catch(() => {})
+  }
+}
+
+const round1 = (n: number) => Math.round(n * 10) / 10
+const round2 = (n: number) => Math.round(n * 100) / 100
+
 const mock = await startMock()
-const gateways: Gateway[] = []
 try {
-  gateways.push({
+  const direct: Gateway = {
     name: 'upstream direct',
     runtime: 'direct',
     kind: 'direct',
@@ -233,37 +283,28 @@ try {
     model: 'mock-1',
     headers: { Authorization: 'Bearer mock' },
     stop: async () => {},
-  })
-  // One at a time, so each spawn-to-first-completion is measured on its own.
-  for (const runtime of runtimes) {
-    gateways.push(await startOutpost(runtime, mock.url))
-    gateways.push(await startPortkey(runtime, mock.url))
   }
-  // Warm every JIT before measuring.
-  for (const gateway of gateways) {
-    await load(target(gateway, false), 50, 1)
-    await load(target(gateway, true), 200, 2)
-  }
-  const cells = [
-    { label: 'non-streaming, 1 client, req/s', stream: false, clients: 1 },
-    { label: 'non-streaming, 50 clients, req/s', stream: false, clients: 50 },
-    { label: 'streaming, 50 clients, streams/s', stream: true, clients: 50 },
-    { label: 'streaming, 200 clients, streams/s', stream: true, clients: 200 },
-  ]
-  const results: ((typeof cells)[number] & { per: Awaited<ReturnType<typeof cell>> })[] = []
-  for (const c of cells) {
-    results.push({ ...c, per: await cell(gateways, c.stream, c.clients) })
-    console.log(`  measured ${c.label} (load average ${loadAverage()})`)
-  }
-  const { medians: ttfb, errors: ttfbErrors } = await firstBytes(gateways)
-  console.log(`  measured time to first byte (load average ${loadAverage()})`)
-  const rss = gateways.map((g) => (g.pid ? sumStatus(processTree(g.pid), 'VmRSS') : 0))
+  const phases: Phase[] = []
+  for (const runtime of runtimes) phases.push(await measure(runtime, direct))
 
   const detail: (string | number)[][] = []
-  for (const r of results) {
+  const firstBytesRows: (string | number)[][] = []
+  for (const { runtime, gateways, results, ttfb, rss } of phases) {
+    const named = (g: Gateway) => (g.kind === 'direct' ? `upstream direct (${runtime})` : g.name)
+    for (const r of results) {
+      for (const [i, g] of gateways.entries()) {
+        const m = r.per[i] as (typeof r.per)[number]
+        detail.push([named(g), r.label, round1(m.rps), round2(m.p50), round2(m.p99), m.errors])
+      }
+    }
     for (const [i, g] of gateways.entries()) {
-      const m = r.per[i] as (typeof r.per)[number]
-      detail.push([g.name, r.label, round1(m.rps), round2(m.p50), round2(m.p99), m.errors])
+      firstBytesRows.push([
+        named(g),
+        round2(ttfb[i] ?? 0),
+        round2((ttfb[i] ?? 0) - (ttfb[0] ?? 0)),
+        g.pid ? (rss[i] ?? 0) : '-',
+        g.spawnToFirstMs ?? '-',
+      ])
     }
   }
   console.log('')
@@ -271,55 +312,50 @@ try {
   console.log('')
   printTable(
     ['gateway', 'TTFB p50 ms', 'added TTFB ms', 'RSS after MB', 'spawn to 1st completion ms'],
-    gateways.map((g, i) => [
-      g.name,
-      round2(ttfb[i] ?? 0),
-      round2((ttfb[i] ?? 0) - (ttfb[0] ?? 0)),
-      g.pid ? (rss[i] ?? 0) : '-',
-      g.spawnToFirstMs ?? '-',
-    ]),
+    firstBytesRows,
   )
 
-  // The issue's table: Outpost ÷ Portkey on each runtime.
-  const index = (kind: Gateway['kind'], runtime: string) =>
-    gateways.findIndex((g) => g.kind === kind && g.runtime === runtime)
+  // The issue's table: Outpost ÷ Portkey on each runtime (index 1 is Outpost, 2 is Portkey).
+  const per = (f: (phase: Phase, o: number, p: number) => string | number) =>
+    phases.map((phase) => f(phase, 1, 2))
   const ratioRows: (string | number)[][] = []
-  const per = (f: (o: number, p: number) => string | number) =>
-    runtimes.map((rt) => f(index('outpost', rt), index('portkey', rt)))
-  for (const r of results) {
+  for (const [k, c] of cells.entries()) {
     ratioRows.push([
-      r.label,
+      c.label,
       // Portkey 1.15.2 fails every stream on Node 20 ("TypeError: immutable" in undici).
-      ...per((o, p) => {
-        const portkey = r.per[p]?.rps ?? 0
-        return portkey > 0 ? round2((r.per[o]?.rps ?? 0) / portkey) : 'n/a (Portkey failed)'
+      ...per((phase, o, p) => {
+        const r = phase.results[k]
+        const portkey = r?.per[p]?.rps ?? 0
+        return portkey > 0 ? round2((r?.per[o]?.rps ?? 0) / portkey) : 'n/a (Portkey failed)'
       }),
     ])
   }
   ratioRows.push([
     'p99 at 1 client, ms (Outpost / Portkey)',
-    ...per(
-      (o, p) => `${round2(results[0]?.per[o]?.p99 ?? 0)} / ${round2(results[0]?.per[p]?.p99 ?? 0)}`,
-    ),
+    ...per((phase, o, p) => {
+      const r = phase.results[0]
+      return `${round2(r?.per[o]?.p99 ?? 0)} / ${round2(r?.per[p]?.p99 ?? 0)}`
+    }),
   ])
   ratioRows.push([
     'added time to first byte, ms (Outpost / Portkey; Portkey n/a if its streams failed)',
-    ...per(
-      (o, p) =>
-        `+${round2((ttfb[o] ?? 0) - (ttfb[0] ?? 0))} / +${round2((ttfb[p] ?? 0) - (ttfb[0] ?? 0))}`,
-    ),
+    ...per(({ ttfb }, o, p) => {
+      const added = (i: number) => round2((ttfb[i] ?? 0) - (ttfb[0] ?? 0))
+      return `+${added(o)} / +${added(p)}`
+    }),
   ])
-  ratioRows.push(['RSS after the runs, MB', ...per((o, p) => `${rss[o]} / ${rss[p]}`)])
+  ratioRows.push(['RSS after the runs, MB', ...per(({ rss }, o, p) => `${rss[o]} / ${rss[p]}`)])
   ratioRows.push([
     'spawn to first completion, ms',
-    ...per((o, p) => `${gateways[o]?.spawnToFirstMs} / ${gateways[p]?.spawnToFirstMs}`),
+    ...per(
+      ({ gateways }, o, p) => `${gateways[o]?.spawnToFirstMs} / ${gateways[p]?.spawnToFirstMs}`,
+    ),
   ])
   console.log('')
   printTable(['measure (Outpost ÷ Portkey, same runtime)', ...runtimes], ratioRows)
-  const errors = ttfbErrors + results.flatMap((r) => r.per).reduce((sum, m) => sum + m.errors, 0)
+  const errors = phases.reduce((sum, phase) => sum + phase.errors, 0)
   if (errors > 0) console.log(`\nWARNING: ${errors} failed requests; the numbers above are suspect`)
   console.log(`\nload average at end ${loadAverage()}`)
 } finally {
-  for (const g of gateways) await g.stop().catch(() => {})
   mock.child.kill('SIGTERM')
 }
