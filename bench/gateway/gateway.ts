@@ -11,6 +11,9 @@
  * streamed byte at one client (p50 of sequential requests); the p99 at one client; the RSS of
  * each gateway's process tree after the runs; and spawn-to-first-completion (from spawn to the
  * first 200 of a chat completion through it). Ratios are Outpost ÷ Portkey on the same runtime.
+ * On Linux each cell also counts the TCP connections opened per completed request beyond the
+ * load generator's own: for a gateway, its new connections to the upstream (a keep-alive pool
+ * that overflows under load reconnects, and both sides pay for it).
  * The runtimes are measured one after the other, only the pair under test running beside the
  * mock (see `measure`).
  */
@@ -29,6 +32,7 @@ import {
   type LoadTarget,
   wrkLoad,
 } from './load.ts'
+import { tcpActiveOpens } from './tcp-opens.ts'
 
 const args = process.argv.slice(2)
 const option = (name: string, fallback: string) => {
@@ -179,17 +183,28 @@ async function startPortkey(runtime: 'bun' | 'node', mockUrl: string) {
 /** One cell: every gateway measured in `rounds` slices, taking turns in a rotating order. */
 async function cell(gateways: Gateway[], stream: boolean, clients: number) {
   const parts = gateways.map(() => [] as LoadResult[])
+  // Connections opened during each gateway's slices, beyond the load generator's `clients`.
+  const opened = gateways.map(() => 0 as number | undefined)
   for (let round = 0; round < rounds; round++) {
     for (let k = 0; k < gateways.length; k++) {
       const index = (k + round) % gateways.length
       const gateway = gateways[index] as Gateway
+      const before = tcpActiveOpens()
       ;(parts[index] as LoadResult[]).push(await load(target(gateway, stream), clients, seconds))
+      const after = tcpActiveOpens()
+      const sum = opened[index]
+      opened[index] =
+        sum === undefined || before === undefined || after === undefined
+          ? undefined
+          : sum + Math.max(after - before - clients, 0)
     }
   }
-  return parts.map((list) => {
+  return parts.map((list, index) => {
     const requests = list.reduce((sum, r) => sum + r.requests, 0)
     const secs = list.reduce((sum, r) => sum + r.seconds, 0)
+    const opens = opened[index]
     return {
+      opensPerRequest: opens === undefined || requests === 0 ? undefined : opens / requests,
       rps: requests / secs,
       // The worst slice's tail: a p99 should not be averaged away.
       p99: Math.max(...list.map((r) => r.p99)),
@@ -294,7 +309,17 @@ try {
     for (const r of results) {
       for (const [i, g] of gateways.entries()) {
         const m = r.per[i] as (typeof r.per)[number]
-        detail.push([named(g), r.label, round1(m.rps), round2(m.p50), round2(m.p99), m.errors])
+        const opens =
+          m.opensPerRequest === undefined ? '-' : Math.round(m.opensPerRequest * 1000) / 1000
+        detail.push([
+          named(g),
+          r.label,
+          round1(m.rps),
+          round2(m.p50),
+          round2(m.p99),
+          opens,
+          m.errors,
+        ])
       }
     }
     for (const [i, g] of gateways.entries()) {
@@ -308,7 +333,10 @@ try {
     }
   }
   console.log('')
-  printTable(['gateway', 'cell', 'req/s', 'p50 ms', 'worst p99 ms', 'errors'], detail)
+  printTable(
+    ['gateway', 'cell', 'req/s', 'p50 ms', 'worst p99 ms', 'new conns/req', 'errors'],
+    detail,
+  )
   console.log('')
   printTable(
     ['gateway', 'TTFB p50 ms', 'added TTFB ms', 'RSS after MB', 'spawn to 1st completion ms'],
@@ -330,6 +358,14 @@ try {
       }),
     ])
   }
+  ratioRows.push([
+    'new upstream connections per stream at 200 clients (Outpost / Portkey)',
+    ...per((phase, o, p) => {
+      const r = phase.results[3]
+      const show = (n: number | undefined) => (n === undefined ? '-' : round2(n))
+      return `${show(r?.per[o]?.opensPerRequest)} / ${show(r?.per[p]?.opensPerRequest)}`
+    }),
+  ])
   ratioRows.push([
     'p99 at 1 client, ms (Outpost / Portkey)',
     ...per((phase, o, p) => {
