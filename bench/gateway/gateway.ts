@@ -287,6 +287,9 @@ async function measure(runtime: 'bun' | 'node', direct: Gateway): Promise<Phase>
 
 const round1 = (n: number) => Math.round(n * 10) / 10
 const round2 = (n: number) => Math.round(n * 100) / 100
+// A gateway whose every stream failed has no first byte (its median is 0): no added time either.
+const addedTtfb = (ttfb: number[], i: number) =>
+  ttfb[i] ? `+${round2(ttfb[i] - (ttfb[0] ?? 0))}` : 'n/a'
 
 const mock = await startMock()
 try {
@@ -325,8 +328,8 @@ try {
     for (const [i, g] of gateways.entries()) {
       firstBytesRows.push([
         named(g),
-        round2(ttfb[i] ?? 0),
-        round2((ttfb[i] ?? 0) - (ttfb[0] ?? 0)),
+        ttfb[i] ? round2(ttfb[i]) : 'n/a',
+        i === 0 ? 0 : addedTtfb(ttfb, i),
         g.pid ? (rss[i] ?? 0) : '-',
         g.spawnToFirstMs ?? '-',
       ])
@@ -375,10 +378,7 @@ try {
   ])
   ratioRows.push([
     'added time to first byte, ms (Outpost / Portkey; Portkey n/a if its streams failed)',
-    ...per(({ ttfb }, o, p) => {
-      const added = (i: number) => round2((ttfb[i] ?? 0) - (ttfb[0] ?? 0))
-      return `+${added(o)} / +${added(p)}`
-    }),
+    ...per(({ ttfb }, o, p) => `${addedTtfb(ttfb, o)} / ${addedTtfb(ttfb, p)}`),
   ])
   ratioRows.push(['RSS after the runs, MB', ...per(({ rss }, o, p) => `${rss[o]} / ${rss[p]}`)])
   ratioRows.push([
