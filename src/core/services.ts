@@ -16,18 +16,17 @@ import type { LimitPolicy } from './limits/limit-policy.ts'
 import type { Limiter } from './limits/limiter.ts'
 import type { McpToolSource } from './mcp/mcp-tool-source.ts'
 import { createMemory, type Memory } from './memory/create-memory.ts'
-import type { SqlDatabase } from './memory/sql-database.ts'
 import type { StoreDescription } from './memory/store-description.ts'
 import { withWorkingMemory } from './memory/working-memory.ts'
 import { createModels, type Models } from './models/create-models.ts'
 import type { ProviderName } from './models/model-catalog.ts'
-import type { ProviderFetch } from './models/provider-fetch.ts'
 import { observeGate } from './observe/observe-gate.ts'
 import { observeInjectionGuard } from './observe/observe-injection-guard.ts'
 import { observeModelProvider } from './observe/observe-model-provider.ts'
 import { observeRunLog } from './observe/observe-run-log.ts'
 import { observeStore } from './observe/observe-store.ts'
 import { observeToolRegistry } from './observe/observe-tool-registry.ts'
+import type { PlatformCapabilities } from './platform-capabilities.ts'
 import { databaseFor } from './platform-database.ts'
 import { createLiveRuns, type LiveRuns } from './runs/live-runs.ts'
 import { createRunApprovals, type RunApprovals } from './runs/run-approvals.ts'
@@ -91,41 +90,6 @@ export interface RequestServices extends Services {
    * promise set elsewhere that is drained on shutdown). Rejections are logged, never thrown.
    */
   defer(promise: Promise<unknown>): void
-}
-
-/** Runtime capabilities the entry file hands to the composition root. */
-export interface PlatformCapabilities {
-  runtime: RuntimeName
-  /** Whether the runtime has a file system for embedded stores (not on Workers). */
-  hasFileSystem: boolean
-  /** The runtime's own transport for direct provider calls, when cheaper than its `fetch`. */
-  providerFetch?: ProviderFetch
-  /**
-   * The server writes a `type: 'direct'` response stream straight to its socket (Bun): text
-   * streams are made so, without a queue. Elsewhere such a stream is refused.
-   */
-  directStreams?: boolean
-  /**
-   * The migrated SQL database for this configuration (PGlite under DATA_DIR, or DATABASE_URL),
-   * opened once by the runtime entry. Absent on Workers.
-   */
-  openDatabase?: (config: Config) => Promise<SqlDatabase | undefined>
-  /**
-   * What `openDatabase` will open, when the runtime knows it without opening it (the embedded
-   * PGlite): then it is opened by the first store call that needs it, not when the services
-   * are built, and a process that serves only configured API keys never pays for it.
-   */
-  describeDatabase?: (config: Config) => Pick<SqlDatabase, 'backend' | 'hasVector'> | undefined
-  /**
-   * The secret that signs guest cookies when SESSION_SECRET is unset: generated once and kept
-   * under DATA_DIR by the runtime entry. Absent on Workers (no disk).
-   */
-  sessionSecret?: (config: Config) => Promise<string>
-  /**
-   * Registers work to finish before the process exits (Bun, Deno, Node): the spans still
-   * waiting for their batch are sent. Absent on Workers, where `waitUntil` covers it.
-   */
-  onShutdown?: (task: () => Promise<void>) => void
 }
 
 /** What the composition root adds to a configuration; tests and embedders pass stages here. */

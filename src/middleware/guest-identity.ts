@@ -3,7 +3,7 @@ import { getSignedCookie, setSignedCookie } from 'hono/cookie'
 import type { AppEnv, GuestSession } from '../app-env.ts'
 import { constantTimeEqual } from '../core/auth/constant-time-equal.ts'
 import type { Config } from '../core/config.ts'
-import type { PlatformCapabilities } from '../core/services.ts'
+import type { PlatformCapabilities } from '../core/platform-capabilities.ts'
 
 /** Options of `guestIdentity`. */
 export interface GuestIdentityOptions {

@@ -2,7 +2,8 @@ import type { MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../app-env.ts'
 import type { Config } from '../core/config.ts'
 import { type Bindings, parseConfig } from '../core/config.ts'
-import type { PlatformCapabilities, RequestServices, Services } from '../core/services.ts'
+import type { PlatformCapabilities } from '../core/platform-capabilities.ts'
+import type { RequestServices, Services } from '../core/services.ts'
 import { errorFields } from '../core/telemetry/error-fields.ts'
 
 /** Builds services for a configuration; `createServices` in production, fakes in tests. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { createApp } from '../../src/app.ts'
 import { hashApiKey, newApiKeySecret } from '../../src/core/auth/api-key-secret.ts'
 import { StoreError } from '../../src/core/errors.ts'
-import type { PlatformCapabilities } from '../../src/core/services.ts'
+import type { PlatformCapabilities } from '../../src/core/platform-capabilities.ts'
 import { useMigratedPglite } from '../support/migrated-pglite.ts'
 
 // The embedded database (PGlite) is described by the runtime and opened by the first request
