@@ -1,4 +1,5 @@
 import {
+  type Context,
   context,
   type Span,
   SpanKind,
@@ -10,6 +11,7 @@ import { isAppError } from '../errors.ts'
 import type { ChatModel, ChatRequest, ModelEvent } from '../models/chat-model.ts'
 import type { ModelCatalog } from '../models/model-catalog.ts'
 import type { ModelProvider } from '../models/model-provider.ts'
+import { tappedStream } from '../models/tapped-stream.ts'
 import type { OutpostMetrics } from '../telemetry/outpost-metrics.ts'
 import type { ToolCallParents } from '../telemetry/tool-call-parents.ts'
 
@@ -65,60 +67,60 @@ function observeModel(model: ChatModel, options: ObserveModelsOptions): ChatMode
   const labels = { provider, model: model.id }
   const price = options.catalog.get(model.id)?.price
 
-  async function* stream(request: ChatRequest, signal?: AbortSignal): AsyncGenerator<ModelEvent> {
+  // A tap on the provider's own iterator, not a generator around it: every streamed chunk
+  // crosses this wrapper, and a generator costs each one a step of its own (promise turns and
+  // a queue entry) where a tap costs one `then`.
+  function stream(request: ChatRequest, signal?: AbortSignal): AsyncIterable<ModelEvent> {
+    return {
+      [Symbol.asyncIterator]() {
+        // The call starts when it is first read, as a generator's body would.
+        return observedCall(request, signal)[Symbol.asyncIterator]()
+      },
+    }
+  }
+
+  function observedCall(request: ChatRequest, signal?: AbortSignal): AsyncIterable<ModelEvent> {
     const started = now()
     const span = tracer?.startSpan(
       `chat ${model.model}`,
       { kind: SpanKind.CLIENT, attributes: requestAttributes(model, request) },
       context.active(),
     )
-    const active = span ? trace.setSpan(context.active(), span) : undefined
-    const iterator = model.stream(request, signal)[Symbol.asyncIterator]()
+    const events = model.stream(request, signal)
     let firstTokenAt: number | undefined
-    let outcome = 'ok'
-    let done = false
-    try {
-      for (;;) {
-        // The provider request starts on the first step: that is when the span must be active
-        // (the SDK's fetch reads it for the traceparent). Later steps only read the stream.
-        const step =
-          active && firstTokenAt === undefined
-            ? await context.with(active, () => iterator.next())
-            : await iterator.next()
-        if (step.done) {
-          done = true
-          break
-        }
-        const event = step.value
-        if (firstTokenAt === undefined && event.type !== 'usage' && event.type !== 'finish') {
-          firstTokenAt = now()
-          metrics.modelTimeToFirstToken.observe(labels, (firstTokenAt - started) / 1000)
-        }
-        if (event.type === 'tool-call' && span) {
-          options.toolCallParents?.set(event.call.id, span.spanContext())
-        } else if (event.type === 'usage') {
-          countUsage(event.inputTokens, event.outputTokens, span)
-        } else if (event.type === 'finish') {
-          span?.setAttribute('gen_ai.response.finish_reasons', [event.reason])
-        }
-        yield event
-      }
-    } catch (error) {
-      done = true
-      outcome = isAppError(error) ? error.code : 'internal_error'
-      if (outcome !== 'provider_aborted') metrics.providerErrors.add({ provider, code: outcome })
-      span?.setAttribute('error.type', outcome)
-      span?.setStatus({ code: SpanStatusCode.ERROR, message: outcome })
-      throw error
-    } finally {
-      // The consumer stopped early (a fallback, a cancelled turn): close the provider stream.
-      if (!done) {
-        outcome = 'cancelled'
-        await iterator.return?.(undefined)
-      }
+    const end = (outcome: string) => {
       metrics.modelOperationDuration.observe({ ...labels, outcome }, (now() - started) / 1000)
       span?.end()
     }
+    return tappedStream(
+      span ? firstStepIn(trace.setSpan(context.active(), span), events) : events,
+      {
+        item(event) {
+          if (firstTokenAt === undefined && event.type !== 'usage' && event.type !== 'finish') {
+            firstTokenAt = now()
+            metrics.modelTimeToFirstToken.observe(labels, (firstTokenAt - started) / 1000)
+          }
+          if (event.type === 'tool-call' && span) {
+            options.toolCallParents?.set(event.call.id, span.spanContext())
+          } else if (event.type === 'usage') {
+            countUsage(event.inputTokens, event.outputTokens, span)
+          } else if (event.type === 'finish') {
+            span?.setAttribute('gen_ai.response.finish_reasons', [event.reason])
+          }
+        },
+        end: () => end('ok'),
+        error(error) {
+          const outcome = isAppError(error) ? error.code : 'internal_error'
+          if (outcome !== 'provider_aborted')
+            metrics.providerErrors.add({ provider, code: outcome })
+          span?.setAttribute('error.type', outcome)
+          span?.setStatus({ code: SpanStatusCode.ERROR, message: outcome })
+          end(outcome)
+        },
+        // The consumer stopped early (a fallback, a cancelled turn); the provider stream is closed.
+        left: () => end('cancelled'),
+      },
+    )
   }
 
   function countUsage(inputTokens: number, outputTokens: number, span: Span | undefined) {
@@ -135,6 +137,31 @@ function observeModel(model: ChatModel, options: ObserveModelsOptions): ChatMode
   }
 
   return { id: model.id, provider: model.provider, model: model.model, stream }
+}
+
+/**
+ * `events` with its first step run in `active`: the provider request starts on that step, and
+ * the SDK's fetch reads the active span for the traceparent. Later steps only read the stream.
+ */
+function firstStepIn(
+  active: Context,
+  events: AsyncIterable<ModelEvent>,
+): AsyncIterable<ModelEvent> {
+  return {
+    [Symbol.asyncIterator]() {
+      const iterator = events[Symbol.asyncIterator]()
+      let first = true
+      return {
+        next() {
+          if (!first) return iterator.next()
+          first = false
+          return context.with(active, () => iterator.next())
+        },
+        return: async (value?: unknown) =>
+          (await iterator.return?.(value)) ?? { done: true as const, value: undefined },
+      }
+    },
+  }
 }
 
 function requestAttributes(model: ChatModel, request: ChatRequest) {
