@@ -70,7 +70,11 @@ async function run(tree: Tree, count: number) {
 const trees = [await load('baseline', baseline), await load('this', here)]
 for (const tree of trees) await run(tree, 200)
 const spent = new Map(trees.map((tree) => [tree.name, 0]))
-const collect = (globalThis as { gc?: () => void }).gc
+// Each batch starts on a collected heap, so one tree's garbage is not collected on the
+// other's time (Node needs --expose-gc; Bun collects through Bun.gc).
+const runtimeGlobals = globalThis as { gc?: () => void; Bun?: { gc(force: boolean): void } }
+const collect =
+  runtimeGlobals.gc ?? (runtimeGlobals.Bun ? () => runtimeGlobals.Bun?.gc(true) : undefined)
 for (let round = 0; round < rounds; round++) {
   for (const tree of round % 2 === 0 ? trees : [...trees].reverse()) {
     collect?.()
