@@ -13,6 +13,15 @@ import { modelEventsOf } from './completion-events.ts'
 import { wrapFlagged } from './flagged-request.ts'
 import { type CompletionDeps, type StartedCompletion, startCompletion } from './start-completion.ts'
 
+/**
+ * Shortest time between two writes of a stateless run's events. The client reads the model
+ * directly; the log is for later readers (`x-outpost-run-id`, a resumed stream), so it may lag
+ * by this much. An answer shorter than this costs the store two writes, its creation and its
+ * end; a long one, four writes a second. At 50 ms the writes between were about a tenth of a
+ * busy gateway's CPU per stream, and on Upstash every write is a billed command.
+ */
+const STATELESS_APPEND_INTERVAL_MS = 250
+
 /** What a stateless completion run needs: the model layer and the run log. */
 export interface CompletionRunDeps extends CompletionDeps {
   runLog: RunLog
@@ -60,8 +69,7 @@ export async function startCompletionRun(
   const runId = (deps.newId ?? (() => crypto.randomUUID()))()
   const recorder = createRunRecorder(deps.runLog, runId, {
     create: { meta: { ownerId: input.ownerId, surface: input.surface }, ttlMs: input.ttlMs },
-    // The client reads the model directly; the log is for later readers, so it may lag.
-    intervalMs: Math.max(deps.runLog.appendIntervalMs ?? 0, 50),
+    intervalMs: Math.max(deps.runLog.appendIntervalMs ?? 0, STATELESS_APPEND_INTERVAL_MS),
     firstAppendWaits: true,
     mergeText: true,
   })
