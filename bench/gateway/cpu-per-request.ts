@@ -12,12 +12,11 @@
  * but on a loaded machine only the CPU ratio is steady. Needs `wrk` on PATH.
  */
 import { spawn } from 'node:child_process'
-import { readFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { resolve } from 'node:path'
 import { hashApiKey, newApiKeySecret } from '../../src/core/auth/api-key-secret.ts'
 import { freePort, startRuntime, waitUntilReady } from '../../tests/support/runtime-process.ts'
-import { processTree, sumStatus } from '../startup/process-tree.ts'
+import { cpuMs, processTree, sumStatus } from '../startup/process-tree.ts'
 import { wrkLoad } from './load.ts'
 
 const args = process.argv.slice(2)
@@ -34,17 +33,6 @@ const baseline = resolve(option('baseline', '../main'))
 // A baseline from before `npm run build:node` serves Node from source, through tsx.
 const baselineFromSource = args.includes('--baseline-from-source')
 const root = resolve(import.meta.dirname, '..', '..')
-
-/** utime + stime of the processes, in clock ticks (10 ms on Linux). */
-const cpuTicks = (pids: number[]) =>
-  pids.reduce((sum, pid) => {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
-      return sum + Number(fields[11]) + Number(fields[12])
-    } catch {
-      return sum
-    }
-  }, 0)
 
 const mockPort = await freePort()
 const mock = spawn(
@@ -81,22 +69,22 @@ try {
     }),
   })
   for (const { app } of apps) await wrkLoad(target(app.baseUrl), clients, 2) // warm the JITs
-  const totals = apps.map(() => ({ ticks: 0, requests: 0, errors: 0, rps: [] as string[] }))
+  const totals = apps.map(() => ({ cpu: 0, requests: 0, errors: 0, rps: [] as string[] }))
   for (let round = 0; round < rounds; round++) {
     for (let k = 0; k < apps.length; k++) {
       const index = (k + round) % apps.length
       const { app } = apps[index] as (typeof apps)[number]
       const total = totals[index] as (typeof totals)[number]
       const pids = processTree(app.child.pid ?? 0)
-      const before = cpuTicks(pids)
+      const before = cpuMs(pids)
       const result = await wrkLoad(target(app.baseUrl), clients, seconds)
-      total.ticks += cpuTicks(pids) - before
+      total.cpu += cpuMs(pids) - before
       total.requests += result.requests
       total.errors += result.errors
       total.rps.push(`${Math.round(result.rps)} (p99 ${Math.round(result.p99)} ms)`)
     }
   }
-  const perRequest = totals.map((t) => (t.ticks * 10_000) / Math.max(1, t.requests))
+  const perRequest = totals.map((t) => (t.cpu * 1000) / Math.max(1, t.requests))
   for (const [i, t] of totals.entries()) {
     const { name, app } = apps[i] as (typeof apps)[number]
     const rss = sumStatus(processTree(app.child.pid ?? 0), 'VmRSS')

@@ -13,16 +13,20 @@
  * first 200 of a chat completion through it). Ratios are Outpost ÷ Portkey on the same runtime.
  * On Linux each cell also counts the TCP connections opened per completed request beyond the
  * load generator's own: for a gateway, its new connections to the upstream (a keep-alive pool
- * that overflows under load reconnects, and both sides pay for it).
+ * that overflows under load reconnects, and both sides pay for it), and the CPU time per
+ * completed request of the gateway's process tree and of the upstream mock: on two shared
+ * cores throughput follows their sum, and CPU per request drifts less than throughput when the
+ * machine's speed does.
  * The runtimes are measured one after the other, only the pair under test running beside the
  * mock (see `measure`).
  */
 import { type ChildProcess, spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { join, resolve } from 'node:path'
 import { hashApiKey, newApiKeySecret } from '../../src/core/auth/api-key-secret.ts'
 import { freePort, type RuntimeId, startRuntime } from '../../tests/support/runtime-process.ts'
-import { processTree, sumStatus } from '../startup/process-tree.ts'
+import { cpuMs, processTree, sumStatus } from '../startup/process-tree.ts'
 import { printTable } from '../stores/bench-table.ts'
 import {
   fetchLoad,
@@ -180,6 +184,10 @@ async function startPortkey(runtime: 'bun' | 'node', mockUrl: string) {
   return gateway
 }
 
+// CPU times come from /proc (Linux); elsewhere the CPU columns say '-'.
+const cpuKnown = existsSync('/proc/self/stat')
+const mockCpu = () => (mock.child.pid ? cpuMs(processTree(mock.child.pid)) : 0)
+
 /** One cell: every gateway measured in `rounds` slices, taking turns in a rotating order. */
 async function cell(gateways: Gateway[], stream: boolean, clients: number) {
   const parts = gateways.map(() => [] as LoadResult[])
@@ -187,21 +195,36 @@ async function cell(gateways: Gateway[], stream: boolean, clients: number) {
   // none counted where the machine does not say (not Linux).
   const counting = tcpActiveOpens() !== undefined
   const opened = gateways.map(() => 0)
+  // CPU time of each gateway's process tree and of the upstream mock during its slices (ms):
+  // the cores are shared, so what a gateway costs its upstream counts against it too.
+  const spent = gateways.map(() => ({ gateway: 0, upstream: 0 }))
   for (let round = 0; round < rounds; round++) {
     for (let k = 0; k < gateways.length; k++) {
       const index = (k + round) % gateways.length
       const gateway = gateways[index] as Gateway
-      const before = tcpActiveOpens() ?? 0
+      const tree = gateway.pid ? processTree(gateway.pid) : []
+      const before = { opens: tcpActiveOpens() ?? 0, gateway: cpuMs(tree), upstream: mockCpu() }
       ;(parts[index] as LoadResult[]).push(await load(target(gateway, stream), clients, seconds))
       const after = tcpActiveOpens() ?? 0
-      opened[index] = (opened[index] ?? 0) + Math.max(after - before - clients, 0)
+      opened[index] = (opened[index] ?? 0) + Math.max(after - before.opens - clients, 0)
+      const cpu = spent[index] as (typeof spent)[number]
+      cpu.gateway += cpuMs(tree) - before.gateway
+      cpu.upstream += mockCpu() - before.upstream
     }
   }
   return parts.map((list, index) => {
     const requests = list.reduce((sum, r) => sum + r.requests, 0)
     const secs = list.reduce((sum, r) => sum + r.seconds, 0)
+    const cpu = spent[index] as (typeof spent)[number]
+    const perRequest = (ms: number) =>
+      requests > 0 && cpuKnown ? (ms * 1000) / requests : undefined
     return {
       opensPerRequest: counting && requests > 0 ? (opened[index] ?? 0) / requests : undefined,
+      /** CPU µs per completed request: the gateway's own (none for the upstream alone), its upstream's. */
+      cpuUs: {
+        gateway: gateways[index]?.pid ? perRequest(cpu.gateway) : undefined,
+        upstream: perRequest(cpu.upstream),
+      },
       rps: requests / secs,
       // The worst slice's tail: a p99 should not be averaged away.
       p99: Math.max(...list.map((r) => r.p99)),
@@ -284,6 +307,7 @@ async function measure(runtime: 'bun' | 'node', direct: Gateway): Promise<Phase>
 
 const round1 = (n: number) => Math.round(n * 10) / 10
 const round2 = (n: number) => Math.round(n * 100) / 100
+const micros = (n: number | undefined) => (n === undefined ? '-' : Math.round(n))
 // A gateway whose every stream failed has no first byte (its median is 0): no added time either.
 const addedTtfb = (ttfb: number[], i: number) =>
   ttfb[i] ? `+${round2(ttfb[i] - (ttfb[0] ?? 0))}` : 'n/a'
@@ -318,6 +342,8 @@ try {
           round2(m.p50),
           round2(m.p99),
           opens,
+          micros(m.cpuUs.gateway),
+          micros(m.cpuUs.upstream),
           m.errors,
         ])
       }
@@ -334,7 +360,17 @@ try {
   }
   console.log('')
   printTable(
-    ['gateway', 'cell', 'req/s', 'p50 ms', 'worst p99 ms', 'new conns/req', 'errors'],
+    [
+      'gateway',
+      'cell',
+      'req/s',
+      'p50 ms',
+      'worst p99 ms',
+      'new conns/req',
+      'CPU µs/req',
+      'upstream CPU µs/req',
+      'errors',
+    ],
     detail,
   )
   console.log('')
@@ -366,6 +402,26 @@ try {
       return `${show(r?.per[o]?.opensPerRequest)} / ${show(r?.per[p]?.opensPerRequest)}`
     }),
   ])
+  // Throughput on two shared cores follows the CPU each request costs the gateway and its
+  // upstream together; this is the steadier number when the machine's speed drifts.
+  for (const [label, stream, clients] of [
+    ['non-streaming, 50 clients', false, 50],
+    ['streaming, 200 clients', true, 200],
+  ] as const) {
+    ratioRows.push([
+      `CPU per request, gateway + its upstream, µs, ${label} (Outpost / Portkey)`,
+      ...per((phase, o, p) => {
+        const r = phase.results.find((c) => c.stream === stream && c.clients === clients)
+        const total = (i: number) => {
+          const cpu = r?.per[i]?.cpuUs
+          return cpu?.gateway === undefined || cpu.upstream === undefined
+            ? '-'
+            : micros(cpu.gateway + cpu.upstream)
+        }
+        return `${total(o)} / ${total(p)}`
+      }),
+    ])
+  }
   ratioRows.push([
     'p99 at 1 client, ms (Outpost / Portkey)',
     ...per((phase, o, p) => {

@@ -8,12 +8,11 @@
  * (this ÷ baseline); lower CPU per stream is what lifts streams/s when cores are the limit.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
-import { readFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { resolve } from 'node:path'
 import { hashApiKey, newApiKeySecret } from '../../src/core/auth/api-key-secret.ts'
 import { startRuntime } from '../../tests/support/runtime-process.ts'
-import { processTree } from '../startup/process-tree.ts'
+import { cpuMs, processTree } from '../startup/process-tree.ts'
 import { firstByteTimes, wrkLoad } from './load.ts'
 
 const args = process.argv.slice(2)
@@ -27,23 +26,6 @@ const clients = Number(option('clients', '200'))
 const seconds = Number(option('seconds', '4'))
 const rounds = Number(option('rounds', '4'))
 const root = resolve(import.meta.dirname, '..', '..')
-const ticksPerSecond = 100
-
-/** utime + stime of a process tree, in ms. */
-function cpuMs(pid: number): number {
-  let ticks = 0
-  for (const each of processTree(pid)) {
-    try {
-      const stat = readFileSync(`/proc/${each}/stat`, 'utf8')
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-      ticks += Number(fields[11]) + Number(fields[12])
-    } catch {
-      // Gone between listing and reading.
-    }
-  }
-  return (ticks * 1000) / ticksPerSecond
-}
-
 async function startMock(): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(
     process.execPath,
@@ -107,7 +89,7 @@ try {
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? apps : [...apps].reverse()
     for (const { name, app } of order) {
-      const before = cpuMs(app.child.pid ?? 0)
+      const before = cpuMs(processTree(app.child.pid ?? 0))
       const result = await wrkLoad(
         {
           url: `${app.baseUrl}/v1/chat/completions`,
@@ -123,7 +105,7 @@ try {
         cpu: number
         errors: number
       }
-      total.cpu += cpuMs(app.child.pid ?? 0) - before
+      total.cpu += cpuMs(processTree(app.child.pid ?? 0)) - before
       total.streams += result.requests
       total.seconds += result.seconds
       total.errors += result.errors

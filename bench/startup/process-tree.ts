@@ -31,3 +31,22 @@ export function sumStatus(pids: number[], field: 'VmRSS' | 'VmHWM'): number {
   }
   return Math.round(kb / 1024)
 }
+
+/**
+ * CPU time (user + system) the given processes have used, in ms; processes gone are skipped.
+ * Linux only: /proc/<pid>/stat counts clock ticks, 100 a second.
+ */
+export function cpuMs(pids: number[]): number {
+  let ticks = 0
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      // The command name may hold spaces and parentheses: fields start after the last ')'.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      ticks += Number(fields[11]) + Number(fields[12])
+    } catch {
+      // Gone between the listing and the read.
+    }
+  }
+  return ticks * 10
+}
