@@ -30,7 +30,9 @@ const localEnv = () => ({ OPENAI_BASE_URL: `${mock.url}/v1`, LOCAL_MODEL: 'mock-
 const reasoning = /^Mock reasoning: the question has \d+ words/
 
 beforeAll(async () => {
-  mock = await startMockLlm()
+  // Frames a little apart, so each arrives in a read of its own and stays a delta of its own:
+  // the UI tests below look at how reasoning streams piece by piece.
+  mock = await startMockLlm({ defaultChunkDelayMs: 5 })
   claude = await createApiApp(claudeEnv())
   local = await createApiApp(localEnv())
   claudeKey = (await claude.user('claude')).secret

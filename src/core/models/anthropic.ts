@@ -13,10 +13,11 @@ import {
   usageEvent,
 } from './anthropic-request.ts'
 import type { ChatModel, ChatRequest, ModelEvent } from './chat-model.ts'
+import { JoinedDeltas } from './joined-deltas.ts'
 import { ProviderError } from './provider-error.ts'
 import { truncatedStream } from './provider-failure.ts'
 import { sdkFailure } from './sdk-failure.ts'
-import { sseEvents } from './sse-events.ts'
+import { sseEventBatches } from './sse-events.ts'
 
 /** Options of `createAnthropicModel`. */
 export interface AnthropicModelOptions {
@@ -82,47 +83,58 @@ export function createAnthropicModel(options: AnthropicModelOptions): ChatModel 
       let outputTokens = 0
       let stopReason: string | null = null
       let stopped = false
-      for await (const event of events) {
-        switch (event.type) {
-          case 'message_start':
-            inputTokens = event.message.usage.input_tokens + cacheTokens(event.message.usage)
-            outputTokens = event.message.usage.output_tokens
-            break
-          case 'content_block_start':
-            if (event.content_block.type === 'tool_use') {
-              const { id, name } = event.content_block
-              tools.set(event.index, { id, name, json: '' })
-            }
-            break
-          case 'content_block_delta':
-            if (event.delta.type === 'text_delta')
-              yield { type: 'text-delta', text: event.delta.text }
-            else if (event.delta.type === 'thinking_delta')
-              yield { type: 'thinking-delta', text: event.delta.thinking }
-            else if (event.delta.type === 'signature_delta')
-              yield { type: 'thinking-delta', text: '', signature: event.delta.signature }
-            else if (event.delta.type === 'input_json_delta') {
-              const tool = tools.get(event.index)
-              if (tool) tool.json += event.delta.partial_json
-            }
-            break
-          case 'content_block_stop': {
-            const tool = tools.get(event.index)
-            if (tool)
-              yield {
-                type: 'tool-call',
-                call: { id: tool.id, name: tool.name, input: parse(tool.json) },
+      // The deltas of one read go on as one event (see `JoinedDeltas`).
+      const joined = new JoinedDeltas()
+      for await (const batch of events) {
+        try {
+          for (const event of batch) {
+            switch (event.type) {
+              case 'message_start':
+                inputTokens = event.message.usage.input_tokens + cacheTokens(event.message.usage)
+                outputTokens = event.message.usage.output_tokens
+                break
+              case 'content_block_start':
+                if (event.content_block.type === 'tool_use') {
+                  const { id, name } = event.content_block
+                  tools.set(event.index, { id, name, json: '' })
+                }
+                break
+              case 'content_block_delta':
+                if (event.delta.type === 'text_delta')
+                  joined.add({ type: 'text-delta', text: event.delta.text })
+                else if (event.delta.type === 'thinking_delta')
+                  joined.add({ type: 'thinking-delta', text: event.delta.thinking })
+                else if (event.delta.type === 'signature_delta')
+                  joined.add({ type: 'thinking-delta', text: '', signature: event.delta.signature })
+                else if (event.delta.type === 'input_json_delta') {
+                  const tool = tools.get(event.index)
+                  if (tool) tool.json += event.delta.partial_json
+                }
+                break
+              case 'content_block_stop': {
+                const tool = tools.get(event.index)
+                if (tool)
+                  joined.add({
+                    type: 'tool-call',
+                    call: { id: tool.id, name: tool.name, input: parse(tool.json) },
+                  })
+                break
               }
-            break
+              case 'message_delta':
+                stopReason = event.delta.stop_reason
+                outputTokens = event.usage.output_tokens ?? outputTokens
+                break
+              case 'message_stop':
+                stopped = true
+                break
+            }
           }
-          case 'message_delta':
-            stopReason = event.delta.stop_reason
-            outputTokens = event.usage.output_tokens ?? outputTokens
-            break
-          case 'message_stop':
-            stopped = true
-            break
+        } catch (error) {
+          // What the read brought before the failure still reaches the reader first.
+          yield* joined.take()
+          throw error
         }
+        yield* joined.take()
       }
       if (signal?.aborted) throw fail(signal.reason, signal)
       if (!stopped) throw truncatedStream(provider, model)
@@ -138,24 +150,34 @@ export function createAnthropicModel(options: AnthropicModelOptions): ChatModel 
 }
 
 /**
- * The events of a messages stream, read as the SDK's `Stream` reads them (`ping` and unnamed
- * events skipped, an `error` event throws its `APIError`), with a lean decoder instead of the
- * SDK's.
+ * The events of a messages stream, one batch per read of the body (see `sseEventBatches`),
+ * read as the SDK's `Stream` reads them (`ping` and unnamed events skipped, an `error` event
+ * throws its `APIError`, after the events before it), with a lean decoder instead of the SDK's.
  */
-async function* streamEvents(response: Response): AsyncGenerator<Anthropic.MessageStreamEvent> {
+async function* streamEvents(response: Response): AsyncGenerator<Anthropic.MessageStreamEvent[]> {
   if (!response.body) return
-  for await (const sse of sseEvents(response.body)) {
-    if (sse.event === null || sse.event === 'ping' || sse.data === '') continue
-    if (sse.event === 'error') {
-      let body: unknown = sse.data
-      try {
-        body = JSON.parse(sse.data)
-      } catch {
-        // Not JSON: the text itself is the error body, as the SDK keeps it.
+  for await (const batch of sseEventBatches(response.body)) {
+    const events: Anthropic.MessageStreamEvent[] = []
+    for (const sse of batch) {
+      if (sse.event === null || sse.event === 'ping' || sse.data === '') continue
+      if (sse.event === 'error') {
+        if (events.length > 0) yield events
+        throw errorOf(sse.data, response)
       }
-      const type = (body as { error?: { type?: Anthropic.ErrorType } } | undefined)?.error?.type
-      throw new APIError(undefined, body as object, undefined, response.headers, type)
+      events.push(JSON.parse(sse.data) as Anthropic.MessageStreamEvent)
     }
-    yield JSON.parse(sse.data) as Anthropic.MessageStreamEvent
+    if (events.length > 0) yield events
   }
+}
+
+/** The `APIError` of an `error` event's data, as the SDK makes it. */
+function errorOf(data: string, response: Response): APIError {
+  let body: unknown = data
+  try {
+    body = JSON.parse(data)
+  } catch {
+    // Not JSON: the text itself is the error body, as the SDK keeps it.
+  }
+  const type = (body as { error?: { type?: Anthropic.ErrorType } } | undefined)?.error?.type
+  return new APIError(undefined, body as object, undefined, response.headers, type)
 }

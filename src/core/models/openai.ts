@@ -6,6 +6,7 @@ import {
   type OpenAI,
 } from 'openai'
 import type { ChatModel, ChatRequest, ModelEvent } from './chat-model.ts'
+import { JoinedDeltas } from './joined-deltas.ts'
 import type { CompleteChat, StreamChat } from './openai-direct-completion.ts'
 import {
   finishReason,
@@ -18,7 +19,7 @@ import { ProviderError } from './provider-error.ts'
 import { truncatedStream } from './provider-failure.ts'
 import type { ProviderResponse } from './provider-fetch.ts'
 import { sdkFailure } from './sdk-failure.ts'
-import { type SseEvent, sseEvents } from './sse-events.ts'
+import { type SseEvent, sseEventBatches } from './sse-events.ts'
 
 /** Options of `createOpenAiModel`. */
 export interface OpenAiModelOptions {
@@ -73,7 +74,7 @@ export function createOpenAiModel(options: OpenAiModelOptions): ChatModel {
         return
       }
       // The request is sent (by `streamChat` or the SDK), an HTTP error turned into the SDK's
-      // error classes; the body is read here, by hand (see `sseEvents`).
+      // error classes; the body is read here, by hand (see `sseEventBatches`).
       const streamParams: OpenAI.Chat.Completions.ChatCompletionCreateParamsStreaming = {
         ...params,
         stream: true,
@@ -92,30 +93,40 @@ export function createOpenAiModel(options: OpenAiModelOptions): ChatModel {
         let done = false
         // The body's events read in this loop, not through a generator of chunks: every layer
         // of async generators between the upstream and the client costs each chunk a few
-        // promise turns.
-        for await (const sse of sent.response.body ? sseEvents(sent.response.body) : []) {
-          // Read to the end after `[DONE]`: cancelling a body can cost the pooled connection.
-          if (done) continue
-          const chunk = parsedChunk(sse, sent.response)
-          if (chunk === DONE) {
-            done = true
-            continue
+        // promise turns. The deltas of one read go on as one event (see `JoinedDeltas`).
+        const joined = new JoinedDeltas()
+        for await (const batch of sent.response.body ? sseEventBatches(sent.response.body) : []) {
+          try {
+            for (const sse of batch) {
+              // Read to the end after `[DONE]`: cancelling a body can cost the pooled connection.
+              if (done) continue
+              const chunk = parsedChunk(sse, sent.response)
+              if (chunk === DONE) {
+                done = true
+                continue
+              }
+              if (chunk.usage) usage = usageEvent(chunk.usage)
+              const choice = chunk.choices[0]
+              if (!choice) continue
+              const delta = choice.delta
+              const reasoning = reasoningOf(delta)
+              if (reasoning) joined.add({ type: 'thinking-delta', text: reasoning })
+              if (delta?.content) joined.add({ type: 'text-delta', text: delta.content })
+              for (const part of delta?.tool_calls ?? []) {
+                const call = calls.get(part.index) ?? { id: '', name: '', args: '' }
+                if (part.id) call.id = part.id
+                if (part.function?.name) call.name += part.function.name
+                if (part.function?.arguments) call.args += part.function.arguments
+                calls.set(part.index, call)
+              }
+              if (choice.finish_reason) finish = choice.finish_reason
+            }
+          } catch (error) {
+            // What the read brought before the failure still reaches the reader first.
+            yield* joined.take()
+            throw error
           }
-          if (chunk.usage) usage = usageEvent(chunk.usage)
-          const choice = chunk.choices[0]
-          if (!choice) continue
-          const delta = choice.delta
-          const reasoning = reasoningOf(delta)
-          if (reasoning) yield { type: 'thinking-delta', text: reasoning }
-          if (delta?.content) yield { type: 'text-delta', text: delta.content }
-          for (const part of delta?.tool_calls ?? []) {
-            const call = calls.get(part.index) ?? { id: '', name: '', args: '' }
-            if (part.id) call.id = part.id
-            if (part.function?.name) call.name += part.function.name
-            if (part.function?.arguments) call.args += part.function.arguments
-            calls.set(part.index, call)
-          }
-          if (choice.finish_reason) finish = choice.finish_reason
+          yield* joined.take()
         }
         if (signal?.aborted) throw fail(signal.reason, signal)
         if (finish === undefined) throw truncatedStream(provider, model)

@@ -5,15 +5,28 @@ export interface SseEvent {
 }
 
 /**
- * The events of an SSE body, decoded by hand: split on line ends (`\n`, `\r\n` or `\r`),
- * `data:` lines gathered until a blank line, comments and `id`/`retry` skipped. The SDKs'
- * own decoders copy and re-scan the bytes several times per chunk and were about a third of
- * a busy gateway's CPU while streaming; this reads each decoded character once. Leaving
- * early (`return()`) cancels the body, so the upstream request ends too.
+ * The events of an SSE body, one at a time (see `sseEventBatches`). Leaving early (`return()`)
+ * cancels the body, so the upstream request ends too.
  */
 export async function* sseEvents(
   body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>,
 ): AsyncGenerator<SseEvent> {
+  for await (const batch of sseEventBatches(body)) yield* batch
+}
+
+/**
+ * The events of an SSE body, decoded by hand, as one batch per read of the body: every event
+ * the read completed. Lines split on `\n`, `\r\n` or `\r`; `data:` lines gathered until a
+ * blank line; comments and `id`/`retry` skipped. The SDKs' own decoders copy and re-scan the
+ * bytes several times per chunk and were about a third of a busy gateway's CPU while
+ * streaming; this reads each decoded character once. A provider's frames arrive several to a
+ * read whenever it writes faster than we read (eight on average under load here), and a
+ * caller can handle them as one. Leaving early (`return()`) cancels the body, so the upstream
+ * request ends too.
+ */
+export async function* sseEventBatches(
+  body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>,
+): AsyncGenerator<SseEvent[]> {
   const reader = chunkReader(body)
   const decoder = new TextDecoder()
   let buffer = ''
@@ -50,6 +63,7 @@ export async function* sseEvents(
       } else {
         buffer += decoder.decode(step.value, { stream: true })
       }
+      const batch: SseEvent[] = []
       let start = 0
       // Where the next `\r` is, found once per pass: most streams have none.
       let cr = buffer.indexOf('\r')
@@ -77,16 +91,17 @@ export async function* sseEvents(
           done = line(buffer.slice(start, end))
         }
         start = next
-        if (done) yield done
+        if (done) batch.push(done)
       }
       buffer = start === 0 ? buffer : buffer.slice(start)
       if (finished) {
         // A last event cut off before its blank line still counts.
         if (buffer !== '') line(buffer)
         const done = line('')
-        if (done) yield done
-        return
+        if (done) batch.push(done)
       }
+      if (batch.length > 0) yield batch
+      if (finished) return
     }
   } finally {
     if (!finished) await reader.cancel().catch(() => {})

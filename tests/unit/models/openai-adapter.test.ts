@@ -21,7 +21,13 @@ describe('OpenAI adapter through the openai SDK against the mock', () => {
   beforeEach(() => mock.reset())
 
   it('streams text, usage and a finish reason', async () => {
-    mock.script({ kind: 'text', text: 'Hello there, world.', usage: { input: 11, output: 4 } })
+    // Frames apart in time arrive in reads of their own, so they stay deltas of their own.
+    mock.script({
+      kind: 'text',
+      text: 'Hello there, world.',
+      usage: { input: 11, output: 4 },
+      chunkDelayMs: 5,
+    })
     const events = await collect(model.stream({ messages: [{ role: 'user', content: 'Hi' }] }))
     expect(textOf(events)).toBe('Hello there, world.')
     expect(events.filter((e) => e.type === 'text-delta').length).toBeGreaterThan(1)
