@@ -20,22 +20,12 @@
  * The runtimes are measured one after the other, only the pair under test running beside the
  * mock (see `measure`).
  */
-import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { loadavg } from 'node:os'
-import { join, resolve } from 'node:path'
-import { hashApiKey, newApiKeySecret } from '../../src/core/auth/api-key-secret.ts'
-import { freePort, type RuntimeId, startRuntime } from '../../tests/support/runtime-process.ts'
 import { cpuMs, processTree, sumStatus } from '../startup/process-tree.ts'
 import { printTable } from '../stores/bench-table.ts'
-import {
-  fetchLoad,
-  firstByteTimes,
-  hasWrk,
-  type LoadResult,
-  type LoadTarget,
-  wrkLoad,
-} from './load.ts'
+import { type Gateway, startMock, startOutpost, startPortkey, target } from './gateways.ts'
+import { fetchLoad, firstByteTimes, hasWrk, type LoadResult, wrkLoad } from './load.ts'
 import { tcpActiveOpens } from './tcp-opens.ts'
 
 const args = process.argv.slice(2)
@@ -48,141 +38,10 @@ const seconds = Number(option('seconds', '5'))
 const rounds = Math.max(1, Number(option('rounds', '3')))
 const useWrk = option('loader', hasWrk() ? 'wrk' : 'fetch') === 'wrk'
 const load = useWrk ? wrkLoad : fetchLoad
-const root = resolve(import.meta.dirname, '..', '..')
-const bunBin = join(root, 'node_modules', '.bin', 'bun')
-const portkeyEntry = join(
-  root,
-  'node_modules',
-  '@portkey-ai',
-  'gateway',
-  'build',
-  'start-server.js',
-)
-const prompt = 'hi there, how are you doing today?'
 const loadAverage = () =>
   loadavg()
     .map((l) => l.toFixed(2))
     .join(' ')
-
-interface Gateway {
-  name: string
-  runtime: 'bun' | 'node' | 'direct'
-  kind: 'outpost' | 'portkey' | 'direct'
-  url: string
-  model: string
-  headers: Record<string, string>
-  pid?: number
-  spawnToFirstMs?: number
-  stop(): Promise<void>
-}
-
-const body = (gateway: Gateway, stream: boolean) =>
-  JSON.stringify({ model: gateway.model, messages: [{ role: 'user', content: prompt }], stream })
-const target = (gateway: Gateway, stream: boolean): LoadTarget => ({
-  url: gateway.url,
-  headers: gateway.headers,
-  body: body(gateway, stream),
-})
-
-async function startMock(): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort()
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'tests/support/mock-llm/cli.ts', '--port', String(port)],
-    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
-  )
-  await new Promise<void>((ready, fail) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('listening')) ready()
-    })
-    child.once('exit', (code) => fail(new Error(`mock LLM exited with ${code}`)))
-  })
-  return { url: `http://127.0.0.1:${port}`, child }
-}
-
-/** Polls a chat completion through the gateway until one answers 200; ms since `spawnedAt`. */
-async function firstCompletion(gateway: Gateway, spawnedAt: number, exited: () => boolean) {
-  while (performance.now() - spawnedAt < 120_000) {
-    if (exited()) throw new Error(`${gateway.name} exited before its first completion`)
-    try {
-      const response = await fetch(gateway.url, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', ...gateway.headers },
-        body: body(gateway, false),
-        signal: AbortSignal.timeout(5000),
-      })
-      await response.arrayBuffer()
-      if (response.status === 200) return Math.round(performance.now() - spawnedAt)
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((r) => setTimeout(r, 10))
-  }
-  throw new Error(`${gateway.name}: no completion within 120 s`)
-}
-
-async function startOutpost(runtime: RuntimeId & ('bun' | 'node'), mockUrl: string) {
-  const secret = newApiKeySecret()
-  const spawnedAt = performance.now()
-  const app = await startRuntime(runtime, {
-    OPENAI_BASE_URL: `${mockUrl}/v1`,
-    LOCAL_MODEL: 'mock-1',
-    API_KEY_HASHES: `bench:${await hashApiKey(secret)}`,
-    LOG_LEVEL: 'error',
-  })
-  let gone = false
-  void app.exited.then(() => {
-    gone = true
-  })
-  const gateway: Gateway = {
-    name: `outpost ${runtime}`,
-    runtime,
-    kind: 'outpost',
-    url: `${app.baseUrl}/v1/chat/completions`,
-    model: 'local:mock-1',
-    headers: { Authorization: `Bearer ${secret}` },
-    pid: app.child.pid,
-    stop: () => app.stop(),
-  }
-  try {
-    gateway.spawnToFirstMs = await firstCompletion(gateway, spawnedAt, () => gone)
-  } catch (error) {
-    console.error(app.log())
-    throw error
-  }
-  return gateway
-}
-
-async function startPortkey(runtime: 'bun' | 'node', mockUrl: string) {
-  const port = await freePort()
-  const command = runtime === 'bun' ? bunBin : process.execPath
-  const spawnedAt = performance.now()
-  const child = spawn(command, [portkeyEntry, `--port=${port}`, '--headless'], {
-    cwd: root,
-    detached: true,
-    stdio: 'ignore',
-  })
-  const exited = new Promise((done) => child.once('exit', done))
-  const gateway: Gateway = {
-    name: `portkey ${runtime}`,
-    runtime,
-    kind: 'portkey',
-    url: `http://127.0.0.1:${port}/v1/chat/completions`,
-    model: 'mock-1',
-    headers: {
-      Authorization: 'Bearer mock',
-      'x-portkey-provider': 'openai',
-      'x-portkey-custom-host': `${mockUrl}/v1`,
-    },
-    pid: child.pid,
-    async stop() {
-      if (child.exitCode === null && child.pid) process.kill(-child.pid, 'SIGTERM')
-      await exited
-    },
-  }
-  gateway.spawnToFirstMs = await firstCompletion(gateway, spawnedAt, () => child.exitCode !== null)
-  return gateway
-}
 
 // CPU times come from /proc (Linux); elsewhere the CPU columns say '-'.
 const cpuKnown = existsSync('/proc/self/stat')
