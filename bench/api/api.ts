@@ -12,13 +12,13 @@
  * are measured alternately in `--rounds` slices per cell, so drift of the machine's load
  * falls on both alike. The last table compares them.
  */
-import { type ChildProcess, execSync, spawn } from 'node:child_process'
+import { execSync } from 'node:child_process'
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { hashApiKey, newApiKeySecret } from '../../src/core/auth/api-key-secret.ts'
+import { startMockLlmProcess } from '../../tests/support/mock-llm/mock-process.ts'
 import {
-  freePort,
   type RuntimeProcess,
   startRuntime,
   waitUntilReady,
@@ -40,22 +40,6 @@ const rounds = Math.max(1, option('rounds', 4))
 const baselineRef = text('baseline')
 const root = resolve(import.meta.dirname, '..', '..')
 const prompt = 'hi there, how are you doing today?'
-
-async function startMock(): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort()
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'tests/support/mock-llm/cli.ts', '--port', String(port)],
-    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
-  )
-  await new Promise<void>((ready, fail) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('listening')) ready()
-    })
-    child.once('exit', (code) => fail(new Error(`mock LLM exited with ${code}`)))
-  })
-  return { url: `http://127.0.0.1:${port}`, child }
-}
 
 /** Another build of the app: `ref` exported from git into a temporary folder. */
 function checkout(ref: string): { dir: string; remove(): void } {
@@ -156,7 +140,7 @@ async function cells(targets: Target[], stream: boolean, concurrency: number): P
   return all.map((a) => summary(a.samples, a.seconds))
 }
 
-const mock = await startMock()
+const mock = await startMockLlmProcess()
 const secret = newApiKeySecret()
 const vars = {
   OPENAI_BASE_URL: `${mock.url}/v1`,

@@ -22,9 +22,10 @@
  */
 import { existsSync } from 'node:fs'
 import { loadavg } from 'node:os'
+import { startMockLlmProcess } from '../../tests/support/mock-llm/mock-process.ts'
 import { cpuMs, processTree, sumStatus } from '../startup/process-tree.ts'
 import { printTable } from '../stores/bench-table.ts'
-import { type Gateway, startMock, startOutpost, startPortkey, target } from './gateways.ts'
+import { type Gateway, startOutpost, startPortkey, target } from './gateways.ts'
 import { fetchLoad, firstByteTimes, hasWrk, type LoadResult, wrkLoad } from './load.ts'
 import { tcpActiveOpens } from './tcp-opens.ts'
 
@@ -171,7 +172,7 @@ const micros = (n: number | undefined) => (n === undefined ? '-' : Math.round(n)
 const addedTtfb = (ttfb: number[], i: number) =>
   ttfb[i] ? `+${round2(ttfb[i] - (ttfb[0] ?? 0))}` : 'n/a'
 
-const mock = await startMock()
+const mock = await startMockLlmProcess()
 try {
   const direct: Gateway = {
     name: 'upstream direct',

@@ -2,7 +2,7 @@
  * The gateways `bench:gateway` puts side by side, each started from its real entry on the
  * same mock upstream: Outpost, the Portkey AI Gateway (a devDependency) and the mock itself.
  */
-import { type ChildProcess, spawn } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { join, resolve } from 'node:path'
 import { hashApiKey, newApiKeySecret } from '../../src/core/auth/api-key-secret.ts'
 import { freePort, type RuntimeId, startRuntime } from '../../tests/support/runtime-process.ts'
@@ -40,22 +40,6 @@ export const target = (gateway: Gateway, stream: boolean): LoadTarget => ({
   headers: gateway.headers,
   body: body(gateway, stream),
 })
-
-export async function startMock(): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort()
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'tests/support/mock-llm/cli.ts', '--port', String(port)],
-    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
-  )
-  await new Promise<void>((ready, fail) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('listening')) ready()
-    })
-    child.once('exit', (code) => fail(new Error(`mock LLM exited with ${code}`)))
-  })
-  return { url: `http://127.0.0.1:${port}`, child }
-}
 
 /** Polls a chat completion through the gateway until one answers 200; ms since `spawnedAt`. */
 async function firstCompletion(gateway: Gateway, spawnedAt: number, exited: () => boolean) {

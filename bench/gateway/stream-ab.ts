@@ -1,16 +1,7 @@
-/**
- * CPU per completed stream of `/v1/chat/completions`, this checkout against another (a
- * baseline such as main), both on one mock upstream, in alternating wrk bursts so a shared
- * machine's load falls on both alike:
- *   npx tsx bench/gateway/stream-ab.ts --baseline /work/main [--runtime bun] [--clients 200]
- *     [--seconds 4] [--rounds 4]
- * Prints streams/s and the gateway process tree's CPU ms per stream for each, and the ratio
- * (this ÷ baseline); lower CPU per stream is what lifts streams/s when cores are the limit.
- */
-import { type ChildProcess, spawn } from 'node:child_process'
 import { loadavg } from 'node:os'
 import { resolve } from 'node:path'
 import { hashApiKey, newApiKeySecret } from '../../src/core/auth/api-key-secret.ts'
+import { startMockLlmProcess } from '../../tests/support/mock-llm/mock-process.ts'
 import { startRuntime } from '../../tests/support/runtime-process.ts'
 import { cpuMs, processTree } from '../startup/process-tree.ts'
 import { firstByteTimes, wrkLoad } from './load.ts'
@@ -25,24 +16,8 @@ const baseline = resolve(option('baseline', '/work/main'))
 const clients = Number(option('clients', '200'))
 const seconds = Number(option('seconds', '4'))
 const rounds = Number(option('rounds', '4'))
-const root = resolve(import.meta.dirname, '..', '..')
-async function startMock(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'tests/support/mock-llm/cli.ts', '--port', '0'],
-    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
-  )
-  const url = await new Promise<string>((ready, fail) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      const match = chunk.toString().match(/listening on (\S+)/)
-      if (match?.[1]) ready(match[1])
-    })
-    child.once('exit', (code) => fail(new Error(`mock LLM exited with ${code}`)))
-  })
-  return { url, child }
-}
-
-const mock = await startMock()
+const _root = resolve(import.meta.dirname, '..', '..')
+const mock = await startMockLlmProcess()
 const secret = newApiKeySecret()
 const vars = {
   OPENAI_BASE_URL: `${mock.url}/v1`,

@@ -1,20 +1,7 @@
-/**
- * Spawn to first completion, and memory, of the gateway path on each runtime:
- *   npx tsx bench/startup/first-completion.ts [--runtimes bun,node,deno] [--seconds 5]
- *     [--compare /work/main]
- * Each runtime starts from its real entry file with a brand-new DATA_DIR, a key given in
- * API_KEY_HASHES and the mock LLM as its OpenAI upstream (as `bench/gateway` runs it). Printed:
- * ms from spawn to the first 200 of /healthz and of a chat completion; the RSS of the process
- * tree once /healthz answers (idle), after the first completion, after `--seconds` of
- * non-streaming load at 50 clients and as long streaming at 200 (the bench; its rates are only
- * a sanity check, `bench/gateway` measures throughput), and once `/readyz` answers 200 (it asks
- * every store, so the embedded database is open then, whenever it was opened). `--compare
- * <checkout>` runs another checkout's entry files the same way in the same run (before/after).
- */
-import { type ChildProcess, spawn } from 'node:child_process'
 import { resolve } from 'node:path'
 import { hashApiKey, newApiKeySecret } from '../../src/core/auth/api-key-secret.ts'
-import { freePort, type RuntimeId, startRuntime } from '../../tests/support/runtime-process.ts'
+import { startMockLlmProcess } from '../../tests/support/mock-llm/mock-process.ts'
+import { type RuntimeId, startRuntime } from '../../tests/support/runtime-process.ts'
 import { fetchLoad } from '../gateway/load.ts'
 import { printTable } from '../stores/bench-table.ts'
 import { processTree, sumStatus } from './process-tree.ts'
@@ -28,22 +15,6 @@ const runtimes = option('runtimes', 'bun,node,deno').split(',') as RuntimeId[]
 const seconds = Number(option('seconds', '5'))
 const root = resolve(import.meta.dirname, '..', '..')
 const checkouts = [root, ...(args.includes('--compare') ? [resolve(option('compare', ''))] : [])]
-
-async function startMock(): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort()
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'tests/support/mock-llm/cli.ts', '--port', String(port)],
-    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
-  )
-  await new Promise<void>((ready, fail) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('listening')) ready()
-    })
-    child.once('exit', (code) => fail(new Error(`mock LLM exited with ${code}`)))
-  })
-  return { url: `http://127.0.0.1:${port}`, child }
-}
 
 /** Polls `url` (a POST when `body` is given) until it answers 200; ms since `spawnedAt`. */
 async function firstOk(url: string, spawnedAt: number, init: RequestInit, exited: () => boolean) {
@@ -122,7 +93,7 @@ async function measure(runtime: RuntimeId, checkout: string, mockUrl: string) {
   }
 }
 
-const mock = await startMock()
+const mock = await startMockLlmProcess()
 const rows: Record<string, string | number>[] = []
 try {
   // One process at a time; the checkouts take turns within each runtime.
