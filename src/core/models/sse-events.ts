@@ -5,16 +5,6 @@ export interface SseEvent {
 }
 
 /**
- * The events of an SSE body, one at a time (see `sseEventBatches`). Leaving early (`return()`)
- * cancels the body, so the upstream request ends too.
- */
-export async function* sseEvents(
-  body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>,
-): AsyncGenerator<SseEvent> {
-  for await (const batch of sseEventBatches(body)) yield* batch
-}
-
-/**
  * The events of an SSE body, decoded by hand, as one batch per read of the body: every event
  * the read completed. Lines split on `\n`, `\r\n` or `\r`; `data:` lines gathered until a
  * blank line; comments and `id`/`retry` skipped. The SDKs' own decoders copy and re-scan the

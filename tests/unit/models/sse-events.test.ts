@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { sseEvents } from '../../../src/core/models/sse-events.ts'
+import { sseEventBatches } from '../../../src/core/models/sse-events.ts'
 
 // A body delivered in the given pieces, split anywhere (mid-line, mid-character).
 const body = (pieces: (string | Uint8Array)[]) =>
@@ -14,11 +14,11 @@ const body = (pieces: (string | Uint8Array)[]) =>
 
 const read = async (pieces: (string | Uint8Array)[]) => {
   const events = []
-  for await (const event of sseEvents(body(pieces))) events.push(event)
+  for await (const batch of sseEventBatches(body(pieces))) events.push(...batch)
   return events
 }
 
-describe('sseEvents', () => {
+describe('sseEventBatches', () => {
   it('reads data events split anywhere, with every line ending, comments and fields', async () => {
     const text =
       ': keep-alive\n\ndata: {"a":1}\n\nevent: error\r\ndata: {"b":\r\ndata:2}\r\n\r\n' +
@@ -52,8 +52,8 @@ describe('sseEvents', () => {
         cancelled = true
       },
     })
-    for await (const event of sseEvents(stream)) {
-      expect(event.data).toBe('x')
+    for await (const batch of sseEventBatches(stream)) {
+      expect(batch[0]?.data).toBe('x')
       break
     }
     expect(cancelled).toBe(true)
