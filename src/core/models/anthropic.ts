@@ -83,56 +83,51 @@ export function createAnthropicModel(options: AnthropicModelOptions): ChatModel 
       let outputTokens = 0
       let stopReason: string | null = null
       let stopped = false
-      // The deltas of one read go on as one event (see `JoinedDeltas`).
+      // The deltas of one read go on as one event (see `JoinedDeltas`); an error event comes
+      // after the events before it (see `streamEvents`).
       const joined = new JoinedDeltas()
       for await (const batch of events) {
-        try {
-          for (const event of batch) {
-            switch (event.type) {
-              case 'message_start':
-                inputTokens = event.message.usage.input_tokens + cacheTokens(event.message.usage)
-                outputTokens = event.message.usage.output_tokens
-                break
-              case 'content_block_start':
-                if (event.content_block.type === 'tool_use') {
-                  const { id, name } = event.content_block
-                  tools.set(event.index, { id, name, json: '' })
-                }
-                break
-              case 'content_block_delta':
-                if (event.delta.type === 'text_delta')
-                  joined.add({ type: 'text-delta', text: event.delta.text })
-                else if (event.delta.type === 'thinking_delta')
-                  joined.add({ type: 'thinking-delta', text: event.delta.thinking })
-                else if (event.delta.type === 'signature_delta')
-                  joined.add({ type: 'thinking-delta', text: '', signature: event.delta.signature })
-                else if (event.delta.type === 'input_json_delta') {
-                  const tool = tools.get(event.index)
-                  if (tool) tool.json += event.delta.partial_json
-                }
-                break
-              case 'content_block_stop': {
-                const tool = tools.get(event.index)
-                if (tool)
-                  joined.add({
-                    type: 'tool-call',
-                    call: { id: tool.id, name: tool.name, input: parse(tool.json) },
-                  })
-                break
+        for (const event of batch) {
+          switch (event.type) {
+            case 'message_start':
+              inputTokens = event.message.usage.input_tokens + cacheTokens(event.message.usage)
+              outputTokens = event.message.usage.output_tokens
+              break
+            case 'content_block_start':
+              if (event.content_block.type === 'tool_use') {
+                const { id, name } = event.content_block
+                tools.set(event.index, { id, name, json: '' })
               }
-              case 'message_delta':
-                stopReason = event.delta.stop_reason
-                outputTokens = event.usage.output_tokens ?? outputTokens
-                break
-              case 'message_stop':
-                stopped = true
-                break
+              break
+            case 'content_block_delta':
+              if (event.delta.type === 'text_delta')
+                joined.add({ type: 'text-delta', text: event.delta.text })
+              else if (event.delta.type === 'thinking_delta')
+                joined.add({ type: 'thinking-delta', text: event.delta.thinking })
+              else if (event.delta.type === 'signature_delta')
+                joined.add({ type: 'thinking-delta', text: '', signature: event.delta.signature })
+              else if (event.delta.type === 'input_json_delta') {
+                const tool = tools.get(event.index)
+                if (tool) tool.json += event.delta.partial_json
+              }
+              break
+            case 'content_block_stop': {
+              const tool = tools.get(event.index)
+              if (tool)
+                joined.add({
+                  type: 'tool-call',
+                  call: { id: tool.id, name: tool.name, input: parse(tool.json) },
+                })
+              break
             }
+            case 'message_delta':
+              stopReason = event.delta.stop_reason
+              outputTokens = event.usage.output_tokens ?? outputTokens
+              break
+            case 'message_stop':
+              stopped = true
+              break
           }
-        } catch (error) {
-          // What the read brought before the failure still reaches the reader first.
-          yield* joined.take()
-          throw error
         }
         yield* joined.take()
       }

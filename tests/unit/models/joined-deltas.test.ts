@@ -1,5 +1,7 @@
+import Anthropic from '@anthropic-ai/sdk'
 import OpenAI from 'openai'
 import { describe, expect, it } from 'vitest'
+import { createAnthropicModel } from '../../../src/core/models/anthropic.ts'
 import type { ModelEvent } from '../../../src/core/models/chat-model.ts'
 import { JoinedDeltas } from '../../../src/core/models/joined-deltas.ts'
 import { createOpenAiModel } from '../../../src/core/models/openai.ts'
@@ -104,5 +106,61 @@ describe('an OpenAI stream read several frames at a time', () => {
     )
     expect(events).toEqual([{ type: 'text-delta', text: 'Partial' }])
     expect(error).toMatchObject({ code: expect.any(String) })
+  })
+})
+
+/** An Anthropic model whose upstream answers with exactly these reads. */
+const anthropicAnswering = (reads: string[]) =>
+  createAnthropicModel({
+    client: new Anthropic({
+      apiKey: 'k',
+      baseURL: 'http://upstream.invalid',
+      maxRetries: 0,
+      fetch: async () =>
+        new Response(body(reads), { headers: { 'content-type': 'text/event-stream' } }),
+    }),
+    model: 'claude-test',
+  })
+
+const named = (event: string, data: Record<string, unknown>) =>
+  `event: ${event}\ndata: ${JSON.stringify({ type: event, ...data })}\n\n`
+const textDelta = (text: string) =>
+  named('content_block_delta', { index: 0, delta: { type: 'text_delta', text } })
+
+describe('an Anthropic stream read several frames at a time', () => {
+  const start = named('message_start', {
+    message: {
+      id: 'm',
+      type: 'message',
+      role: 'assistant',
+      content: [],
+      model: 'claude-test',
+      usage: { input_tokens: 5, output_tokens: 0 },
+    },
+  })
+
+  it('answers one delta per read, with pings and block events in between left out', async () => {
+    const events = await collect(
+      anthropicAnswering([
+        `${start}${named('content_block_start', { index: 0, content_block: { type: 'text', text: '' } })}${textDelta('Hel')}${named('ping', {})}${textDelta('lo')}`,
+        `${textDelta('!')}${named('content_block_stop', { index: 0 })}${named('message_delta', { delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 3 } })}${named('message_stop', {})}`,
+      ]).stream(ask),
+    )
+    expect(events).toEqual([
+      { type: 'text-delta', text: 'Hello' },
+      { type: 'text-delta', text: '!' },
+      { type: 'usage', inputTokens: 5, outputTokens: 3 },
+      { type: 'finish', reason: 'stop' },
+    ])
+  })
+
+  it('hands over what a read brought before an error event in the same read', async () => {
+    const { events, error } = await collectUntilError(
+      anthropicAnswering([
+        `${start}${textDelta('Par')}${textDelta('tial')}${named('error', { error: { type: 'overloaded_error', message: 'busy' } })}`,
+      ]).stream(ask),
+    )
+    expect(events).toEqual([{ type: 'text-delta', text: 'Partial' }])
+    expect(error).toMatchObject({ code: 'provider_overloaded' })
   })
 })
