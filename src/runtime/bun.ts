@@ -1,4 +1,5 @@
 import { serveStatic, upgradeWebSocket, websocket } from 'hono/bun'
+import { bunProviderFetch } from './bun-provider-fetch.ts'
 import { collectWhenIdle } from './collect-when-idle.ts'
 import { serve } from './serve.ts'
 
@@ -8,6 +9,9 @@ await serve({
   runtime: 'bun',
   env,
   hasFileSystem: true,
+  // Calls to plain-HTTP model servers go over Bun's own sockets (see bun-provider-fetch.ts);
+  // with an HTTP proxy set, `fetch`, which honours it, carries them all.
+  providerFetch: process.env.HTTP_PROXY || process.env.http_proxy ? undefined : bunProviderFetch(),
   // Streamed answers are written to the socket as they come, with no queue in between.
   directStreams: true,
   staticFiles: serveStatic({ root: './public' }),

@@ -5,6 +5,7 @@ import type {
   ProviderRequest,
   ProviderResponse,
 } from '../core/models/provider-fetch.ts'
+import { headersFromRaw } from './raw-headers.ts'
 
 /**
  * Provider requests sent with `node:http`/`node:https` on keep-alive agents. Why not `fetch`:
@@ -66,12 +67,7 @@ class NodeProviderResponse implements ProviderResponse {
 
   /** Built on first use: only failures read them (the request id, `retry-after`). */
   get headers(): Headers {
-    if (!this.#headers) {
-      const headers = new Headers()
-      const raw = this.#message.rawHeaders
-      for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i] ?? '', raw[i + 1] ?? '')
-      this.#headers = headers
-    }
+    this.#headers ??= headersFromRaw(this.#message.rawHeaders)
     return this.#headers
   }
 
