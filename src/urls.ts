@@ -18,7 +18,8 @@ export const chatUrls = {
   message: (id: string, messageId: string) => `/c/${segment(id)}#m-${segment(messageId)}`,
   /** What Outpost remembers about the user; `?q=` searches. */
   memory: '/memory',
-  forgetMemory: (id: string) => `/memory/${segment(id)}/delete`,
+  /** Under a fixed segment, so no route has a parameter where another has a fixed name. */
+  forgetMemory: (id: string) => `/memory/forget/${segment(id)}`,
   forgetAllMemories: '/memory/delete-all',
   messages: (id: string) => `/c/${segment(id)}/messages`,
   regenerate: (id: string) => `/c/${segment(id)}/regenerate`,

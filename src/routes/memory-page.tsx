@@ -39,7 +39,7 @@ export const memoryPageRoutes = new Hono<AppEnv>()
     await forgetAllMemories(deps, ownerId)
     return c.redirect(`${chatUrls.memory}?done=all`, 303)
   })
-  .post('/memory/:id/delete', async (c) => {
+  .post('/memory/forget/:id', async (c) => {
     const { ownerId, deps } = guestContext(c)
     if (!(await forgetMemory(deps, ownerId, c.req.param('id')))) {
       throw new NotFoundError('No such memory')

@@ -41,17 +41,17 @@ describe('/memory without JavaScript', () => {
     const bob = await browser(request)
     expect(entries(await (await bob.send('/memory')).text())).toEqual([])
     const catId = entries(page).find(([, text]) => text.includes('cat'))?.[0] ?? ''
-    expect((await bob.post(`/memory/${encodeURIComponent(catId)}/delete`, {})).status).toBe(404)
+    expect((await bob.post(`/memory/forget/${encodeURIComponent(catId)}`, {})).status).toBe(404)
 
     // Forms need their CSRF token.
-    const forged = await ann.send(`/memory/${encodeURIComponent(catId)}/delete`, {
+    const forged = await ann.send(`/memory/forget/${encodeURIComponent(catId)}`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: 'http://localhost' },
       body: '',
     })
     expect(forged.status).toBe(403)
 
-    const deleted = await ann.post(`/memory/${encodeURIComponent(catId)}/delete`, {})
+    const deleted = await ann.post(`/memory/forget/${encodeURIComponent(catId)}`, {})
     expect(deleted.status).toBe(303)
     expect(deleted.headers.get('Location')).toBe('/memory?done=one')
     expect(entries(await (await ann.send('/memory')).text()).map(([, t]) => t)).toEqual([
