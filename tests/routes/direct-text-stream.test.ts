@@ -68,6 +68,36 @@ describe('a direct text stream', () => {
     expect(ended).toHaveBeenCalledTimes(1)
   })
 
+  it('writes the first piece as the body is asked for, before the source has answered', async () => {
+    let release: () => void = () => {}
+    const { source } = directStream(
+      async function* () {
+        await new Promise<void>((resolve) => {
+          release = resolve
+        })
+        yield 'data: 1\n\n'
+      },
+      { first: 'data: start\n\n' },
+    )
+    const sink = new FakeSink()
+    const pulled = source.pull(sink)
+    // Written within the call itself: no turn of the event loop in between.
+    expect(sink.written).toEqual(['data: start\n\n'])
+    release()
+    await pulled
+    expect(sink.written).toEqual(['data: start\n\n', 'data: 1\n\n'])
+  })
+
+  it('starts a queued body with the first piece too', async () => {
+    const body = textStream(
+      async function* () {
+        yield 'data: 1\n\n'
+      },
+      { first: 'data: start\n\n' },
+    )
+    expect(await new Response(body).text()).toBe('data: start\n\ndata: 1\n\n')
+  })
+
   it('writes the heartbeat while the source is silent, and stops beating at the end', async () => {
     vi.useFakeTimers()
     let release: () => void = () => {}

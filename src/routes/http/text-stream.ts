@@ -19,6 +19,12 @@ export interface TextStreamOptions {
    * such streams, Bun's). About 6–8% less CPU per stream there at 200 clients.
    */
   direct?: boolean
+  /**
+   * The first piece, known before the source is read (a stream's opening frame): written as
+   * soon as the server asks for the body, instead of after a turn through the source, which
+   * waited behind the request's other queued work (about 0.1 ms before the first byte, idle).
+   */
+  first?: string
 }
 
 /** The sink of a `type: 'direct'` stream: a write answers a promise while the socket is full. */
@@ -80,6 +86,7 @@ export function textStream(
         type: 'direct',
         // Called once by the server, which takes the whole body; each write goes to the socket.
         async pull(sink: DirectSink) {
+          if (options.first) sink.write(options.first)
           beats = heartbeat(options.heartbeat, (text) => void sink.write(text))
           try {
             for (;;) {
@@ -112,6 +119,9 @@ export function textStream(
     const encoder = new TextEncoder()
     return new ReadableStream<Uint8Array>(
       {
+        start(stream) {
+          if (options.first) stream.enqueue(encoder.encode(options.first))
+        },
         async pull(stream) {
           clearTimeout(stalled)
           beats ??= heartbeat(options.heartbeat, (text) => stream.enqueue(encoder.encode(text)))

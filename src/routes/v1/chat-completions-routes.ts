@@ -102,7 +102,6 @@ export const chatCompletionsRoutes = createOpenApiApp().openapi(completions, asy
   async function* pieces(): AsyncGenerator<string> {
     try {
       // Chunks are JSON (no raw newline): one `data:` line each, written as is.
-      yield `data: ${chunker.start()}\n\n`
       for await (const event of completion.events) yield chunkFrames(chunker.event(event))
       yield 'data: [DONE]\n\n'
     } catch (thrown) {
@@ -113,7 +112,11 @@ export const chatCompletionsRoutes = createOpenApiApp().openapi(completions, asy
     }
   }
   return c.body(
-    textStream(pieces, { heartbeat, direct: c.get('services').directStreams }),
+    textStream(pieces, {
+      heartbeat,
+      direct: c.get('services').directStreams,
+      first: `data: ${chunker.start()}\n\n`,
+    }),
     200,
     sseHeaders,
   ) as never

@@ -93,7 +93,6 @@ export const messagesRoutes = createOpenApiApp().openapi(messages, async (c) => 
   // cancellation, when the client goes away, ends the events and so the run.
   async function* pieces(): AsyncGenerator<string> {
     try {
-      yield frame(framer.start())
       for await (const event of completion.events) yield framer.event(event).map(frame).join('')
     } catch (thrown) {
       // Headers are gone: the failure travels in the stream, as Anthropic sends it.
@@ -103,7 +102,11 @@ export const messagesRoutes = createOpenApiApp().openapi(messages, async (c) => 
     }
   }
   return c.body(
-    textStream(pieces, { heartbeat, direct: c.get('services').directStreams }),
+    textStream(pieces, {
+      heartbeat,
+      direct: c.get('services').directStreams,
+      first: frame(framer.start()),
+    }),
     200,
     sseHeaders,
   ) as never
