@@ -7,6 +7,7 @@ import { parseConfig } from '../../src/core/config.ts'
 import { createServices } from '../../src/core/services.ts'
 import { responseCompression } from '../../src/middleware/response-compression.ts'
 import { brotliStream } from '../../src/runtime/brotli-stream.ts'
+import { startMockLlm } from '../support/mock-llm/index.ts'
 
 const env = { DEMO_WORD_DELAY_MS: '0', LOG_LEVEL: 'error' }
 const platform = { runtime: 'node' as const, hasFileSystem: false }
@@ -108,6 +109,59 @@ describe('compression', () => {
     const page = await get('/docs', { 'accept-encoding': 'br' })
     expect(page.headers.get('content-type')).toMatch(/^text\/html/)
     expect(page.headers.get('content-encoding')).toBe('br')
+  })
+
+  it('leaves a small completion as it is, and compresses a large one', async () => {
+    const mock = await startMockLlm()
+    try {
+      const modelEnv = { ...env, OPENAI_BASE_URL: `${mock.url}/v1`, LOCAL_MODEL: 'mock-1' }
+      const modelServices = await createServices(parseConfig(modelEnv), platform)
+      const modelApp = createApp({
+        platform,
+        services: async () => modelServices,
+        compression: { brotli: brotliStream },
+      })
+      await modelServices.memory.history.upsertUser({ id: 'compression-user' })
+      const { secret } = await modelServices.apiKeys.create({
+        userId: 'compression-user',
+        name: 'c',
+      })
+      const complete = () =>
+        modelApp.request(
+          '/v1/chat/completions',
+          {
+            method: 'POST',
+            headers: {
+              authorization: `Bearer ${secret}`,
+              'content-type': 'application/json',
+              // What the SDKs send.
+              'accept-encoding': 'gzip, deflate, br',
+            },
+            body: JSON.stringify({
+              model: 'local:mock-1',
+              messages: [{ role: 'user', content: 'hi' }],
+            }),
+          },
+          modelEnv,
+        )
+      // A completion of a few hundred bytes is not worth compressing.
+      mock.script([
+        { kind: 'text', text: 'short answer' },
+        { kind: 'text', text: 'long answer '.repeat(300) },
+      ])
+      const small = await complete()
+      expect(small.status).toBe(200)
+      expect(small.headers.get('content-encoding')).toBeNull()
+      const text = await small.text()
+      expect(small.headers.get('content-length')).toBe(String(Buffer.byteLength(text)))
+      expect(JSON.parse(text).choices[0].message.content).toBe('short answer')
+      const large = await complete()
+      expect(large.headers.get('content-encoding')).toBe('br')
+      const body = brotliDecompressSync(Buffer.from(await large.arrayBuffer())).toString()
+      expect(JSON.parse(body).choices[0].message.content).toBe('long answer '.repeat(300))
+    } finally {
+      await mock.close()
+    }
   })
 
   it('never holds back an SSE frame: the first arrives before the stream ends', async () => {
