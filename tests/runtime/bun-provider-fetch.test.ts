@@ -244,6 +244,23 @@ describe("Bun's socket transport for provider calls", () => {
     expect(upstream.connections()).toBe(1)
   }, 30_000)
 
+  it('closes a connection idle for 4 s, before the upstream would', async () => {
+    const closedBefore: number[] = []
+    upstream = await rawUpstream((_request, socket) => {
+      closedBefore.push(upstream?.closed.length ?? 0)
+      socket.write(json('{}'))
+    })
+    const outcomes = await drive([
+      { url: upstream.url },
+      { url: upstream.url, waitMs: 1000 },
+      { url: upstream.url, waitMs: 5000 },
+    ])
+    expect(outcomes.slice(0, 3).map((o) => o.status)).toEqual([200, 200, 200])
+    // Kept across a second of quiet; closed by the client after four.
+    expect(upstream.connections()).toBe(2)
+    expect(closedBefore).toEqual([0, 0, 1])
+  }, 30_000)
+
   it('fails a call to an upstream that is not listening', async () => {
     upstream = await rawUpstream(() => {})
     const url = upstream.url
