@@ -59,10 +59,8 @@ const handlers: SocketHandler<UpstreamConnection> = {
   },
   close: (socket, error) => socket.data.onClose(error),
   error: (socket, error) => socket.data.onClose(error),
-  timeout: (socket) => {
-    // Only idle connections have a timeout: close it, and it leaves its pool.
-    if (!socket.data.busy) socket.end()
-  },
+  // Only idle connections have a timeout.
+  timeout: (socket) => socket.data.expire(),
 }
 
 /** One kept-alive connection to an upstream, carrying one request at a time. */
@@ -123,6 +121,14 @@ export class UpstreamConnection {
       written < this.#unsent.length ? this.#unsent.subarray(Math.max(written, 0)) : undefined
   }
 
+  /** Idle too long: out of its pool at once (no call may take it while it closes), then closed. */
+  expire(): void {
+    if (this.busy || this.#closed) return
+    this.#closed = true
+    this.#leavePool()
+    this.socket.end()
+  }
+
   read(bytes: Uint8Array): void {
     // Bytes nobody asked for (while idle, or after the answer's end): an upstream that talks
     // unasked cannot be trusted with another request.
@@ -141,8 +147,7 @@ export class UpstreamConnection {
   onClose(error: Error | undefined): void {
     if (this.#closed) return
     this.#closed = true
-    const at = this.#idle.indexOf(this)
-    if (at >= 0) this.#idle.splice(at, 1)
+    this.#leavePool()
     if (!this.busy) return
     try {
       // A body framed by the connection's end is complete now.
@@ -200,9 +205,13 @@ export class UpstreamConnection {
     this.#reusable = false
     if (this.#closed) return
     this.#closed = true
+    this.#leavePool()
+    this.socket.terminate()
+  }
+
+  #leavePool(): void {
     const at = this.#idle.indexOf(this)
     if (at >= 0) this.#idle.splice(at, 1)
-    this.socket.terminate()
   }
 
   #settle(): void {
