@@ -15,9 +15,9 @@ import {
  * `fetch` (`fallback`), which brings TLS and certificates. Why not `fetch` for all: there it
  * hands each call to an HTTP thread and back, and its pool keeps at most 64 idle connections,
  * so a burst of streams beyond that dials again, at a cost to the upstream too. Measured on
- * the gateway bench's loopback mock: CPU per stream at 200 clients 0.83× (the same at 50
- * clients for whole answers), new upstream connections per stream 0.27 → 0.03, and a whole
- * answer at one client in 0.40 ms instead of 0.74.
+ * the gateway bench's loopback mock: CPU per stream at 200 clients 0.83× (CPU per whole answer
+ * at 50 clients unchanged), new upstream connections per stream 0.27 → 0.03–0.05, and the p50
+ * of a whole answer at one client 0.40–0.60 ms instead of 0.74.
  */
 export function bunProviderFetch(options: { fallback?: ProviderFetch } = {}): ProviderFetch {
   const fallback = options.fallback ?? ((url, init) => globalThis.fetch(url, init))
