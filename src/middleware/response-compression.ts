@@ -10,6 +10,7 @@ export interface CompressionOptions {
 }
 
 const noTransform = /(?:^|,)\s*no-transform\s*(?:,|$)/i
+const jsonType = /^application\/(?:[\w.-]+\+)?json\b/i
 
 /**
  * Compresses HTML, JSON, CSS and scripts with brotli (when given) or gzip, as the client
@@ -44,9 +45,18 @@ export function responseCompression(options: CompressionOptions = {}): Middlewar
     }
     const encoding = pick(c.req.header('Accept-Encoding') ?? '', options.brotli !== undefined)
     if (!encoding || !res.body) return
+    // A JSON answer (`c.json`) comes whole but without its length: measure it, so a small one
+    // (a completion of a few hundred bytes, about 0.14 ms of brotli at idle) goes out as is.
+    if (length === null && jsonType.test(type)) {
+      const bytes = new Uint8Array(await res.arrayBuffer())
+      c.res = new Response(bytes, res)
+      c.res.headers.set('Content-Length', String(bytes.byteLength))
+      if (bytes.byteLength < threshold) return
+    }
     const compressor =
       encoding === 'br' && options.brotli ? options.brotli() : new CompressionStream('gzip')
-    c.res = new Response(res.body.pipeThrough(compressor), res)
+    const body = c.res.body as typeof res.body & object
+    c.res = new Response(body.pipeThrough(compressor), c.res)
     c.res.headers.delete('Content-Length')
     c.res.headers.set('Content-Encoding', encoding)
     const etag = c.res.headers.get('ETag')

@@ -118,11 +118,13 @@ export class Http1ResponseParser {
           break
         }
         case 'chunk-end': {
-          const end = this.#lineEnd(bytes, at, 2, false)
+          // The chunk's data must be followed by `\r\n` alone.
+          const end = this.#lineEnd(bytes, at, MAX_LINE_BYTES, false)
           if (end < 0) return 0
           at = end
-          if (this.#take().length !== 2)
+          if (this.#take().length !== 2) {
             throw new Http1ParseError('chunk data longer than its size')
+          }
           this.#state = 'chunk-size'
           break
         }

@@ -10,7 +10,6 @@ import { setGuardHeader } from '../http/guard-header.ts'
 import { sseHeartbeat } from '../http/heartbeat.ts'
 import { bearerSecurity, createOpenApiApp } from '../http/openapi-app.ts'
 import { requestContext } from '../http/request-context.ts'
-import { sizedJson } from '../http/sized-json.ts'
 import { sseHeaders } from '../http/sse-frame.ts'
 import { textStream } from '../http/text-stream.ts'
 import { setCacheHeaders } from './cache-headers.ts'
@@ -88,7 +87,7 @@ export const chatCompletionsRoutes = createOpenApiApp().openapi(completions, asy
   if (!body.stream) {
     const answer = await collectCompletion(completion.events)
     c.header('x-outpost-model', completion.model)
-    return sizedJson(c, chatCompletionView(id, created, completion.model, answer)) as never
+    return c.json(chatCompletionView(id, created, completion.model, answer), 200)
   }
 
   const chunker = createChunker({

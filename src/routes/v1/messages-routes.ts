@@ -10,7 +10,6 @@ import { setGuardHeader } from '../http/guard-header.ts'
 import { sseHeartbeat } from '../http/heartbeat.ts'
 import { createOpenApiApp } from '../http/openapi-app.ts'
 import { requestContext } from '../http/request-context.ts'
-import { sizedJson } from '../http/sized-json.ts'
 import { sseHeaders } from '../http/sse-frame.ts'
 import { textStream } from '../http/text-stream.ts'
 import { fromAnthropicRequest } from './anthropic-request.ts'
@@ -81,7 +80,7 @@ export const messagesRoutes = createOpenApiApp().openapi(messages, async (c) => 
 
   if (!body.stream) {
     const answer = await collectCompletion(completion.events)
-    return sizedJson(c, messageView(id, completion.model, answer)) as never
+    return c.json(messageView(id, completion.model, answer), 200)
   }
 
   const framer = createAnthropicFramer({ id, model: () => completion.model })
