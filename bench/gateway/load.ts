@@ -2,6 +2,7 @@ import { execFile, execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { TAIL_FROM_BP, TAIL_POINTS, tailOf } from './pooled-quantile.ts'
 
 /** One POST target of a load run. */
 export interface LoadTarget {
@@ -17,6 +18,8 @@ export interface LoadResult {
   rps: number
   p50: number
   p99: number
+  /** The latency quantiles from the p95 up, one per basis point (see `pooled-quantile.ts`). */
+  tail: number[]
   /** Socket errors plus non-2xx answers: a run with errors is not a fair number. */
   errors: number
 }
@@ -41,9 +44,11 @@ ${Object.entries({ 'Content-Type': 'application/json', ...target.headers })
   .join('\n')}
 done = function(summary, latency, requests)
   local e = summary.errors
-  io.write(string.format('\\n@@{"requests":%d,"micros":%d,"p50":%f,"p99":%f,"errors":%d,"status":%d}\\n',
+  local tail = {}
+  for k = 0, ${TAIL_POINTS - 1} do tail[#tail + 1] = latency:percentile((${TAIL_FROM_BP} + k) / 100) end
+  io.write(string.format('\\n@@{"requests":%d,"micros":%d,"p50":%f,"p99":%f,"errors":%d,"status":%d,"tail":[%s]}\\n',
     summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
-    e.connect + e.read + e.write + e.status + e.timeout, e.status))
+    e.connect + e.read + e.write + e.status + e.timeout, e.status, table.concat(tail, ',')))
 end
 `
 
@@ -79,6 +84,7 @@ export async function wrkLoad(
       p99: number
       errors: number
       status: number
+      tail: number[]
     }
     const secs = raw.micros / 1e6
     // wrk counts non-2xx answers as requests too; a fast error page is not throughput.
@@ -89,6 +95,7 @@ export async function wrkLoad(
       rps: ok / secs,
       p50: raw.p50 / 1000,
       p99: raw.p99 / 1000,
+      tail: raw.tail.map((micros) => micros / 1000),
       errors: raw.errors,
     }
   } finally {
@@ -134,6 +141,7 @@ export async function fetchLoad(
     rps: samples.length / secs,
     p50: pick(0.5),
     p99: pick(0.99),
+    tail: tailOf(sorted),
     errors,
   }
 }
