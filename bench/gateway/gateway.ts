@@ -8,10 +8,11 @@
  * `--seconds`, the targets taking turns (in a rotating order) within each round, so drift of a
  * shared machine's load falls on all alike; the load average is printed with the run.
  * Cells: non-streaming at 1 and 50 clients, streaming at 50 and 200; the time to the first
- * streamed byte at one client (p50 of sequential requests); the p99 at one client (of all its
- * slices' requests pooled, and the worst slice's); the RSS of each gateway's process tree after
- * the runs; and spawn-to-first-completion (from spawn to the first 200 of a chat completion
- * through it). Ratios are Outpost ÷ Portkey on the same runtime.
+ * streamed byte, and to the first chunk with text, at one client (p50 of sequential
+ * requests); the p99 at one client (of all its slices' requests pooled, and the worst
+ * slice's); the RSS of each gateway's process tree after the runs; and spawn-to-first-completion
+ * (from spawn to the first 200 of a chat completion through it). Ratios are Outpost ÷ Portkey
+ * on the same runtime.
  * On Linux each cell also counts the TCP connections opened per completed request beyond the
  * load generator's own: for a gateway, its new connections to the upstream (a keep-alive pool
  * that overflows under load reconnects, and both sides pay for it), and the CPU time per
@@ -98,22 +99,25 @@ async function cell(gateways: Gateway[], stream: boolean, clients: number) {
   })
 }
 
-/** Median time to first byte at one client, the gateways taking turns in small batches. */
+/**
+ * Median times to the first byte and to the first text at one client, the gateways taking
+ * turns in small batches.
+ */
 async function firstBytes(gateways: Gateway[], perGateway = 150) {
   const times = gateways.map(() => [] as number[])
+  const textTimes = gateways.map(() => [] as number[])
   let errors = 0
   const batch = Math.ceil(perGateway / rounds)
   for (let round = 0; round < rounds; round++) {
     for (const [index, gateway] of gateways.entries()) {
       const part = await firstByteTimes(target(gateway, true), batch)
       ;(times[index] as number[]).push(...part.times)
+      ;(textTimes[index] as number[]).push(...part.textTimes)
       errors += part.errors
     }
   }
-  return {
-    errors,
-    medians: times.map((list) => list.sort((a, b) => a - b)[Math.floor(list.length / 2)] ?? 0),
-  }
+  const median = (list: number[]) => list.sort((a, b) => a - b)[Math.floor(list.length / 2)] ?? 0
+  return { errors, medians: times.map(median), textMedians: textTimes.map(median) }
 }
 
 console.log(
@@ -133,6 +137,8 @@ interface Phase {
   gateways: Gateway[]
   results: ((typeof cells)[number] & { per: Awaited<ReturnType<typeof cell>> })[]
   ttfb: number[]
+  /** Median time to the first chunk with text, per gateway (0: none seen). */
+  ttft: number[]
   rss: number[]
   errors: number
 }
@@ -159,11 +165,11 @@ async function measure(runtime: 'bun' | 'node', direct: Gateway): Promise<Phase>
       results.push({ ...c, per: await cell(gateways, c.stream, c.clients) })
       console.log(`  ${runtime}: measured ${c.label} (load average ${loadAverage()})`)
     }
-    const { medians: ttfb, errors: ttfbErrors } = await firstBytes(gateways)
+    const { medians: ttfb, textMedians: ttft, errors: ttfbErrors } = await firstBytes(gateways)
     console.log(`  ${runtime}: measured time to first byte (load average ${loadAverage()})`)
     const rss = gateways.map((g) => (g.pid ? sumStatus(processTree(g.pid), 'VmRSS') : 0))
     const errors = ttfbErrors + results.flatMap((r) => r.per).reduce((sum, m) => sum + m.errors, 0)
-    return { runtime, gateways, results, ttfb, rss, errors }
+    return { runtime, gateways, results, ttfb, ttft, rss, errors }
   } finally {
     for (const g of gateways) await g.stop().catch(() => {})
   }
@@ -192,7 +198,7 @@ try {
 
   const detail: (string | number)[][] = []
   const firstBytesRows: (string | number)[][] = []
-  for (const { runtime, gateways, results, ttfb, rss } of phases) {
+  for (const { runtime, gateways, results, ttfb, ttft, rss } of phases) {
     const named = (g: Gateway) => (g.kind === 'direct' ? `upstream direct (${runtime})` : g.name)
     for (const r of results) {
       for (const [i, g] of gateways.entries()) {
@@ -218,6 +224,8 @@ try {
         named(g),
         ttfb[i] ? round2(ttfb[i]) : 'n/a',
         i === 0 ? 0 : addedTtfb(ttfb, i),
+        ttft[i] ? round2(ttft[i]) : 'n/a',
+        i === 0 ? 0 : addedTtfb(ttft, i),
         g.pid ? (rss[i] ?? 0) : '-',
         g.spawnToFirstMs ?? '-',
       ])
@@ -241,7 +249,15 @@ try {
   )
   console.log('')
   printTable(
-    ['gateway', 'TTFB p50 ms', 'added TTFB ms', 'RSS after MB', 'spawn to 1st completion ms'],
+    [
+      'gateway',
+      'TTFB p50 ms',
+      'added TTFB ms',
+      'first text p50 ms',
+      'added to first text ms',
+      'RSS after MB',
+      'spawn to 1st completion ms',
+    ],
     firstBytesRows,
   )
 
@@ -305,6 +321,10 @@ try {
   ratioRows.push([
     'added time to first byte, ms (Outpost / Portkey; Portkey n/a if its streams failed)',
     ...per(({ ttfb }, o, p) => `${addedTtfb(ttfb, o)} / ${addedTtfb(ttfb, p)}`),
+  ])
+  ratioRows.push([
+    'added time to the first chunk with text, ms (Outpost / Portkey)',
+    ...per(({ ttft }, o, p) => `${addedTtfb(ttft, o)} / ${addedTtfb(ttft, p)}`),
   ])
   ratioRows.push(['RSS after the runs, MB', ...per(({ rss }, o, p) => `${rss[o]} / ${rss[p]}`)])
   ratioRows.push([

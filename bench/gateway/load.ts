@@ -146,15 +146,22 @@ export async function fetchLoad(
   }
 }
 
+// A chat-completion chunk whose delta carries text: `"content":"` and a character that does
+// not end the string at once (the opening chunk's `"content":""` carries none).
+const textDelta = /"content":\s*"(?!")/
+
 /**
  * Time to the first body byte of `n` sequential streaming requests (ms, each), over a raw
- * keep-alive connection: what a single chat user waits before text appears.
+ * keep-alive connection, and time to the first chunk that carries text: what a single chat
+ * user waits before text appears. The two differ where the first byte is an opening chunk
+ * with no text (OpenAI's `role` chunk), which a gateway may answer before the model's text.
  */
 export async function firstByteTimes(
   target: LoadTarget,
   n: number,
-): Promise<{ times: number[]; errors: number }> {
+): Promise<{ times: number[]; textTimes: number[]; errors: number }> {
   const times: number[] = []
+  const textTimes: number[] = []
   let errors = 0
   for (let i = 0; i < n; i++) {
     const start = performance.now()
@@ -169,13 +176,22 @@ export async function firstByteTimes(
       continue
     }
     const reader = (response.body as ReadableStream<Uint8Array>).getReader()
+    const decoder = new TextDecoder()
     let first: number | undefined
+    let text: number | undefined
+    let seen = ''
     for (;;) {
-      const { done } = await reader.read()
+      const { done, value } = await reader.read()
       first ??= performance.now() - start
       if (done) break
+      if (text === undefined) {
+        // Kept from the last read too: a chunk's text may start across two reads.
+        seen = seen.slice(-32) + decoder.decode(value, { stream: true })
+        if (textDelta.test(seen)) text = performance.now() - start
+      }
     }
     times.push(first as number)
+    if (text !== undefined) textTimes.push(text)
   }
-  return { times, errors }
+  return { times, textTimes, errors }
 }
