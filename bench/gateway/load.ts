@@ -154,7 +154,8 @@ const textDelta = /"content":\s*"(?!")/
  * Time to the first body byte of `n` sequential streaming requests (ms, each), over a raw
  * keep-alive connection, and time to the first chunk that carries text: what a single chat
  * user waits before text appears. The two differ where the first byte is an opening chunk
- * with no text (OpenAI's `role` chunk), which a gateway may answer before the model's text.
+ * with no text (OpenAI's `role` chunk): the upstream sends it before its text, a gateway that
+ * waits for the model's first event sends its own with that text.
  */
 export async function firstByteTimes(
   target: LoadTarget,
