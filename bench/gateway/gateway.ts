@@ -26,7 +26,7 @@ import { existsSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { startMockLlmProcess } from '../../tests/support/mock-llm/mock-process.ts'
 import { cpuMs, processTree, sumStatus } from '../startup/process-tree.ts'
-import { printTable } from '../stores/bench-table.ts'
+import { type CellMeasure, cells, type Phase, printGatewayReport } from './gateway-report.ts'
 import { type Gateway, startOutpost, startPortkey, target } from './gateways.ts'
 import { fetchLoad, firstByteTimes, hasWrk, type LoadResult, wrkLoad } from './load.ts'
 import { pooledQuantile } from './pooled-quantile.ts'
@@ -52,7 +52,7 @@ const cpuKnown = existsSync('/proc/self/stat')
 const mockCpu = () => (mock.child.pid ? cpuMs(processTree(mock.child.pid)) : 0)
 
 /** One cell: every gateway measured in `rounds` slices, taking turns in a rotating order. */
-async function cell(gateways: Gateway[], stream: boolean, clients: number) {
+async function cell(gateways: Gateway[], stream: boolean, clients: number): Promise<CellMeasure[]> {
   const parts = gateways.map(() => [] as LoadResult[])
   // Connections opened during each gateway's slices, beyond the load generator's `clients`;
   // none counted where the machine does not say (not Linux).
@@ -124,24 +124,6 @@ console.log(
   `load: ${useWrk ? 'wrk' : 'fetch loops in Node (wrk not found; apt-get install wrk)'}; ` +
     `${rounds} rounds × ${seconds}s per cell and gateway; load average at start ${loadAverage()}`,
 )
-const cells = [
-  { label: 'non-streaming, 1 client, req/s', stream: false, clients: 1 },
-  { label: 'non-streaming, 50 clients, req/s', stream: false, clients: 50 },
-  { label: 'streaming, 50 clients, streams/s', stream: true, clients: 50 },
-  { label: 'streaming, 200 clients, streams/s', stream: true, clients: 200 },
-]
-
-/** One runtime's measurements: the upstream alone, Outpost and Portkey, in that order. */
-interface Phase {
-  runtime: 'bun' | 'node'
-  gateways: Gateway[]
-  results: ((typeof cells)[number] & { per: Awaited<ReturnType<typeof cell>> })[]
-  ttfb: number[]
-  /** Median time to the first chunk with text, per gateway (0: none seen). */
-  ttft: number[]
-  rss: number[]
-  errors: number
-}
 
 /**
  * Measures one runtime's pair beside the upstream alone. Only that pair is running: an idle
@@ -175,13 +157,6 @@ async function measure(runtime: 'bun' | 'node', direct: Gateway): Promise<Phase>
   }
 }
 
-const round1 = (n: number) => Math.round(n * 10) / 10
-const round2 = (n: number) => Math.round(n * 100) / 100
-const micros = (n: number | undefined) => (n === undefined ? '-' : Math.round(n))
-// A gateway whose every stream failed has no first byte (its median is 0): no added time either.
-const addedTtfb = (ttfb: number[], i: number) =>
-  ttfb[i] ? `+${round2(ttfb[i] - (ttfb[0] ?? 0))}` : 'n/a'
-
 const mock = await startMockLlmProcess()
 try {
   const direct: Gateway = {
@@ -196,145 +171,7 @@ try {
   const phases: Phase[] = []
   for (const runtime of runtimes) phases.push(await measure(runtime, direct))
 
-  const detail: (string | number)[][] = []
-  const firstBytesRows: (string | number)[][] = []
-  for (const { runtime, gateways, results, ttfb, ttft, rss } of phases) {
-    const named = (g: Gateway) => (g.kind === 'direct' ? `upstream direct (${runtime})` : g.name)
-    for (const r of results) {
-      for (const [i, g] of gateways.entries()) {
-        const m = r.per[i] as (typeof r.per)[number]
-        const opens =
-          m.opensPerRequest === undefined ? '-' : Math.round(m.opensPerRequest * 1000) / 1000
-        detail.push([
-          named(g),
-          r.label,
-          round1(m.rps),
-          round2(m.p50),
-          round2(m.p99),
-          round2(m.worstP99),
-          opens,
-          micros(m.cpuUs.gateway),
-          micros(m.cpuUs.upstream),
-          m.errors,
-        ])
-      }
-    }
-    for (const [i, g] of gateways.entries()) {
-      firstBytesRows.push([
-        named(g),
-        ttfb[i] ? round2(ttfb[i]) : 'n/a',
-        i === 0 ? 0 : addedTtfb(ttfb, i),
-        ttft[i] ? round2(ttft[i]) : 'n/a',
-        i === 0 ? 0 : addedTtfb(ttft, i),
-        g.pid ? (rss[i] ?? 0) : '-',
-        g.spawnToFirstMs ?? '-',
-      ])
-    }
-  }
-  console.log('')
-  printTable(
-    [
-      'gateway',
-      'cell',
-      'req/s',
-      'p50 ms',
-      'p99 ms',
-      'worst slice p99 ms',
-      'new conns/req',
-      'CPU µs/req',
-      'upstream CPU µs/req',
-      'errors',
-    ],
-    detail,
-  )
-  console.log('')
-  printTable(
-    [
-      'gateway',
-      'TTFB p50 ms',
-      'added TTFB ms',
-      'first text p50 ms',
-      'added to first text ms',
-      'RSS after MB',
-      'spawn to 1st completion ms',
-    ],
-    firstBytesRows,
-  )
-
-  // The issue's table: Outpost ÷ Portkey on each runtime (index 1 is Outpost, 2 is Portkey).
-  const per = (f: (phase: Phase, o: number, p: number) => string | number) =>
-    phases.map((phase) => f(phase, 1, 2))
-  const ratioRows: (string | number)[][] = []
-  for (const [k, c] of cells.entries()) {
-    ratioRows.push([
-      c.label,
-      // Portkey 1.15.2 fails every stream on Node 20 ("TypeError: immutable" in undici).
-      ...per((phase, o, p) => {
-        const r = phase.results[k]
-        const portkey = r?.per[p]?.rps ?? 0
-        return portkey > 0 ? round2((r?.per[o]?.rps ?? 0) / portkey) : 'n/a (Portkey failed)'
-      }),
-    ])
-  }
-  ratioRows.push([
-    'new upstream connections per stream at 200 clients (Outpost / Portkey)',
-    ...per((phase, o, p) => {
-      const r = phase.results.find((c) => c.stream && c.clients === 200)
-      const show = (n: number | undefined) => (n === undefined ? '-' : round2(n))
-      return `${show(r?.per[o]?.opensPerRequest)} / ${show(r?.per[p]?.opensPerRequest)}`
-    }),
-  ])
-  // Throughput on two shared cores follows the CPU each request costs the gateway and its
-  // upstream together; this is the steadier number when the machine's speed drifts.
-  for (const [label, stream, clients] of [
-    ['non-streaming, 50 clients', false, 50],
-    ['streaming, 200 clients', true, 200],
-  ] as const) {
-    ratioRows.push([
-      `CPU per request, gateway + its upstream, µs, ${label} (Outpost / Portkey)`,
-      ...per((phase, o, p) => {
-        const r = phase.results.find((c) => c.stream === stream && c.clients === clients)
-        const total = (i: number) => {
-          const cpu = r?.per[i]?.cpuUs
-          return cpu?.gateway === undefined || cpu.upstream === undefined
-            ? '-'
-            : micros(cpu.gateway + cpu.upstream)
-        }
-        return `${total(o)} / ${total(p)}`
-      }),
-    ])
-  }
-  ratioRows.push([
-    'p99 at 1 client, ms, all slices pooled (Outpost / Portkey)',
-    ...per((phase, o, p) => {
-      const r = phase.results[0]
-      return `${round2(r?.per[o]?.p99 ?? 0)} / ${round2(r?.per[p]?.p99 ?? 0)}`
-    }),
-  ])
-  ratioRows.push([
-    "p99 at 1 client, ms, the worst slice's (Outpost / Portkey)",
-    ...per((phase, o, p) => {
-      const r = phase.results[0]
-      return `${round2(r?.per[o]?.worstP99 ?? 0)} / ${round2(r?.per[p]?.worstP99 ?? 0)}`
-    }),
-  ])
-  ratioRows.push([
-    'added time to first byte, ms (Outpost / Portkey; Portkey n/a if its streams failed)',
-    ...per(({ ttfb }, o, p) => `${addedTtfb(ttfb, o)} / ${addedTtfb(ttfb, p)}`),
-  ])
-  ratioRows.push([
-    'added time to the first chunk with text, ms (Outpost / Portkey)',
-    ...per(({ ttft }, o, p) => `${addedTtfb(ttft, o)} / ${addedTtfb(ttft, p)}`),
-  ])
-  ratioRows.push(['RSS after the runs, MB', ...per(({ rss }, o, p) => `${rss[o]} / ${rss[p]}`)])
-  ratioRows.push([
-    'spawn to first completion, ms',
-    ...per(
-      ({ gateways }, o, p) => `${gateways[o]?.spawnToFirstMs} / ${gateways[p]?.spawnToFirstMs}`,
-    ),
-  ])
-  console.log('')
-  printTable(['measure (Outpost ÷ Portkey, same runtime)', ...runtimes], ratioRows)
+  printGatewayReport(phases, runtimes)
   const errors = phases.reduce((sum, phase) => sum + phase.errors, 0)
   if (errors > 0) console.log(`\nWARNING: ${errors} failed requests; the numbers above are suspect`)
   console.log(`\nload average at end ${loadAverage()}`)
