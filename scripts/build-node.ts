@@ -6,8 +6,8 @@
 // with its own heap, and every one of the app's modules compiled through it at start): about
 // 130 MB more resident memory than this bundle on the gateway bench, for no work once started.
 // The packages are in the bundle too: loaded from node_modules, their hundreds of ES modules
-// (each found, read, compiled and linked on its own) made most of Node's start, about 2.0 s
-// from spawn to the first completion on the gateway bench, against 0.8-1.0 s bundled.
+// (each found, read, compiled and linked on its own) made most of Node's start: 2.3 s from
+// spawn to the first completion, against 0.86-1.0 s bundled (idle RSS 106 MB, was 140).
 //
 // The embedded database stays external: PGlite finds its WebAssembly and data files next to
 // its own. Bundled CommonJS packages get a `require` of their own (the banner) for Node's
@@ -40,8 +40,11 @@ export async function buildNodeBundle(checkout = root): Promise<string> {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    // Stack traces name the TypeScript lines when Node runs with --enable-source-maps.
+    // Stack traces name the TypeScript lines when Node runs with --enable-source-maps. Without
+    // the sources' text in it (only the mappings, which is all a stack trace reads): Node keeps
+    // the map it loads, and with every package's sources that was 47 MB more at idle.
     sourcemap: 'linked',
+    sourcesContent: false,
     logLevel: 'warning',
     write: false,
   })
