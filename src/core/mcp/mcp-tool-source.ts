@@ -1,15 +1,6 @@
-import { Client } from '@modelcontextprotocol/sdk/client'
-// Deno type-checks with the package's `types` condition, whose `./*` pattern maps `x.js` to a
-// missing `x.js.d.ts`; `@ts-types` names the declaration file meant (here and in the others).
-// @ts-types="@modelcontextprotocol/sdk/client/streamableHttp"
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
+import type { Client } from '@modelcontextprotocol/sdk/client'
 // @ts-types="@modelcontextprotocol/sdk/types"
-import {
-  type CallToolResult,
-  type Tool as McpTool,
-  ToolListChangedNotificationSchema,
-} from '@modelcontextprotocol/sdk/types.js'
-import { CfWorkerJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/cfworker'
+import type { CallToolResult, Tool as McpTool } from '@modelcontextprotocol/sdk/types.js'
 import { DependencyError } from '../errors.ts'
 import type { ReadinessCheck } from '../health/readiness-check.ts'
 import type { KvStore } from '../memory/kv-store.ts'
@@ -72,29 +63,33 @@ export function createMcpToolSource(options: McpToolSourceOptions): McpToolSourc
 
   function connect(): Promise<Client> {
     if (connection) return connection
-    const client = new Client(
-      { name: 'outpost', version: '1' },
-      { jsonSchemaValidator: new CfWorkerJsonSchemaValidator() },
-    )
-    client.setNotificationHandler(ToolListChangedNotificationSchema, async () => {
-      await kv.delete(listKey).catch(() => false)
-      await refresh().catch(() => undefined)
-    })
-    const transport = new StreamableHTTPClientTransport(new URL(server.url), {
-      fetch: fetcher,
-      requestInit: { headers: server.headers },
-      reconnectionOptions: {
-        maxRetries: 2,
-        initialReconnectionDelay: 500,
-        maxReconnectionDelay: 2000,
-        reconnectionDelayGrowFactor: 2,
-      },
-    })
-    const opened = client.connect(transport, { timeout: timeoutMs }).then(() => client)
+    const opened = (async () => {
+      const sdk = await import('./mcp-client-sdk.ts')
+      const client = new sdk.Client(
+        { name: 'outpost', version: '1' },
+        { jsonSchemaValidator: new sdk.CfWorkerJsonSchemaValidator() },
+      )
+      client.setNotificationHandler(sdk.ToolListChangedNotificationSchema, async () => {
+        await kv.delete(listKey).catch(() => false)
+        await refresh().catch(() => undefined)
+      })
+      const transport = new sdk.StreamableHTTPClientTransport(new URL(server.url), {
+        fetch: fetcher,
+        requestInit: { headers: server.headers },
+        reconnectionOptions: {
+          maxRetries: 2,
+          initialReconnectionDelay: 500,
+          maxReconnectionDelay: 2000,
+          reconnectionDelayGrowFactor: 2,
+        },
+      })
+      client.onclose = () => {
+        if (connection === opened) connection = undefined
+      }
+      await client.connect(transport, { timeout: timeoutMs })
+      return client
+    })()
     connection = opened
-    client.onclose = () => {
-      if (connection === opened) connection = undefined
-    }
     opened.catch(() => {
       if (connection === opened) connection = undefined
     })

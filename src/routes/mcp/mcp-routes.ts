@@ -1,9 +1,6 @@
-// @ts-types="@modelcontextprotocol/sdk/server/webStandardStreamableHttp"
-import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js'
 import { Hono } from 'hono'
 import type { AppEnv } from '../../app-env.ts'
 import { isAllowedHost } from '../../core/mcp/allowed-host.ts'
-import { createOutpostMcpServer } from '../../core/mcp/outpost-mcp-server.ts'
 import { gateDeps } from '../../core/request-deps.ts'
 import { apiKeyAuth } from '../../middleware/api-key-auth.ts'
 import { mcpUrl } from '../../urls.ts'
@@ -47,16 +44,6 @@ mcpRoutes.on(['GET', 'DELETE'], mcpUrl, () =>
 
 mcpRoutes.post(mcpUrl, async (c) => {
   const services = c.var.services
-  const server = createOutpostMcpServer({
-    tools: services.tools,
-    gate: gateDeps(services),
-    context: requestContext(c, 'mcp'),
-  })
-  const transport = new WebStandardStreamableHTTPServerTransport({
-    sessionIdGenerator: undefined,
-    enableJsonResponse: true,
-  })
-  await server.connect(transport)
   // The body guard has already parsed a JSON body (the raw stream is spent): hand the
   // transport that value, or a parse error of its own shape when the body is not JSON.
   let parsedBody: unknown
@@ -68,10 +55,12 @@ mcpRoutes.post(mcpUrl, async (c) => {
       return jsonRpcError(400, -32700, 'Parse error: the body is not JSON')
     }
   }
-  try {
-    return await transport.handleRequest(c.req.raw, parsedBody === undefined ? {} : { parsedBody })
-  } finally {
-    // JSON responses are complete once returned: nothing of this request stays behind.
-    services.defer(server.close())
-  }
+  // Loaded with the first MCP request, not at start (see `answerMcpRequest`).
+  const { answerMcpRequest } = await import('./mcp-exchange.ts')
+  return answerMcpRequest(
+    { tools: services.tools, gate: gateDeps(services), context: requestContext(c, 'mcp') },
+    c.req.raw,
+    parsedBody,
+    services.defer,
+  )
 })
