@@ -110,7 +110,7 @@ export async function createServices(
 ): Promise<Services> {
   const database = await databaseFor(config, platform)
   const plainMemory = createMemory({ config, database })
-  const telemetry = createTelemetry({
+  const telemetry = await createTelemetry({
     runtime: platform.runtime,
     endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
     headers: parseOtlpHeaders(config.OTEL_EXPORTER_OTLP_HEADERS),

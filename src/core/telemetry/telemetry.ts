@@ -4,7 +4,7 @@ import { createLocalMetricStore } from './metric-store.ts'
 import { createOutpostMetrics, type OutpostMetrics } from './outpost-metrics.ts'
 import { createSharedMetricStore } from './shared-metric-store.ts'
 import { createToolCallParents, type ToolCallParents } from './tool-call-parents.ts'
-import { createTracing, type Tracing } from './tracing.ts'
+import type { Tracing } from './tracing.ts'
 
 /**
  * Traces and metrics of one configuration. `tracing` is absent when no collector is
@@ -37,8 +37,11 @@ export interface TelemetryOptions {
   fetch?: FetchFunction
 }
 
-/** Builds the telemetry of one configuration. */
-export function createTelemetry(options: TelemetryOptions): Telemetry {
+/**
+ * Builds the telemetry of one configuration. The tracing SDK and its exporter are loaded only
+ * when a collector is configured: about 70 ms of every start on Bun otherwise.
+ */
+export async function createTelemetry(options: TelemetryOptions): Promise<Telemetry> {
   const shared = options.sharedMetrics
   const metrics = createOutpostMetrics(
     shared
@@ -46,7 +49,7 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
       : createLocalMetricStore(),
   )
   const tracing = options.endpoint
-    ? createTracing({
+    ? (await import('./tracing.ts')).createTracing({
         endpoint: options.endpoint,
         headers: options.headers,
         serviceName: options.serviceName,
