@@ -5,12 +5,7 @@
 import { spawn } from 'node:child_process'
 import { join, resolve } from 'node:path'
 import { hashApiKey, newApiKeySecret } from '../../src/core/auth/api-key-secret.ts'
-import {
-  freePort,
-  prepareRuntime,
-  type RuntimeId,
-  startRuntime,
-} from '../../tests/support/runtime-process.ts'
+import { freePort, type RuntimeId, startRuntime } from '../../tests/support/runtime-process.ts'
 import type { LoadTarget } from './load.ts'
 
 const root = resolve(import.meta.dirname, '..', '..')
@@ -69,14 +64,10 @@ async function firstCompletion(gateway: Gateway, spawnedAt: number, exited: () =
 
 export async function startOutpost(runtime: RuntimeId & ('bun' | 'node'), mockUrl: string) {
   const secret = newApiKeySecret()
-  const hashes = `bench:${await hashApiKey(secret)}`
-  // Node's bundle is built before the clock starts: Portkey's start counts no build either.
-  await prepareRuntime(runtime)
-  const spawnedAt = performance.now()
   const app = await startRuntime(runtime, {
     OPENAI_BASE_URL: `${mockUrl}/v1`,
     LOCAL_MODEL: 'mock-1',
-    API_KEY_HASHES: hashes,
+    API_KEY_HASHES: `bench:${await hashApiKey(secret)}`,
     LOG_LEVEL: 'error',
   })
   let gone = false
@@ -94,7 +85,8 @@ export async function startOutpost(runtime: RuntimeId & ('bun' | 'node'), mockUr
     stop: () => app.stop(),
   }
   try {
-    gateway.spawnToFirstMs = await firstCompletion(gateway, spawnedAt, () => gone)
+    // From the spawn, after Node's bundle is built: Portkey's start counts no build either.
+    gateway.spawnToFirstMs = await firstCompletion(gateway, app.spawnedAt, () => gone)
   } catch (error) {
     console.error(app.log())
     throw error

@@ -1,11 +1,7 @@
 import { resolve } from 'node:path'
 import { hashApiKey, newApiKeySecret } from '../../src/core/auth/api-key-secret.ts'
 import { startMockLlmProcess } from '../../tests/support/mock-llm/mock-process.ts'
-import {
-  prepareRuntime,
-  type RuntimeId,
-  startRuntime,
-} from '../../tests/support/runtime-process.ts'
+import { type RuntimeId, startRuntime } from '../../tests/support/runtime-process.ts'
 import { fetchLoad } from '../gateway/load.ts'
 import { printTable } from '../stores/bench-table.ts'
 import { processTree, sumStatus } from './process-tree.ts'
@@ -38,20 +34,18 @@ async function firstOk(url: string, spawnedAt: number, init: RequestInit, exited
 
 async function measure(runtime: RuntimeId, checkout: string, mockUrl: string) {
   const secret = newApiKeySecret()
-  const hashes = `bench:${await hashApiKey(secret)}`
-  // Node's bundle is built before the clock starts: the start is measured, not the build.
-  await prepareRuntime(runtime, checkout)
-  const spawnedAt = performance.now()
   const app = await startRuntime(
     runtime,
     {
       OPENAI_BASE_URL: `${mockUrl}/v1`,
       LOCAL_MODEL: 'mock-1',
-      API_KEY_HASHES: hashes,
+      API_KEY_HASHES: `bench:${await hashApiKey(secret)}`,
       LOG_LEVEL: 'error',
     },
     { cwd: checkout },
   )
+  // From the spawn, after Node's bundle is built: the start is measured, not the build.
+  const { spawnedAt } = app
   let gone = false
   void app.exited.then(() => {
     gone = true

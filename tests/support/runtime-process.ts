@@ -29,14 +29,6 @@ const nodeBundleOf = (checkout: string) => {
 }
 
 /**
- * Builds what `startRuntime` builds before it spawns (Node's bundle, once per checkout), so a
- * bench that times a start from its spawn counts the start, not the build.
- */
-export async function prepareRuntime(runtime: RuntimeId, cwd = root): Promise<void> {
-  if (runtime === 'node') await nodeBundleOf(cwd)
-}
-
-/**
  * The command that starts each runtime from its real entry file; for Node, the bundle
  * `npm run start:node` runs, built from the entry of the checkout at `cwd`.
  */
@@ -115,6 +107,11 @@ export interface RuntimeProcess {
   runtime: RuntimeId
   baseUrl: string
   child: ChildProcess
+  /**
+   * `performance.now()` when the process was spawned: after anything built for it (Node's
+   * bundle), so a bench timing a start from here counts the start, not the build.
+   */
+  spawnedAt: number
   /** Everything it printed so far (stdout and stderr interleaved). */
   log(): string
   /** Resolves with the exit code (or signal name) once the process has exited. */
@@ -162,6 +159,7 @@ export async function startRuntime(
     NO_COLOR: '1',
     FORCE_COLOR: '0',
   }
+  const spawnedAt = performance.now()
   const child = spawn(command, args, {
     cwd: options.cwd ?? root,
     env,
@@ -198,6 +196,7 @@ export async function startRuntime(
     runtime,
     baseUrl: `http://127.0.0.1:${port}`,
     child,
+    spawnedAt,
     log: () => output,
     exited,
     signal,
