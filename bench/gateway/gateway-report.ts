@@ -24,13 +24,18 @@ export interface CellMeasure {
   errors: number
 }
 
-/** One runtime's measurements: the upstream alone, Outpost and Portkey, in that order. */
+/**
+ * One runtime's measurements: the upstream alone, Outpost and Portkey, in that order, and the
+ * bare proxy, measured for the first bytes only.
+ */
 export interface Phase {
   runtime: 'bun' | 'node'
   gateways: Gateway[]
+  bare: Gateway
   results: ((typeof cells)[number] & { per: CellMeasure[] })[]
+  /** Median time to the first byte: per gateway, then the bare proxy's (0: none seen). */
   ttfb: number[]
-  /** Median time to the first chunk with text, per gateway (0: none seen). */
+  /** Median time to the first chunk with text, in the same order. */
   ttft: number[]
   rss: number[]
   errors: number
@@ -47,7 +52,7 @@ const addedTtfb = (ttfb: number[], i: number) =>
 export function printGatewayReport(phases: Phase[], runtimes: readonly string[]): void {
   const detail: (string | number)[][] = []
   const firstBytesRows: (string | number)[][] = []
-  for (const { runtime, gateways, results, ttfb, ttft, rss } of phases) {
+  for (const { runtime, gateways, bare, results, ttfb, ttft, rss } of phases) {
     const named = (g: Gateway) => (g.kind === 'direct' ? `upstream direct (${runtime})` : g.name)
     for (const r of results) {
       for (const [i, g] of gateways.entries()) {
@@ -68,14 +73,14 @@ export function printGatewayReport(phases: Phase[], runtimes: readonly string[])
         ])
       }
     }
-    for (const [i, g] of gateways.entries()) {
+    for (const [i, g] of [...gateways, bare].entries()) {
       firstBytesRows.push([
         named(g),
         ttfb[i] ? round2(ttfb[i]) : 'n/a',
         i === 0 ? 0 : addedTtfb(ttfb, i),
         ttft[i] ? round2(ttft[i]) : 'n/a',
         i === 0 ? 0 : addedTtfb(ttft, i),
-        g.pid ? (rss[i] ?? 0) : '-',
+        g.pid && g !== bare ? (rss[i] ?? 0) : '-',
         g.spawnToFirstMs ?? '-',
       ])
     }
@@ -174,6 +179,16 @@ export function printGatewayReport(phases: Phase[], runtimes: readonly string[])
   ratioRows.push([
     'added time to the first chunk with text, ms (Outpost / Portkey)',
     ...per(({ ttft }, o, p) => `${addedTtfb(ttft, o)} / ${addedTtfb(ttft, p)}`),
+  ])
+  // What one more hop costs on this machine, with no work of a gateway's own (bare-proxy.ts).
+  ratioRows.push([
+    'added time to first byte, ms (bare proxy, the floor; Outpost beyond it)',
+    ...per(({ ttfb, gateways }, o) => {
+      const floor = gateways.length
+      return ttfb[floor] && ttfb[o]
+        ? `${addedTtfb(ttfb, floor)} / +${round2(ttfb[o] - ttfb[floor])}`
+        : 'n/a'
+    }),
   ])
   ratioRows.push(['RSS after the runs, MB', ...per(({ rss }, o, p) => `${rss[o]} / ${rss[p]}`)])
   ratioRows.push([

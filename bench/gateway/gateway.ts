@@ -12,7 +12,9 @@
  * requests); the p99 at one client (of all its slices' requests pooled, and the worst
  * slice's); the RSS of each gateway's process tree after the runs; and spawn-to-first-completion
  * (from spawn to the first 200 of a chat completion through it). Ratios are Outpost ÷ Portkey
- * on the same runtime.
+ * on the same runtime. The first bytes are also measured through a bare proxy (`bare-proxy.ts`,
+ * the runtime's own server and `fetch` with no work of its own): what it adds is the floor of
+ * one more hop on this machine, and what Outpost adds beyond it is Outpost's own work.
  * On Linux each cell also counts the TCP connections opened per completed request beyond the
  * load generator's own: for a gateway, its new connections to the upstream (a keep-alive pool
  * that overflows under load reconnects, and both sides pay for it), and the CPU time per
@@ -27,7 +29,7 @@ import { loadavg } from 'node:os'
 import { startMockLlmProcess } from '../../tests/support/mock-llm/mock-process.ts'
 import { cpuMs, processTree, sumStatus } from '../startup/process-tree.ts'
 import { type CellMeasure, cells, type Phase, printGatewayReport } from './gateway-report.ts'
-import { type Gateway, startOutpost, startPortkey, target } from './gateways.ts'
+import { type Gateway, startBareProxy, startOutpost, startPortkey, target } from './gateways.ts'
 import { fetchLoad, firstByteTimes, hasWrk, type LoadResult, wrkLoad } from './load.ts'
 import { pooledQuantile } from './pooled-quantile.ts'
 import { tcpActiveOpens } from './tcp-opens.ts'
@@ -133,6 +135,7 @@ console.log(
  */
 async function measure(runtime: 'bun' | 'node', direct: Gateway): Promise<Phase> {
   const gateways = [direct]
+  let bare: Gateway | undefined
   try {
     // One at a time, so each spawn-to-first-completion is measured on its own.
     gateways.push(await startOutpost(runtime, mock.url))
@@ -147,13 +150,27 @@ async function measure(runtime: 'bun' | 'node', direct: Gateway): Promise<Phase>
       results.push({ ...c, per: await cell(gateways, c.stream, c.clients) })
       console.log(`  ${runtime}: measured ${c.label} (load average ${loadAverage()})`)
     }
-    const { medians: ttfb, textMedians: ttft, errors: ttfbErrors } = await firstBytes(gateways)
+    // The bare proxy joins for the first bytes only: the floor of what one more hop adds.
+    bare = await startBareProxy(runtime, mock.url)
+    await load(target(bare, true), 20, 1)
+    const firsts = await firstBytes([...gateways, bare])
     console.log(`  ${runtime}: measured time to first byte (load average ${loadAverage()})`)
     const rss = gateways.map((g) => (g.pid ? sumStatus(processTree(g.pid), 'VmRSS') : 0))
-    const errors = ttfbErrors + results.flatMap((r) => r.per).reduce((sum, m) => sum + m.errors, 0)
-    return { runtime, gateways, results, ttfb, ttft, rss, errors }
+    const errors =
+      firsts.errors + results.flatMap((r) => r.per).reduce((sum, m) => sum + m.errors, 0)
+    return {
+      runtime,
+      gateways,
+      bare,
+      results,
+      ttfb: firsts.medians,
+      ttft: firsts.textMedians,
+      rss,
+      errors,
+    }
   } finally {
     for (const g of gateways) await g.stop().catch(() => {})
+    await bare?.stop().catch(() => {})
   }
 }
 

@@ -18,13 +18,14 @@ const portkeyEntry = join(
   'build',
   'start-server.js',
 )
+const bareProxyEntry = join(root, 'bench', 'gateway', 'bare-proxy.ts')
 const prompt = 'hi there, how are you doing today?'
 
-/** A gateway under test, or the upstream alone. */
+/** A gateway under test, the upstream alone, or the bare proxy (the floor of one more hop). */
 export interface Gateway {
   name: string
   runtime: 'bun' | 'node' | 'direct'
-  kind: 'outpost' | 'portkey' | 'direct'
+  kind: 'outpost' | 'portkey' | 'direct' | 'bare'
   url: string
   model: string
   headers: Record<string, string>
@@ -97,24 +98,60 @@ export async function startOutpost(runtime: RuntimeId & ('bun' | 'node'), mockUr
 export async function startPortkey(runtime: 'bun' | 'node', mockUrl: string) {
   const port = await freePort()
   const command = runtime === 'bun' ? bunBin : process.execPath
+  return startProcess(
+    {
+      name: `portkey ${runtime}`,
+      runtime,
+      kind: 'portkey',
+      url: `http://127.0.0.1:${port}/v1/chat/completions`,
+      model: 'mock-1',
+      headers: {
+        Authorization: 'Bearer mock',
+        'x-portkey-provider': 'openai',
+        'x-portkey-custom-host': `${mockUrl}/v1`,
+      },
+    },
+    command,
+    [portkeyEntry, `--port=${port}`, '--headless'],
+  )
+}
+
+/** `bare-proxy.ts` on `runtime`: the floor for the time a gateway adds to the first byte. */
+export async function startBareProxy(runtime: 'bun' | 'node', mockUrl: string) {
+  const port = await freePort()
+  const args = runtime === 'bun' ? [bareProxyEntry] : ['--import', 'tsx', bareProxyEntry]
+  return startProcess(
+    {
+      name: `bare proxy ${runtime}`,
+      runtime,
+      kind: 'bare',
+      url: `http://127.0.0.1:${port}/`,
+      model: 'mock-1',
+      headers: {},
+    },
+    runtime === 'bun' ? bunBin : process.execPath,
+    args,
+    { PORT: String(port), UPSTREAM_URL: `${mockUrl}/v1/chat/completions` },
+  )
+}
+
+/** Spawns a gateway that is not Outpost, in its own process group, and times its start. */
+async function startProcess(
+  described: Omit<Gateway, 'stop' | 'pid'>,
+  command: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<Gateway> {
   const spawnedAt = performance.now()
-  const child = spawn(command, [portkeyEntry, `--port=${port}`, '--headless'], {
+  const child = spawn(command, args, {
     cwd: root,
     detached: true,
     stdio: 'ignore',
+    env: { ...process.env, ...env },
   })
   const exited = new Promise((done) => child.once('exit', done))
   const gateway: Gateway = {
-    name: `portkey ${runtime}`,
-    runtime,
-    kind: 'portkey',
-    url: `http://127.0.0.1:${port}/v1/chat/completions`,
-    model: 'mock-1',
-    headers: {
-      Authorization: 'Bearer mock',
-      'x-portkey-provider': 'openai',
-      'x-portkey-custom-host': `${mockUrl}/v1`,
-    },
+    ...described,
     pid: child.pid,
     async stop() {
       if (child.exitCode === null && child.pid) process.kill(-child.pid, 'SIGTERM')
