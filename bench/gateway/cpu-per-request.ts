@@ -74,8 +74,9 @@ const pairRatios: string[] = []
 
 /**
  * One pair of fresh processes, started in the given order, measured in alternating bursts.
- * Two processes of the same code differed by up to ±10% in CPU per request (JIT, collector
- * and placement luck), so one pair decides little: pairs are summed, starting in turn.
+ * Two processes of the same code stayed 15-20% apart in CPU per request for their whole lives
+ * (JIT, collector and placement luck), so one pair decides little: pairs are summed, starting
+ * in turn.
  */
 async function measurePair(order: readonly (0 | 1)[]) {
   const apps: Awaited<ReturnType<typeof starts.this>>[] = []
