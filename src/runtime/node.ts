@@ -1,6 +1,7 @@
 import { createServer, type RequestListener, type Server, type ServerOptions } from 'node:http'
 import { serve as serveNode } from '@hono/node-server'
 import { serveStatic } from '@hono/node-server/serve-static'
+import { withBufferedBody } from './node-buffered-request.ts'
 import { nodeProviderFetch } from './node-provider-fetch.ts'
 import { createNodeWebSockets } from './node-websocket.ts'
 import { serve } from './serve.ts'
@@ -20,7 +21,10 @@ await serve({
       const server = serveNode(
         {
           fetch: (request, bindings) =>
-            fetch(request, () => bindings.incoming.socket.remoteAddress),
+            fetch(
+              withBufferedBody(request, bindings.incoming, bindings.outgoing),
+              () => bindings.incoming.socket.remoteAddress,
+            ),
           port: config.PORT,
           hostname: config.HOST,
           // A chat request's body is read whole before the app sees it (see smallBodiesFirst).

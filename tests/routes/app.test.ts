@@ -59,6 +59,14 @@ describe('body limit', () => {
     })
   })
 
+  it('refuses a declared Content-Length over the limit from the header, before any body is read', async () => {
+    const response = await post('{}', { 'Content-Length': String(maxBodyBytes + 1) })
+    expect(response.status).toBe(413)
+    expect(await response.json()).toMatchObject({ error: { code: 'payload_too_large' } })
+    const within = await post('{}', { 'Content-Length': '2' })
+    expect(within.status).not.toBe(413)
+  })
+
   it('counts streamed bodies that announce no length', async () => {
     const chunk = new TextEncoder().encode('x'.repeat(1024))
     const stream = new ReadableStream<Uint8Array>({
