@@ -4,7 +4,8 @@ import { hashApiKey, newApiKeySecret } from '../../src/core/auth/api-key-secret.
 import { startMockLlmProcess } from '../../tests/support/mock-llm/mock-process.ts'
 import { startRuntime } from '../../tests/support/runtime-process.ts'
 import { cpuMs, processTree } from '../startup/process-tree.ts'
-import { firstByteTimes, wrkLoad } from './load.ts'
+import { firstByteTimes } from './first-bytes.ts'
+import { wrkLoad } from './load.ts'
 
 const args = process.argv.slice(2)
 const option = (name: string, fallback: string) => {
