@@ -19,8 +19,12 @@ await serve({
   listen: (fetch, config) => {
     // Bun's default idle timeout (10 s) cut streams while a model thinks; heartbeats keep
     // streams busy, so this only frees silent keep-alive sockets.
+    let received = 0
     const server = Bun.serve({
-      fetch: (request, bun) => fetch(request, () => bun.requestIP(request)?.address),
+      fetch: (request, bun) => {
+        received++
+        return fetch(request, () => bun.requestIP(request)?.address)
+      },
       websocket,
       port: config.PORT,
       hostname: config.HOST,
@@ -32,6 +36,7 @@ await serve({
     Object.defineProperty(env, 'server', { value: server })
     const stopCollecting = collectWhenIdle({
       inFlight: () => server.pendingRequests,
+      received: () => received,
       residentBytes: () => process.memoryUsage.rss(),
       collect: () => Bun.gc(true),
     })

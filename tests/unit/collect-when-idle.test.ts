@@ -5,9 +5,10 @@ const MB = 1024 * 1024
 
 /** A process whose memory and requests in flight the test sets; a collection frees `freed`. */
 function fakeProcess(startMb: number) {
-  const state = { inFlight: 0, rss: startMb * MB, collections: 0, freed: 0 }
+  const state = { inFlight: 0, received: 0, rss: startMb * MB, collections: 0, freed: 0 }
   const stop = collectWhenIdle({
     inFlight: () => state.inFlight,
+    received: () => state.received,
     residentBytes: () => state.rss,
     collect: () => {
       state.collections++
@@ -51,6 +52,22 @@ describe('collectWhenIdle', () => {
     vi.advanceTimersByTime(1_000)
     state.rss = 125 * MB
     vi.advanceTimersByTime(1_000)
+    expect(state.collections).toBe(1)
+    stop()
+  })
+
+  it('waits for a check with no request since the last, not for a moment with none in flight', () => {
+    const { state, stop } = fakeProcess(80)
+    state.rss = 200 * MB
+    state.freed = 100 * MB
+    // One client, one request after another: none in flight at each check, yet never idle.
+    for (let tick = 0; tick < 20; tick++) {
+      state.received += 400
+      vi.advanceTimersByTime(250)
+    }
+    expect(state.collections).toBe(0)
+    // A check with no request since the last one: now it is idle.
+    vi.advanceTimersByTime(250)
     expect(state.collections).toBe(1)
     stop()
   })
