@@ -122,7 +122,7 @@ export function printGatewayReport(phases: Phase[], runtimes: readonly string[])
   for (const [k, c] of cells.entries()) {
     ratioRows.push([
       c.label,
-      // Portkey 1.15.2 fails every stream on Node 20 ("TypeError: immutable" in undici).
+      // Should Portkey fail every request of a cell, there is no ratio to give.
       ...per((phase, o, p) => {
         const r = phase.results[k]
         const portkey = r?.per[p]?.rps ?? 0

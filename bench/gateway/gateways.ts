@@ -18,6 +18,8 @@ const portkeyEntry = join(
   'build',
   'start-server.js',
 )
+// On Node, Portkey's streams fail without it (see the file).
+const portkeyNodeFetch = join(root, 'bench', 'gateway', 'portkey-node-fetch.mjs')
 const bareProxyEntry = join(root, 'bench', 'gateway', 'bare-proxy.ts')
 const prompt = 'hi there, how are you doing today?'
 
@@ -112,7 +114,12 @@ export async function startPortkey(runtime: 'bun' | 'node', mockUrl: string) {
       },
     },
     command,
-    [portkeyEntry, `--port=${port}`, '--headless'],
+    [
+      ...(runtime === 'node' ? ['--import', portkeyNodeFetch] : []),
+      portkeyEntry,
+      `--port=${port}`,
+      '--headless',
+    ],
   )
 }
 
