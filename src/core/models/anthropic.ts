@@ -5,6 +5,7 @@ import {
   APIError,
   APIUserAbortError,
 } from '@anthropic-ai/sdk'
+import type { AnthropicClient } from './anthropic-client.ts'
 import {
   cacheTokens,
   finishReason,
@@ -22,7 +23,7 @@ import { sseEventBatches } from './sse-events.ts'
 /** Options of `createAnthropicModel`. */
 export interface AnthropicModelOptions {
   /** A configured client; build it with `maxRetries: 0`, fallback does the retrying. */
-  client: Anthropic
+  client: AnthropicClient
   model: string
   /** Anthropic requires a limit; used when the request sets none. Default 4096. */
   defaultMaxTokens?: number

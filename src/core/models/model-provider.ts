@@ -1,9 +1,9 @@
-import type { Anthropic } from '@anthropic-ai/sdk'
 import type { OpenAI } from 'openai'
 import { AppError } from '../errors.ts'
 import type { FetchFunction } from '../telemetry/fetch-function.ts'
 import type { Logger } from '../telemetry/logger.ts'
 import { sdkLogger } from '../telemetry/sdk-logger.ts'
+import type { AnthropicClient } from './anthropic-client.ts'
 import type { ChatModel } from './chat-model.ts'
 import type { DemoModelOptions } from './demo.ts'
 import { createLazyCache } from './lazy-cache.ts'
@@ -23,7 +23,10 @@ export interface ModelProvider {
 
 /** Builds SDK clients; injectable so tests can count builds or wrap fetch. */
 export interface ClientFactories {
-  anthropic(connection: ProviderConnection, logger?: Logger): Anthropic | Promise<Anthropic>
+  anthropic(
+    connection: ProviderConnection,
+    logger?: Logger,
+  ): AnthropicClient | Promise<AnthropicClient>
   openai(connection: ProviderConnection, logger?: Logger): OpenAI | Promise<OpenAI>
 }
 
@@ -53,8 +56,8 @@ export interface ModelProviderOptions {
  */
 const defaultClients = (fetch: FetchFunction | undefined): ClientFactories => ({
   async anthropic(connection, logger) {
-    const { Anthropic } = await import('@anthropic-ai/sdk')
-    return new Anthropic({
+    const { LeanAnthropic } = await import('./anthropic-client.ts')
+    return new LeanAnthropic({
       apiKey: connection.apiKey,
       baseURL: connection.baseUrl,
       maxRetries: 0,
@@ -83,7 +86,7 @@ export function createModelProvider(options: ModelProviderOptions): ModelProvide
   const factories = { ...defaultClients(options.fetch), ...options.clients }
 
   // Keyed by the connection itself, so two providers sharing a configuration share a client.
-  const clients = createLazyCache<Anthropic | OpenAI>((key) => {
+  const clients = createLazyCache<AnthropicClient | OpenAI>((key) => {
     const { provider, connection } = JSON.parse(key) as {
       provider: string
       connection: ProviderConnection
@@ -111,7 +114,7 @@ export function createModelProvider(options: ModelProviderOptions): ModelProvide
     const client = await clientFor(provider)
     if (provider === 'anthropic') {
       const { createAnthropicModel } = await import('./anthropic.ts')
-      return createAnthropicModel({ client: client as Anthropic, model })
+      return createAnthropicModel({ client: client as AnthropicClient, model })
     }
     const { createOpenAiModel } = await import('./openai.ts')
     // Our own clients only: an injected one may carry a fetch of its own that must be used.
@@ -139,7 +142,7 @@ export function createModelProvider(options: ModelProviderOptions): ModelProvide
       if (provider === 'demo') return
       const client = await clientFor(provider)
       if (provider === 'anthropic')
-        await (client as Anthropic).models.list({ limit: 1 }, { signal })
+        await (client as AnthropicClient).models.list({ limit: 1 }, { signal })
       else await (client as OpenAI).models.list({ signal })
     },
   }
