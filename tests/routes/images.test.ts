@@ -263,3 +263,58 @@ describe('images over the WebSocket', () => {
     await background.drain(2000)
   })
 })
+
+describe('a large image', () => {
+  // A 1×1 PNG padded to about the default IMAGE_MAX_BYTES (700 KB): 940,000 characters of
+  // base64, which counted as text is "235,000 tokens", beyond Claude's 200k window.
+  const photo = Buffer.concat([png, Buffer.alloc(690 * 1024)])
+  const photoUrl = `data:image/png;base64,${photo.toString('base64')}`
+
+  it('reaches a 200k-context model over REST and /v1: an image counts as an image, not as its base64', async () => {
+    const app = await createApiApp({
+      ANTHROPIC_BASE_URL: mock.url,
+      ANTHROPIC_API_KEY: 'sk-ant-test',
+    })
+    const { secret } = await app.user('photo')
+    const headers = { Authorization: `Bearer ${secret}`, 'Content-Type': 'application/json' }
+    const created = await app.fetch('http://outpost.test/api/conversations', {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ title: 'photo' }),
+    })
+    const { id } = (await created.json()) as { id: string }
+    const rest = await app.fetch(`http://outpost.test/api/conversations/${id}/messages`, {
+      method: 'POST',
+      headers: { ...headers, Accept: 'text/event-stream' },
+      body: JSON.stringify({ content: 'What is this?', images: [photoUrl] }),
+    })
+    expect(rest.status).toBe(200)
+    const events = (await readSse(rest)).map((f) => JSON.parse(f.data) as AgentEvent)
+    expect(events.at(-1)).toMatchObject({
+      type: 'turn-end',
+      reason: 'done',
+      text: expect.stringContaining('I see 1 image.'),
+    })
+    expect(sentImages()).toHaveLength(1)
+
+    const completion = await app.fetch('http://outpost.test/v1/chat/completions', {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        model: 'anthropic:claude-haiku-4-5',
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'What is this?' },
+              { type: 'image_url', image_url: { url: photoUrl } },
+            ],
+          },
+        ],
+      }),
+    })
+    expect(completion.status).toBe(200)
+    const answer = (await completion.json()) as { choices: { message: { content: string } }[] }
+    expect(answer.choices[0]?.message.content).toContain('I see 1 image.')
+  })
+})

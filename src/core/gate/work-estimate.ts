@@ -1,3 +1,4 @@
+import { imageInputTokens, inputSize, inputTokens } from '../models/input-size.ts'
 import type { ModelCatalog, ModelPrice } from '../models/model-catalog.ts'
 import type { ModelWork } from './model-work.ts'
 
@@ -20,9 +21,6 @@ const maxScannedChars = 1_000_000
  * price is the requested model's, or the dearest in the catalog when the router chooses, so
  * a reservation never undercounts what the run may cost.
  */
-/** What a model charges for one image, roughly (Anthropic: about 1600 tokens for 1 MP). */
-const imageInputTokens = 1600
-
 export function estimateWork(
   work: ModelWork,
   catalog: Pick<ModelCatalog, 'get' | 'entries'>,
@@ -44,15 +42,7 @@ export function estimateWork(
       input = regenerateInputTokens
       break
     case 'completion': {
-      let chars = 0
-      for (const message of work.request.messages) {
-        chars +=
-          typeof message.content === 'string'
-            ? message.content.length
-            : JSON.stringify(message.content).length
-        if (chars > maxScannedChars) break
-      }
-      input = Math.ceil(Math.min(chars, maxScannedChars) / 4)
+      input = inputTokens(inputSize(work.request.messages, work.request.tools), maxScannedChars)
       output = work.request.maxTokens ?? defaultOutputTokens
       break
     }

@@ -1,6 +1,7 @@
 import { firstPersonFacts, parseFactExtractionRequest } from '../text/fact-extraction-protocol.ts'
 import { scanWindow } from '../text/scan-window.ts'
 import type { ChatMessage, ChatModel, ChatRequest, ModelEvent, ToolCall } from './chat-model.ts'
+import { inputSize, inputTokens } from './input-size.ts'
 import { ProviderError } from './provider-error.ts'
 import { abortableSleep } from './sleep.ts'
 
@@ -39,7 +40,6 @@ export function createDemoModel(options: DemoModelOptions = {}): ChatModel {
         retryable: false,
       })
     if (signal?.aborted) throw aborted()
-    const inputChars = JSON.stringify(request.messages).length
     const { text, call } = plan(request, newId)
     const words = text.match(/\S+\s*/g) ?? []
     for (const [index, word] of words.entries()) {
@@ -57,7 +57,7 @@ export function createDemoModel(options: DemoModelOptions = {}): ChatModel {
     const outputTokens = Math.ceil(
       (text.length + (call ? JSON.stringify(call.input).length : 0)) / 4,
     )
-    yield { type: 'usage', inputTokens: Math.ceil(inputChars / 4), outputTokens }
+    yield { type: 'usage', inputTokens: inputTokens(inputSize(request.messages)), outputTokens }
     yield { type: 'finish', reason: call ? 'tool-calls' : 'stop' }
   }
 

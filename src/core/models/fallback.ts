@@ -1,5 +1,6 @@
 import type { BreakerVerdict, CircuitBreaker } from './breaker.ts'
 import type { ChatRequest, ModelEvent } from './chat-model.ts'
+import { inputSize, inputTokens } from './input-size.ts'
 import type { CatalogEntry } from './model-catalog.ts'
 import type { ModelProvider } from './model-provider.ts'
 import { ProviderError } from './provider-error.ts'
@@ -173,27 +174,11 @@ interface Requirements {
 }
 
 function requirements(request: ChatRequest): Requirements {
-  const vision = request.messages.some(
-    (m) =>
-      m.role === 'user' &&
-      typeof m.content !== 'string' &&
-      m.content.some((p) => p.type === 'image'),
-  )
-  // About four characters per token; images are counted by the provider, not here.
-  const chars = jsonLength(request.messages) + jsonLength(request.tools ?? [])
+  const size = inputSize(request.messages, request.tools)
   return {
     tools: (request.tools?.length ?? 0) > 0,
-    vision,
-    tokens: Math.ceil(chars / 4) + (request.maxTokens ?? 0),
-  }
-}
-
-/** The length of a value as JSON; a value too deep to serialize fits no context window. */
-function jsonLength(value: unknown): number {
-  try {
-    return JSON.stringify(value)?.length ?? 0
-  } catch {
-    return Number.POSITIVE_INFINITY
+    vision: size.images > 0,
+    tokens: inputTokens(size) + (request.maxTokens ?? 0),
   }
 }
 
