@@ -27,6 +27,21 @@ export interface FlightLogOptions {
   onWriteError?: (error: unknown) => void
 }
 
+/**
+ * The leader let go of its claim with its flight unfinished (it died, or the store refused
+ * its writes until it gave up): no more of the flight will come. A follower that has received
+ * nothing yet may make the call itself.
+ */
+export class LostFlightError extends ProviderError {
+  constructor() {
+    super('provider_timeout', 'The shared model call stopped answering', {
+      provider: 'none',
+      model: 'none',
+      retryable: true,
+    })
+  }
+}
+
 /** A record as stored: numbered in writing order, so a batch appended twice is read once. */
 type SequencedRecord = FlightRecord & { seq?: number }
 
@@ -44,7 +59,7 @@ export interface FlightLog {
   /**
    * The flight's events from the first until it ends; its error, rethrown, if it failed.
    * When nothing arrives for a while, `alive` is asked whether the leader still holds its
-   * claim: a leader that died (its claim expired) fails its followers at once.
+   * claim: a leader that died (its claim expired) fails its followers at once (`LostFlightError`).
    */
   follow(
     flightId: string,
@@ -152,7 +167,8 @@ export function createFlightLog(options: FlightLogOptions): FlightLog {
             alive !== undefined &&
             !(await tolerated(alive(), true)) &&
             (await tolerated(kv.length(listKey(flightId)), -1)) === after
-          if (dead || quiet > stallMs) {
+          if (dead) throw new LostFlightError()
+          if (quiet > stallMs) {
             throw new ProviderError('provider_timeout', 'The shared model call stopped answering', {
               provider: 'none',
               model: 'none',

@@ -11,7 +11,7 @@ import type { Logger } from '../telemetry/logger.ts'
 import { type CacheScope, modelCallKey } from './cache-key.ts'
 import { type CachePolicy, cacheable } from './cache-policy.ts'
 import { createFlight, type Flight } from './flight.ts'
-import { createFlightLog, errorRecord, type FlightLog } from './flight-log.ts'
+import { createFlightLog, errorRecord, type FlightLog, LostFlightError } from './flight-log.ts'
 
 /** A stored answer: the events of one complete, successful model call. */
 export interface CacheEntry {
@@ -112,45 +112,67 @@ export function createModelCallCache(options: ModelCallCacheOptions): ModelCallC
       async function* cachedCall(
         ...[fallback, candidates, request, signal]: Parameters<ModelCall>
       ): ReturnType<ModelCall> {
-        let plan: Plan
+        const plan = await planned()
+        if (plan.kind !== 'follow-there') return yield* served(plan)
+        let followed = false
         try {
-          plan = await decide(await modelCallKey(caller, candidates, request))
+          for await (const event of served(plan)) {
+            followed = true
+            yield event
+          }
         } catch (error) {
-          // The cache speeds answers up; a store failure must not prevent one.
-          options.logger?.warn('response cache unavailable', { error: String(error) })
-          plan = { kind: 'direct' }
+          // A leader elsewhere let go before any of its answer reached us: the call is ours to
+          // make, decided afresh, so its followers elect one new leader (or find the answer it
+          // stored) instead of each failing. Once: a second lost flight is the caller's error.
+          if (followed || !(error instanceof LostFlightError) || signal?.aborted) throw error
+          options.logger?.warn('shared model call lost before its first event: deciding again')
+          const again = await planned()
+          return yield* served(again)
         }
-        switch (plan.kind) {
-          case 'hit': {
-            options.onLookup?.('hit')
-            const { entry, candidate } = plan
-            const ageSeconds = Math.max(0, Math.floor((now() - entry.storedAt) / 1000))
-            yield {
-              type: 'model-start',
-              candidate,
-              attempt: 1,
-              cache: { status: 'HIT', ageSeconds },
+
+        async function planned(): Promise<Plan> {
+          try {
+            return await decide(await modelCallKey(caller, candidates, request))
+          } catch (error) {
+            // The cache speeds answers up; a store failure must not prevent one.
+            options.logger?.warn('response cache unavailable', { error: String(error) })
+            return { kind: 'direct' }
+          }
+        }
+
+        async function* served(plan: Plan): ReturnType<ModelCall> {
+          switch (plan.kind) {
+            case 'hit': {
+              options.onLookup?.('hit')
+              const { entry, candidate } = plan
+              const ageSeconds = Math.max(0, Math.floor((now() - entry.storedAt) / 1000))
+              yield {
+                type: 'model-start',
+                candidate,
+                attempt: 1,
+                cache: { status: 'HIT', ageSeconds },
+              }
+              for (const event of entry.events) yield event
+              return
             }
-            for (const event of entry.events) yield event
-            return
+            case 'lead':
+            case 'follow-here':
+              options.onLookup?.(plan.kind === 'lead' ? 'miss' : 'coalesced')
+              return yield* marked(
+                plan.flight.follow(signal),
+                plan.kind === 'lead' ? 'MISS' : 'COALESCED',
+              )
+            case 'follow-there': {
+              options.onLookup?.('coalesced')
+              const { key, flightId } = plan
+              const alive = async () => (await kv.get<string>(claimKey(key))) === flightId
+              return yield* marked(flights.follow(flightId, signal, alive), 'COALESCED')
+            }
+            case 'direct':
+              return yield* upstream(fallback, candidates, request, signal)
+            default:
+              return plan satisfies never
           }
-          case 'lead':
-          case 'follow-here':
-            options.onLookup?.(plan.kind === 'lead' ? 'miss' : 'coalesced')
-            return yield* marked(
-              plan.flight.follow(signal),
-              plan.kind === 'lead' ? 'MISS' : 'COALESCED',
-            )
-          case 'follow-there': {
-            options.onLookup?.('coalesced')
-            const { key, flightId } = plan
-            const alive = async () => (await kv.get<string>(claimKey(key))) === flightId
-            return yield* marked(flights.follow(flightId, signal, alive), 'COALESCED')
-          }
-          case 'direct':
-            return yield* upstream(fallback, candidates, request, signal)
-          default:
-            return plan satisfies never
         }
 
         async function decide(key: string): Promise<Plan> {

@@ -220,7 +220,7 @@ describe('cache policy and key', () => {
     )
   })
 
-  it('fails the followers of a leader that died (its claim expired, no end) instead of hanging', async () => {
+  it('takes over the call of a leader that died before its first event (its claim expired, no end)', async () => {
     const kv = createInMemoryKvStore()
     const cache = createModelCallCache({ kv })
     const candidates = catalog.tiers.fast.slice(0, 1)
@@ -229,16 +229,57 @@ describe('cache policy and key', () => {
     // A leader in another process claimed the key, wrote nothing, and died.
     await kv.set(`cache:claim:${key}`, 'ghost-flight', { ttlMs: 200 })
     const call = cache.bind({ tenant: 't', policy: defaultCachePolicy, defer: () => {} })
+    let calls = 0
+    const model: ChatModel = {
+      id: haiku,
+      provider: 'anthropic',
+      model: 'claude-haiku-4-5',
+      async *stream() {
+        calls += 1
+        yield { type: 'text-delta', text: 'answered here' }
+        yield { type: 'finish', reason: 'stop' }
+      },
+    }
+    const options = { models: { get: async () => model, ping: async () => {} } }
+    const events = await collect(call(options, candidates, request))
+    // Not a 504: the follower decided again, claimed the key and called the model, once.
+    expect(calls).toBe(1)
+    expect(events[0]).toMatchObject({ type: 'model-start', cache: { status: 'MISS' } })
+    expect(events.slice(1)).toEqual([
+      { type: 'text-delta', text: 'answered here' },
+      { type: 'finish', reason: 'stop' },
+    ])
+    // Its answer is stored for the next caller.
+    expect((await collect(call(options, candidates, request)))[0]).toMatchObject({
+      cache: { status: 'HIT' },
+    })
+  }, 10_000)
+
+  it('fails a follower whose leader died after part of the answer reached it', async () => {
+    const kv = createInMemoryKvStore()
+    const cache = createModelCallCache({ kv })
+    const candidates = catalog.tiers.fast.slice(0, 1)
+    const request: ChatRequest = { messages: [{ role: 'user', content: 'h' }], temperature: 0 }
+    const key = await modelCallKey({ tenant: 't' }, candidates, request)
+    // The leader elsewhere wrote the start of its answer, then died.
+    await kv.set(`cache:claim:${key}`, 'ghost-flight', { ttlMs: 200 })
+    await kv.append('cache:flight:ghost-flight', [
+      { seq: 0, event: { type: 'model-start', candidate: candidates[0], attempt: 1 } },
+      { seq: 1, event: { type: 'text-delta', text: 'Half an ans' } },
+    ])
+    const call = cache.bind({ tenant: 't', policy: defaultCachePolicy, defer: () => {} })
     const model: ChatModel = {
       id: haiku,
       provider: 'anthropic',
       model: 'claude-haiku-4-5',
       stream: () => {
-        throw new Error('followers never call the model')
+        throw new Error('a follower with part of an answer never calls the model')
       },
     }
     const options = { models: { get: async () => model, ping: async () => {} } }
-    const { error } = await collectUntilError(call(options, candidates, request))
+    const { events, error } = await collectUntilError(call(options, candidates, request))
+    // A stateless client cannot unsee the half it has: the answer fails, retryable.
+    expect(events.map((e) => e.type)).toEqual(['model-start', 'text-delta'])
     expect(error).toMatchObject({ code: 'provider_timeout', retryable: true })
   }, 10_000)
 })
