@@ -220,28 +220,45 @@ describe('cache policy and key', () => {
     )
   })
 
-  it('takes over the call of a leader that died before its first event (its claim expired, no end)', async () => {
+  /**
+   * A cache over a key that a leader in another process claimed and then died holding: its
+   * claim lapses after 200 ms, with the flight log as `records` left it. `call` asks for the
+   * key's answer from a model that streams with `stream`.
+   */
+  async function afterDeadLeader(content: string, records: unknown[] = []) {
     const kv = createInMemoryKvStore()
     const cache = createModelCallCache({ kv })
     const candidates = catalog.tiers.fast.slice(0, 1)
-    const request: ChatRequest = { messages: [{ role: 'user', content: 'g' }], temperature: 0 }
+    const request: ChatRequest = { messages: [{ role: 'user', content }], temperature: 0 }
     const key = await modelCallKey({ tenant: 't' }, candidates, request)
-    // A leader in another process claimed the key, wrote nothing, and died.
     await kv.set(`cache:claim:${key}`, 'ghost-flight', { ttlMs: 200 })
-    const call = cache.bind({ tenant: 't', policy: defaultCachePolicy, defer: () => {} })
-    let calls = 0
-    const model: ChatModel = {
-      id: haiku,
-      provider: 'anthropic',
-      model: 'claude-haiku-4-5',
-      async *stream() {
-        calls += 1
-        yield { type: 'text-delta', text: 'answered here' }
-        yield { type: 'finish', reason: 'stop' }
-      },
+    if (records.length > 0) await kv.append('cache:flight:ghost-flight', records)
+    const bound = cache.bind({ tenant: 't', policy: defaultCachePolicy, defer: () => {} })
+    const call = (stream: ChatModel['stream']) => {
+      const model: ChatModel = {
+        id: haiku,
+        provider: 'anthropic',
+        model: 'claude-haiku-4-5',
+        stream,
+      }
+      return bound(
+        { models: { get: async () => model, ping: async () => {} } },
+        candidates,
+        request,
+      )
     }
-    const options = { models: { get: async () => model, ping: async () => {} } }
-    const events = await collect(call(options, candidates, request))
+    return { call }
+  }
+
+  it('takes over the call of a leader that died before its first event (its claim expired, no end)', async () => {
+    const { call } = await afterDeadLeader('g')
+    let calls = 0
+    const answer: ChatModel['stream'] = async function* () {
+      calls += 1
+      yield { type: 'text-delta', text: 'answered here' }
+      yield { type: 'finish', reason: 'stop' }
+    }
+    const events = await collect(call(answer))
     // Not a 504: the follower decided again, claimed the key and called the model, once.
     expect(calls).toBe(1)
     expect(events[0]).toMatchObject({ type: 'model-start', cache: { status: 'MISS' } })
@@ -250,34 +267,21 @@ describe('cache policy and key', () => {
       { type: 'finish', reason: 'stop' },
     ])
     // Its answer is stored for the next caller.
-    expect((await collect(call(options, candidates, request)))[0]).toMatchObject({
-      cache: { status: 'HIT' },
-    })
+    expect((await collect(call(answer)))[0]).toMatchObject({ cache: { status: 'HIT' } })
   }, 10_000)
 
   it('fails a follower whose leader died after part of the answer reached it', async () => {
-    const kv = createInMemoryKvStore()
-    const cache = createModelCallCache({ kv })
-    const candidates = catalog.tiers.fast.slice(0, 1)
-    const request: ChatRequest = { messages: [{ role: 'user', content: 'h' }], temperature: 0 }
-    const key = await modelCallKey({ tenant: 't' }, candidates, request)
+    const candidate = catalog.tiers.fast[0]
     // The leader elsewhere wrote the start of its answer, then died.
-    await kv.set(`cache:claim:${key}`, 'ghost-flight', { ttlMs: 200 })
-    await kv.append('cache:flight:ghost-flight', [
-      { seq: 0, event: { type: 'model-start', candidate: candidates[0], attempt: 1 } },
+    const { call } = await afterDeadLeader('h', [
+      { seq: 0, event: { type: 'model-start', candidate, attempt: 1 } },
       { seq: 1, event: { type: 'text-delta', text: 'Half an ans' } },
     ])
-    const call = cache.bind({ tenant: 't', policy: defaultCachePolicy, defer: () => {} })
-    const model: ChatModel = {
-      id: haiku,
-      provider: 'anthropic',
-      model: 'claude-haiku-4-5',
-      stream: () => {
+    const { events, error } = await collectUntilError(
+      call(() => {
         throw new Error('a follower with part of an answer never calls the model')
-      },
-    }
-    const options = { models: { get: async () => model, ping: async () => {} } }
-    const { events, error } = await collectUntilError(call(options, candidates, request))
+      }),
+    )
     // A stateless client cannot unsee the half it has: the answer fails, retryable.
     expect(events.map((e) => e.type)).toEqual(['model-start', 'text-delta'])
     expect(error).toMatchObject({ code: 'provider_timeout', retryable: true })
