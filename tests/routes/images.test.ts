@@ -318,3 +318,89 @@ describe('a large image', () => {
     expect(answer.choices[0]?.message.content).toContain('I see 1 image.')
   })
 })
+
+describe('inline images on the compatible endpoints', () => {
+  const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01])
+  const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>')
+  const openAi = (url: string) => ({
+    model: 'anthropic:claude-haiku-4-5',
+    messages: [
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'What is this?' },
+          { type: 'image_url', image_url: { url } },
+        ],
+      },
+    ],
+  })
+  const anthropic = (mediaType: string, data: string) => ({
+    model: 'anthropic:claude-haiku-4-5',
+    max_tokens: 50,
+    messages: [
+      {
+        role: 'user',
+        content: [{ type: 'image', source: { type: 'base64', media_type: mediaType, data } }],
+      },
+    ],
+  })
+
+  it('refuses what is not an image, or too large, in the dialect, before any model is called', async () => {
+    const app = await createApiApp(env())
+    const { secret } = await app.user('inline')
+    const post = (path: string, body: unknown) =>
+      app.fetch(`http://outpost.test${path}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${secret}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      })
+    const refusals: [string, unknown, number, string][] = [
+      ['/v1/chat/completions', openAi('data:image/png;base64,@@@@'), 415, 'image_type_unsupported'],
+      [
+        '/v1/chat/completions',
+        openAi(`data:image/png;base64,${svg.toString('base64')}`),
+        415,
+        'image_type_unsupported',
+      ],
+      [
+        '/v1/chat/completions',
+        openAi(
+          `data:image/png;base64,${Buffer.concat([png, Buffer.alloc(4096)]).toString('base64')}`,
+        ),
+        413,
+        'image_too_large',
+      ],
+    ]
+    for (const [path, body, status, code] of refusals) {
+      const response = await post(path, body)
+      expect(response.status).toBe(status)
+      expect(await response.json()).toMatchObject({
+        error: { type: 'invalid_request_error', code },
+      })
+    }
+    const anthropicRefusal = await post('/v1/messages', anthropic('image/png', '!!!!'))
+    expect(anthropicRefusal.status).toBe(415)
+    expect(await anthropicRefusal.json()).toMatchObject({
+      type: 'error',
+      error: { type: 'invalid_request_error', message: expect.stringContaining('not a PNG') },
+    })
+    expect(mock.turnRequests()).toHaveLength(0)
+  })
+
+  it('passes a mislabelled image on under the type its bytes say', async () => {
+    const app = await createApiApp(env())
+    const { secret } = await app.user('inline')
+    const response = await app.fetch('http://outpost.test/v1/chat/completions', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${secret}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(openAi(`data:image/png;base64,${jpeg.toString('base64')}`)),
+    })
+    expect(response.status).toBe(200)
+    expect(sentImages()).toEqual([
+      {
+        type: 'image',
+        source: { type: 'base64', media_type: 'image/jpeg', data: jpeg.toString('base64') },
+      },
+    ])
+  })
+})

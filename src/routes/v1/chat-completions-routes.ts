@@ -3,6 +3,7 @@ import { clientError } from '../../core/client-error.ts'
 import { collectCompletion } from '../../core/compat/collect-completion.ts'
 import { routeHeader } from '../../core/compat/start-completion.ts'
 import { startModelWork } from '../../core/gate/start-model-work.ts'
+import { checkInlineImages } from '../../core/images/inline-images.ts'
 import { gateDeps } from '../../core/request-deps.ts'
 import { toAppError } from '../../middleware/error-response.tsx'
 import { openAiErrorBody } from '../../middleware/surface-error-body.ts'
@@ -58,6 +59,8 @@ const completions = createRoute({
     },
     400: errorResponse('Invalid request'),
     401: errorResponse('Missing, unknown or revoked API key'),
+    413: errorResponse('An inline image is larger than `IMAGE_MAX_BYTES`'),
+    415: errorResponse('An inline image is not a PNG, JPEG, WebP or GIF (by its bytes)'),
     502: errorResponse('Every candidate model failed'),
     503: errorResponse('Every candidate model is overloaded or cooling down'),
   },
@@ -66,7 +69,10 @@ const completions = createRoute({
 /** `POST /v1/chat/completions`, OpenAI-compatible, on the model layer directly. */
 export const chatCompletionsRoutes = createOpenApiApp().openapi(completions, async (c) => {
   const body = c.req.valid('json')
-  const request = fromOpenAiRequest(body)
+  const request = checkInlineImages(
+    fromOpenAiRequest(body),
+    c.get('services').config.IMAGE_MAX_BYTES,
+  )
   const completion = await startModelWork(
     gateDeps(c.get('services')),
     requestContext(c, 'openai'),

@@ -3,6 +3,7 @@ import { clientError } from '../../core/client-error.ts'
 import { collectCompletion } from '../../core/compat/collect-completion.ts'
 import { routeHeader } from '../../core/compat/start-completion.ts'
 import { startModelWork } from '../../core/gate/start-model-work.ts'
+import { checkInlineImages } from '../../core/images/inline-images.ts'
 import { gateDeps } from '../../core/request-deps.ts'
 import { toAppError } from '../../middleware/error-response.tsx'
 import { anthropicErrorBody } from '../../middleware/surface-error-body.ts'
@@ -55,6 +56,8 @@ const messages = createRoute({
     },
     400: errorResponse('Invalid request'),
     401: errorResponse('Missing, unknown or revoked API key'),
+    413: errorResponse('An inline image is larger than `IMAGE_MAX_BYTES`'),
+    415: errorResponse('An inline image is not a PNG, JPEG, WebP or GIF (by its bytes)'),
     '5XX': errorResponse('Every candidate model failed (529 when they are overloaded)'),
   },
 })
@@ -68,7 +71,10 @@ export const messagesRoutes = createOpenApiApp().openapi(messages, async (c) => 
     {
       kind: 'completion',
       model: body.model,
-      request: { ...fromAnthropicRequest(body), stream: body.stream === true },
+      request: {
+        ...checkInlineImages(fromAnthropicRequest(body), c.get('services').config.IMAGE_MAX_BYTES),
+        stream: body.stream === true,
+      },
     },
   )
   const id = `msg_${crypto.randomUUID().replaceAll('-', '')}`
