@@ -1,4 +1,4 @@
-import { imageInputTokens, inputSize, inputTokens } from '../models/input-size.ts'
+import { inputSize, inputTokens } from '../models/input-size.ts'
 import type { ModelCatalog, ModelPrice } from '../models/model-catalog.ts'
 import type { ModelWork } from './model-work.ts'
 
@@ -30,13 +30,14 @@ export function estimateWork(
   let output = defaultOutputTokens
   switch (work.kind) {
     case 'message':
-      input =
-        Math.ceil(Math.min(work.content.length, maxScannedChars) / 4) +
-        (work.images?.length ?? 0) * imageInputTokens
+      input = inputTokens(
+        { chars: work.content.length, images: work.images?.length ?? 0 },
+        maxScannedChars,
+      )
       break
     case 'edit':
       // The edited message's images (if any) are not known before the run; its text is.
-      input = Math.ceil(Math.min(work.content.length, maxScannedChars) / 4)
+      input = inputTokens({ chars: work.content.length, images: 0 }, maxScannedChars)
       break
     case 'regenerate':
       input = regenerateInputTokens

@@ -48,14 +48,22 @@ export function checkImage(
   const declared = options.declaredType?.split(';')[0]?.trim().toLowerCase()
   const agrees =
     !declared || declared === sniffed || (declared === 'image/jpg' && sniffed === 'image/jpeg')
-  if (!sniffed || !agrees) {
-    throw new AppError(
-      'image_type_unsupported',
-      `${options.label} is not a PNG, JPEG, WebP or GIF image`,
-      { status: 415, details: { accepted: imageTypes } },
-    )
-  }
+  if (!sniffed || !agrees) throw imageTypeUnsupported(options.label)
   return { mediaType: sniffed, data: toBase64(bytes) }
+}
+
+/** 415 `image_type_unsupported`, naming the image. */
+export function imageTypeUnsupported(label: string): AppError {
+  return new AppError('image_type_unsupported', `${label} is not a PNG, JPEG, WebP or GIF image`, {
+    status: 415,
+    details: { accepted: imageTypes },
+  })
+}
+
+/** The bytes base64 text decodes to, from its length: four characters per three bytes. */
+export function base64Size(base64: string): number {
+  const padding = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0
+  return Math.floor((base64.length * 3) / 4) - padding
 }
 
 /** 413 `image_too_large`, naming the image and both sizes. */
@@ -96,8 +104,8 @@ export function imageFromDataUrl(
     )
   }
   const base64 = match[2] ?? ''
-  // Refuse a huge string before decoding it: base64 is four characters per three bytes.
-  const size = Math.floor((base64.length * 3) / 4) - (base64.match(/=+$/)?.[0].length ?? 0)
+  // Refuse a huge string before decoding it.
+  const size = base64Size(base64)
   if (size > options.maxBytes) throw imageTooLarge(options.label, size, options.maxBytes)
   return checkImage(fromBase64(base64), { ...options, declaredType: match[1] })
 }

@@ -1,6 +1,5 @@
-import { AppError } from '../errors.ts'
 import type { ChatMessage, ChatRequest, ContentPart } from '../models/chat-model.ts'
-import { imageTooLarge, imageTypes, sniffImageType } from './image-upload.ts'
+import { base64Size, imageTooLarge, imageTypeUnsupported, sniffImageType } from './image-upload.ts'
 
 // Enough base64 for the longest signature sniffed (WebP: 12 bytes), in whole groups of four.
 const sniffedChars = 24
@@ -20,17 +19,10 @@ export function checkInlineImages(request: ChatRequest, maxBytes: number): ChatR
     if (part.type !== 'image' || !('data' in part)) return part
     count += 1
     const label = `The request's image ${count}`
-    const padding = part.data.endsWith('==') ? 2 : part.data.endsWith('=') ? 1 : 0
-    const size = Math.floor((part.data.length * 3) / 4) - padding
+    const size = base64Size(part.data)
     if (size > maxBytes) throw imageTooLarge(label, size, maxBytes)
     const sniffed = sniffImageType(firstBytes(part.data))
-    if (!sniffed) {
-      throw new AppError(
-        'image_type_unsupported',
-        `${label} is not a PNG, JPEG, WebP or GIF image`,
-        { status: 415, details: { accepted: imageTypes } },
-      )
-    }
+    if (!sniffed) throw imageTypeUnsupported(label)
     return sniffed === part.mediaType ? part : { ...part, mediaType: sniffed }
   }
   const messages = request.messages.map(

@@ -23,7 +23,7 @@ export interface InputSize {
  * The size of `messages` (and of the tools' definitions) before the call, for context-window
  * checks and reservations. Text counts by its characters, tool calls by their arguments' JSON,
  * an image as an image: counting a message's JSON counted an inline image's base64, so one
- * 700 KB photo was "233,000 tokens", beyond every 200k context window, and was refused.
+ * 690 KB photo was about 235,000 tokens, beyond every 200k context window, and was refused.
  * Arguments too deep to serialise fit no context window (Infinity).
  */
 export function inputSize(
